@@ -1,0 +1,147 @@
+# aoe-xdp: user-space ATA-over-Ethernet initiator (XDP + AF_XDP + ublk).
+#
+# The lists below say what exists; the rules at the bottom do the work.
+# Adding a user/*.c, tests/unit/*.c or tools/aoe-target/*.c file needs no edit.
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+V        ?= 0
+
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
+
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) $(CFLAGS)
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LIBS     := -lxdp -lbpf -lelf -lz -luring $(shell pkg-config --libs fuse3 2>/dev/null || echo -lfuse3) -lpthread
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
+
+# --- what exists -------------------------------------------------------------
+BPF_SRCS     := $(wildcard bpf/*.bpf.c)
+BPF_OBJS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS        := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+USER_SRCS    := $(wildcard user/*.c)
+LIB_SRCS     := $(filter-out user/main.c,$(USER_SRCS))
+LIB_OBJS     := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIB_SAN_OBJS := $(patsubst user/%.c,$(BUILD)/san/%.o,$(LIB_SRCS))
+
+TARGET_SRCS  := $(wildcard tools/aoe-target/*.c)
+TARGET_OBJS  := $(patsubst tools/aoe-target/%.c,$(BUILD)/obj/target/%.o,$(TARGET_SRCS))
+# aoe-target reuses the codec only: it must not drag in the engine.
+TARGET_LIB   := $(BUILD)/obj/aoe_codec.o $(BUILD)/obj/ata_identify.o
+
+UNIT_SRCS    := $(wildcard tests/unit/*.c)
+BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
+FUZZ_SRCS    := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+PROGS := $(BUILD)/aoe-xdp $(if $(TARGET_SRCS),$(BUILD)/aoe-target)
+
+# Keep skeletons and BPF objects: they are outputs, not scratch.
+.SECONDARY: $(BPF_OBJS) $(SKELS)
+TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUILD)/san/aoe-xdp
+
+# --- top-level targets ---------------------------------------------------------
+.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install clean vm-shell check-deps
+all: $(PROGS)
+
+deps:
+	$(Q)tools/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BINS) $(FUZZ_BINS)
+	$(Q)tests/run.sh
+
+# Single suites, for developers.
+test-unit: $(BUILD)/tests/unit
+	$(Q)$(BUILD)/tests/unit
+test-bpf: $(BUILD)/tests/bpf
+	$(Q)$(BUILD)/tests/bpf
+test-net: all $(BUILD)/san/aoe-xdp
+	$(Q)tests/run.sh net
+test-vm: all
+	$(Q)tests/run.sh vm
+
+fuzz: $(FUZZ_BINS)
+	$(Q)FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run.sh
+
+demo: deps all
+	$(Q)tools/demo.sh
+
+bench: deps all
+	$(Q)tools/bench/run.sh
+
+vm-shell: all
+	$(Q)tools/vm/run-vm.sh --shell
+
+install: $(BUILD)/aoe-xdp
+	install -D -m 0755 $(BUILD)/aoe-xdp $(DESTDIR)$(PREFIX)/sbin/aoe-xdp
+	install -D -m 0755 $(BUILD)/aoe-target $(DESTDIR)$(PREFIX)/sbin/aoe-target
+	install -D -m 0644 tools/aoe-xdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/aoe-xdp.8
+	install -D -m 0644 tools/aoe-xdp.service $(DESTDIR)$(PREFIX)/lib/systemd/system/aoe-xdp@.service
+
+clean:
+	rm -rf $(BUILD)
+
+# --- rules ------------------------------------------------------------------
+$(BUILD)/%.bpf.o: bpf/%.bpf.c include/*.h | $(BUILD)
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) -target bpf -g -O2 -Wall -Werror -Iinclude -I$(ARCH_INC) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	@echo "  SKEL    $@"
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: user/%.c $(SKELS) | $(BUILD)/obj
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/%.o: user/%.c $(SKELS) | $(BUILD)/san
+	@echo "  CC-SAN  $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/target/%.o: tools/aoe-target/%.c | $(BUILD)/obj/target
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -Itools/aoe-target -MMD -MP -c $< -o $@
+
+$(BUILD)/aoe-xdp: $(BUILD)/obj/main.o $(LIB_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/san/aoe-xdp: $(BUILD)/san/main.o $(LIB_SAN_OBJS)
+	@echo "  LD-SAN  $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/aoe-target: $(TARGET_OBJS) $(TARGET_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -luring -lpthread
+
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) $(SAN) -Itests -o $@ $(UNIT_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
+
+$(BUILD)/tests/bpf: $(BPFTEST_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $(BPFTEST_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
+
+# libFuzzer targets link only the codec: clang, sanitizers, coverage.
+$(BUILD)/fuzz/%: tests/fuzz/%.c user/aoe_codec.c user/ata_identify.c | $(BUILD)/fuzz
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Iuser -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $^
+
+$(BUILD) $(BUILD)/obj $(BUILD)/san $(BUILD)/obj/target $(BUILD)/tests $(BUILD)/fuzz:
+	$(Q)mkdir -p $@
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/*.d $(BUILD)/obj/target/*.d)

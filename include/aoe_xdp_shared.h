@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the XDP classifier and user space agree on: map names, the stats
+ * struct (printed with field names by bpftool thanks to BTF), pin paths.
+ */
+#ifndef AOE_XDP_SHARED_H
+#define AOE_XDP_SHARED_H
+
+#include <linux/types.h>
+
+#define AOE_XDP_PROG_NAME	"aoe_xdp_rx"	/* BPF names are at most 15 chars */
+#define AOE_XDP_PIN_ROOT	"/sys/fs/bpf/aoe-xdp"	/* + "/<ifname>/<map>" */
+#define AOE_XDP_STATS_MAP	"aoe_stats"
+#define AOE_XDP_XSKS_MAP	"aoe_xsks"
+#define AOE_XDP_MAX_QUEUES	64
+
+/*
+ * One per-CPU entry (key 0) of the aoe_stats map. Every field is a __u64
+ * counter so user space can sum CPUs field by field.
+ */
+struct aoe_xdp_stats {
+	__u64 aoe_responses;		/* AoE frames with the response flag */
+	__u64 redirected;		/* responses handed to an AF_XDP socket */
+	__u64 pass_no_socket;		/* ours, but no socket on this queue */
+	__u64 pass_kernel_tag;		/* tag bit 31 clear: the kernel aoe driver's */
+	__u64 aoe_requests_passed;	/* requests (a target on this host) */
+	__u64 non_aoe_passed;		/* everything else, untouched */
+	__u64 malformed_dropped;	/* AoE ethertype, too short for its header */
+	__u64 vlan_aoe;			/* AoE frames that carried one 802.1Q tag */
+	__u64 error_responses;		/* responses with the error flag set */
+	__u64 cmd_ata;			/* responses per AoE command ... */
+	__u64 cmd_config;
+	__u64 cmd_mac_mask;
+	__u64 cmd_reserve;
+	__u64 cmd_vendor;
+	__u64 cmd_unknown;
+};
+
+#define AOE_XDP_STATS_NFIELDS	(sizeof(struct aoe_xdp_stats) / sizeof(__u64))
+
+#endif /* AOE_XDP_SHARED_H */

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AoE frame encode/decode. Decoders treat every frame as hostile: they never
+ * read past len, return 0 or -errno, and on error point *why at a static
+ * string that says what was wrong (for counters and debug logs).
+ *
+ *   -EBADMSG   truncated, or a length field that runs past the frame
+ *   -EPROTO    not AoE (ethertype), or wrong AoE version
+ *   -EINVAL    a field with a value the protocol forbids (e.g. cslen > 1024)
+ *
+ * Encoders write into a caller buffer of cap bytes and return the frame
+ * length (padded to the 60-byte Ethernet minimum) or -ENOSPC.
+ */
+#ifndef AOE_CODEC_H
+#define AOE_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aoe_wire.h"
+
+/* A decoded AoE header; pointers point into the frame. */
+struct aoe_view {
+	const uint8_t *dst;	/* destination MAC */
+	const uint8_t *src;	/* source MAC */
+	uint16_t vlan;		/* 802.1Q TCI, valid when has_vlan */
+	bool has_vlan;
+	uint8_t version;
+	uint8_t flags;		/* AOE_FLAG_RSP | AOE_FLAG_ERR */
+	uint8_t error;
+	uint16_t shelf;
+	uint8_t slot;
+	uint8_t cmd;
+	uint32_t tag;
+	const uint8_t *arg;	/* command argument, right after the AoE header */
+	size_t arg_len;		/* bytes from arg to the end of the frame */
+	size_t hdr_len;		/* Ethernet (+VLAN) + AoE header */
+};
+
+struct aoe_ata_view {
+	uint8_t aflags;
+	uint8_t errfeat;
+	uint8_t scnt;
+	uint8_t cmdstat;
+	uint64_t lba;		/* 48 bits */
+	const uint8_t *data;	/* bytes after the ATA argument */
+	size_t data_len;
+};
+
+struct aoe_cfg_view {
+	uint16_t bufcnt;
+	uint16_t fwver;
+	uint8_t scnt;		/* raw; use aoe_cfg_max_sectors() */
+	uint8_t aoever;
+	uint8_t ccmd;
+	uint16_t cslen;
+	const uint8_t *cfgstr;	/* cslen bytes, not NUL-terminated */
+};
+
+struct aoe_mask_view {
+	uint8_t mcmd;
+	uint8_t merror;
+	uint8_t dircount;
+	const struct aoe_mask_dir *dirs;	/* dircount entries, all inside the frame */
+};
+
+struct aoe_reserve_view {
+	uint8_t rcmd;
+	uint8_t nmacs;
+	const uint8_t *macs;	/* nmacs * 6 bytes, all inside the frame */
+};
+
+/* Ethernet (+ one 802.1Q tag) + AoE header. Checks ethertype and version. */
+int aoe_parse(const void *frame, size_t len, struct aoe_view *v, const char **why);
+int aoe_parse_ata(const struct aoe_view *v, struct aoe_ata_view *a, const char **why);
+int aoe_parse_cfg(const struct aoe_view *v, struct aoe_cfg_view *c, const char **why);
+int aoe_parse_mask(const struct aoe_view *v, struct aoe_mask_view *m, const char **why);
+int aoe_parse_reserve(const struct aoe_view *v, struct aoe_reserve_view *r,
+		      const char **why);
+
+static inline unsigned int aoe_cfg_max_sectors(const struct aoe_cfg_view *c)
+{
+	return c->scnt ? c->scnt : 2;
+}
+
+static inline bool aoe_is_response(const struct aoe_view *v)
+{
+	return v->flags & AOE_FLAG_RSP;
+}
+
+/* Addressing and identity common to every frame we build. */
+struct aoe_addr {
+	uint8_t dst[6];
+	uint8_t src[6];
+	uint16_t vlan;		/* TCI, used when has_vlan */
+	bool has_vlan;
+	uint16_t shelf;
+	uint8_t slot;
+	uint32_t tag;
+	uint8_t flags;		/* 0 for requests; targets set AOE_FLAG_RSP... */
+	uint8_t error;
+};
+
+/* Writes Ethernet (+VLAN) + AoE header; returns its length or -ENOSPC. */
+int aoe_put_header(void *buf, size_t cap, const struct aoe_addr *a, uint8_t cmd);
+
+/*
+ * ATA command frame. data/data_len are copied after the ATA argument (write
+ * payload, or a response's read data); pass NULL/0 for none.
+ */
+struct aoe_ata_args {
+	uint8_t aflags;
+	uint8_t errfeat;
+	uint8_t scnt;
+	uint8_t cmdstat;
+	uint64_t lba;
+};
+int aoe_build_ata(void *buf, size_t cap, const struct aoe_addr *a,
+		  const struct aoe_ata_args *ata, const void *data, size_t data_len);
+
+/* Header + ATA argument only; the caller places data_len bytes at the
+ * returned offset itself (zero-copy into a UMEM frame). Returns the frame
+ * length including data (padded) or -ENOSPC. */
+int aoe_build_ata_hdr(void *buf, size_t cap, const struct aoe_addr *a,
+		      const struct aoe_ata_args *ata, size_t data_len);
+
+/* Config command (query from an initiator, or a target's answer). */
+struct aoe_cfg_args {
+	uint16_t bufcnt;
+	uint16_t fwver;
+	uint8_t scnt;
+	uint8_t ccmd;
+	const void *cfgstr;
+	uint16_t cslen;		/* at most AOE_CFG_STR_MAX */
+};
+int aoe_build_cfg(void *buf, size_t cap, const struct aoe_addr *a,
+		  const struct aoe_cfg_args *cfg);
+
+int aoe_build_mask(void *buf, size_t cap, const struct aoe_addr *a, uint8_t mcmd,
+		   uint8_t merror, const struct aoe_mask_dir *dirs, uint8_t dircount);
+int aoe_build_reserve(void *buf, size_t cap, const struct aoe_addr *a, uint8_t rcmd,
+		      const uint8_t (*macs)[6], uint8_t nmacs);
+
+/* Frame lengths the initiator expects back, before Ethernet padding. */
+static inline size_t aoe_ata_rsp_len(bool has_vlan, size_t data_len)
+{
+	return AOE_ATA_HDR_LEN + (has_vlan ? AOE_VLAN_HLEN : 0) + data_len;
+}
+
+/*
+ * True when a received frame of got bytes is exactly a frame of want bytes,
+ * allowing only the padding up to the Ethernet minimum that short frames get.
+ */
+static inline bool aoe_len_matches(size_t got, size_t want)
+{
+	if (got == want)
+		return true;
+	return want < AOE_ETH_ZLEN && got == AOE_ETH_ZLEN;
+}
+
+/* Human strings for logs and stat output. */
+const char *aoe_error_str(uint8_t error);
+const char *aoe_cmd_str(uint8_t cmd);
+int aoe_format_mac(char out[18], const uint8_t mac[6]);
+int aoe_parse_mac(const char *s, uint8_t mac[6]);
+
+#endif /* AOE_CODEC_H */
