@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "window.h"
+
+void window_init(struct aoe_window *w, uint32_t bufcnt)
+{
+	uint32_t limit = bufcnt ? bufcnt : 1;
+
+	if (limit > WINDOW_MAX)
+		limit = WINDOW_MAX;
+	*w = (struct aoe_window){ .maxout = limit, .ssthresh = limit, .limit = limit };
+}
+
+void window_on_ack(struct aoe_window *w)
+{
+	if (w->nout)
+		w->nout--;
+	if (w->maxout >= w->limit)
+		return;
+	if (w->maxout < w->ssthresh) {
+		w->maxout++;
+		return;
+	}
+	if (++w->acked >= w->maxout) {
+		w->acked = 0;
+		w->maxout++;
+	}
+}
+
+void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns)
+{
+	if (now_ns < w->cut_until_ns)
+		return;
+	w->ssthresh = w->maxout / 2 ? w->maxout / 2 : 1;
+	w->maxout = w->ssthresh;
+	w->acked = 0;
+	w->cut_until_ns = now_ns + rtt_ns;
+}
+
+void window_restart(struct aoe_window *w)
+{
+	if (w->ssthresh < 2)
+		w->ssthresh = w->limit / 2 ? w->limit / 2 : 1;
+	w->maxout = 1;
+	w->acked = 0;
+}
+
+void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us)
+{
+	*r = (struct aoe_rtt){ .rto_min_us = rto_min_us, .rto_max_us = rto_max_us };
+}
+
+void rtt_sample(struct aoe_rtt *r, uint32_t m)
+{
+	uint32_t err;
+
+	if (!r->sampled) {
+		r->srtt_us = m;
+		r->rttvar_us = m / 2;
+		r->sampled = true;
+		return;
+	}
+	err = m > r->srtt_us ? m - r->srtt_us : r->srtt_us - m;
+	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + err / 4;
+	r->srtt_us = r->srtt_us - r->srtt_us / 8 + m / 8;
+}
+
+static uint32_t clamp_rto(const struct aoe_rtt *r, uint64_t rto)
+{
+	if (rto < r->rto_min_us)
+		return r->rto_min_us;
+	if (rto > r->rto_max_us)
+		return r->rto_max_us;
+	return (uint32_t)rto;
+}
+
+uint32_t rtt_rto_us(const struct aoe_rtt *r)
+{
+	if (!r->sampled)
+		return clamp_rto(r, RTO_INITIAL_US);
+	return clamp_rto(r, (uint64_t)r->srtt_us + 4ull * r->rttvar_us);
+}
+
+uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries)
+{
+	uint64_t rto = rtt_rto_us(r);
+
+	if (retries > 16)
+		retries = 16;
+	return clamp_rto(r, rto << retries);
+}
