@@ -8,5 +8,9 @@
 #define AOE_XDP_VERSION "0.1.0"
 
 extern const struct cli_cmd cmd_version;
+extern const struct cli_cmd cmd_discover;
+
+/* 0, or -EPERM after telling the user that `what` needs root. */
+int cmd_require_root(const char *what);
 
 #endif /* AOE_COMMANDS_H */

@@ -9,6 +9,7 @@
 #include "log.h"
 
 static const struct cli_cmd *const commands[] = {
+	&cmd_discover,
 	&cmd_version,
 };
 

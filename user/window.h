@@ -47,7 +47,14 @@ static inline uint32_t window_space(const struct aoe_window *w)
 {
 	return w->nout < w->maxout ? w->maxout - w->nout : 0;
 }
+/* A frame answered: one fewer in flight, and the window may grow. */
 void window_on_ack(struct aoe_window *w);
+/* A frame left without an answer (timeout, error, cancel). */
+static inline void window_release(struct aoe_window *w)
+{
+	if (w->nout)
+		w->nout--;
+}
 /* A timeout at now; rtt_ns is the current smoothed RTT (no second cut
  * within it). */
 void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns);

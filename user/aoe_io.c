@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The I/O path: requests split into ATA frames, frames sent on the path
+ * with the most open window, responses matched and checked, timeouts
+ * retransmitted with a new tag (elsewhere when possible), dead devices failed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_priv.h"
+#include "log.h"
+
+/* Tag layout: bit 31 set (ours, not the kernel driver's), 15 random bits
+ * that change on every send, 16 bits of frame index. */
+#define TAG_IDX_MASK	0xffffu
+#define TAG_GEN_SHIFT	16
+#define TAG_GEN_MASK	0x7fffu
+
+int frame_table_init(struct frame_table *ft, uint32_t n)
+{
+	if (n >= TAG_IDX_MASK)
+		return -EINVAL;	/* index 0xffff is the discovery tag's */
+	ft->f = calloc(n, sizeof(*ft->f));
+	ft->free = calloc(n, sizeof(*ft->free));
+	if (!ft->f || !ft->free) {
+		frame_table_fini(ft);
+		return -ENOMEM;
+	}
+	ft->n = n;
+	for (uint32_t i = 0; i < n; i++)
+		ft->free[i] = n - 1 - i;
+	ft->nfree = n;
+	return 0;
+}
+
+void frame_table_fini(struct frame_table *ft)
+{
+	free(ft->f);
+	free(ft->free);
+	memset(ft, 0, sizeof(*ft));
+}
+
+static struct aoe_frame *frame_alloc(struct aoe_engine *e)
+{
+	struct aoe_frame *f;
+
+	if (!e->ft.nfree)
+		return NULL;
+	f = &e->ft.f[e->ft.free[--e->ft.nfree]];
+	memset(f, 0, sizeof(*f));
+	list_init(&f->node);
+	return f;
+}
+
+static void frame_release(struct aoe_engine *e, struct aoe_frame *f)
+{
+	f->tag = 0;
+	f->req = NULL;
+	e->ft.free[e->ft.nfree++] = (uint32_t)(f - e->ft.f);
+}
+
+/* A new tag for f, different from the one it had: answers to the old one
+ * are then recognised as late. */
+static void frame_retag(struct aoe_engine *e, struct aoe_frame *f)
+{
+	uint32_t idx = (uint32_t)(f - e->ft.f), tag;
+
+	do {
+		tag = AOE_TAG_USER_BIT | (engine_random(e) & TAG_GEN_MASK) << TAG_GEN_SHIFT | idx;
+	} while (tag == f->tag);
+	f->tag = tag;
+}
+
+static bool on_list(const struct list_node *n)
+{
+	return n->next != n;
+}
+
+static void req_complete(struct aoe_req *req)
+{
+	struct aoe_dev *d = req->dev;
+
+	if (req->status) {
+		d->st.errors++;
+	} else if (req->op == AOE_OP_READ) {
+		d->st.read_bytes += (uint64_t)req->nsect * ATA_SECTOR_SIZE;
+	} else if (req->op == AOE_OP_WRITE) {
+		d->st.write_bytes += (uint64_t)req->nsect * ATA_SECTOR_SIZE;
+	} else if (req->op == AOE_OP_FLUSH) {
+		d->st.flushes++;
+	}
+	req->done(req, req->status);
+}
+
+/* A failed request stops framing; it completes when its frames are back. */
+static void req_check_done(struct aoe_req *req)
+{
+	if (req->status && req->framed < req->units) {
+		req->framed = req->units;
+		list_del(&req->node);
+	}
+	if (req->framed == req->units && !req->inflight)
+		req_complete(req);
+}
+
+/* f is off every list; this ends it and accounts it to its request. */
+static void frame_end(struct aoe_engine *e, struct aoe_frame *f, int res)
+{
+	struct aoe_req *req = f->req;
+
+	if (f->probe && f->path)
+		f->path->t->probe_out = false;
+	frame_release(e, f);
+	if (!req)
+		return;
+	req->inflight--;
+	if (res && !req->status)
+		req->status = res;
+	req_check_done(req);
+}
+
+/* Takes f off its target's in-flight list (or the resend list). */
+static void frame_unlink(struct aoe_frame *f)
+{
+	if (!on_list(&f->node))
+		return;
+	list_del(&f->node);
+	if (f->queued)
+		f->queued = false;
+	else if (f->path)
+		window_release(&f->path->t->win);
+}
+
+static uint8_t ata_rw_cmd(const struct aoe_dev *d, bool write)
+{
+	if (d->id.lba48)
+		return write ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT;
+	return write ? ATA_CMD_WRITE : ATA_CMD_READ;
+}
+
+static void frame_ata_args(const struct aoe_frame *f, const struct aoe_dev *d,
+			   struct aoe_ata_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->cmdstat = f->ata_cmd;
+	switch (f->ata_cmd) {
+	case ATA_CMD_READ_EXT:
+	case ATA_CMD_WRITE_EXT:
+		a->aflags = AOE_AFL_EXT;
+		a->lba = f->lba;
+		break;
+	case ATA_CMD_READ:
+	case ATA_CMD_WRITE:
+		/* LBA28: bits 24-27 in the device register, with LBA mode on. */
+		a->lba = (f->lba & 0xffffff) | (uint64_t)(0xe0 | ((f->lba >> 24) & 0x0f)) << 24;
+		break;
+	case ATA_CMD_FLUSH_EXT:
+		a->aflags = AOE_AFL_EXT;
+		break;
+	default:
+		break;
+	}
+	if (f->ata_cmd == ATA_CMD_WRITE_EXT || f->ata_cmd == ATA_CMD_WRITE)
+		a->aflags |= AOE_AFL_WRITE;
+	if (f->ata_cmd == ATA_CMD_IDENTIFY)
+		a->scnt = 1;
+	else if (f->nsect)
+		a->scnt = (uint8_t)f->nsect;
+	(void)d;
+}
+
+static bool frame_is_write(const struct aoe_frame *f)
+{
+	return f->ata_cmd == ATA_CMD_WRITE_EXT || f->ata_cmd == ATA_CMD_WRITE;
+}
+
+/* Builds f into a fresh TX chunk of path and puts it on the TX ring. */
+static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
+{
+	struct aoe_target *t = path->t;
+	struct aoe_dev *d = t->dev;
+	struct aoe_iface *ifc = path->ifc;
+	size_t data_len = frame_is_write(f) ? (size_t)f->nsect * ATA_SECTOR_SIZE : 0;
+	size_t hdr_len = AOE_ATA_HDR_LEN + (path->has_vlan ? AOE_VLAN_HLEN : 0);
+	struct aoe_ata_args ata;
+	struct aoe_addr a;
+	uint64_t addr;
+	uint8_t *buf;
+	int len;
+
+	if (frame_pool_get(&path->tx, ifc->slot, &addr))
+		return -EAGAIN;
+	memset(&a, 0, sizeof(a));
+	memcpy(a.dst, t->mac, 6);
+	memcpy(a.src, ifc->mac, 6);
+	a.has_vlan = path->has_vlan;
+	a.vlan = path->vlan;
+	a.shelf = d->shelf;
+	a.slot = d->slot;
+	a.tag = f->tag;
+	frame_ata_args(f, d, &ata);
+	buf = umem_ptr(&ifc->umem, addr);
+	len = aoe_build_ata_hdr(buf, UMEM_CHUNK_SIZE, &a, &ata, data_len);
+	if (len < 0 || xsk_sock_tx(iface_tx_sock(ifc), addr, (uint32_t)len) < 0) {
+		frame_pool_complete(&ifc->umem, addr);
+		return -EAGAIN;
+	}
+	if (data_len)
+		memcpy(buf + hdr_len, f->req->buf + f->off, data_len);
+	f->path = path;
+	f->sent_ns = e->now_ns;
+	if (!f->first_ns)
+		f->first_ns = e->now_ns;
+	f->deadline_ns = e->now_ns + (uint64_t)rtt_backoff_us(&t->rtt, f->retries) * NSEC_PER_USEC;
+	if (f->deadline_ns < e->next_timer_ns)
+		e->next_timer_ns = f->deadline_ns;
+	list_add_tail(&t->inflight, &f->node);
+	t->win.nout++;
+	t->st.frames++;
+	path->frames++;
+	d->st.frames++;
+	return 0;
+}
+
+static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struct aoe_path *p)
+{
+	struct aoe_dev *d = req->dev;
+	uint32_t n;
+
+	f->req = req;
+	switch (req->op) {
+	case AOE_OP_READ:
+	case AOE_OP_WRITE:
+		n = req->units - req->framed;
+		if (n > p->max_sect)
+			n = p->max_sect;
+		f->nsect = (uint16_t)n;
+		f->lba = req->lba + req->framed;
+		f->off = req->framed * ATA_SECTOR_SIZE;
+		f->ata_cmd = ata_rw_cmd(d, req->op == AOE_OP_WRITE);
+		break;
+	case AOE_OP_FLUSH:
+		f->ata_cmd = d->id.flush_ext && d->id.lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH;
+		break;
+	case AOE_OP_IDENTIFY:
+		f->ata_cmd = ATA_CMD_IDENTIFY;
+		f->nsect = 1;
+		break;
+	}
+}
+
+static uint32_t frame_units(const struct aoe_frame *f)
+{
+	if (f->ata_cmd == ATA_CMD_READ_EXT || f->ata_cmd == ATA_CMD_READ || frame_is_write(f))
+		return f->nsect;
+	return 1;
+}
+
+/* Retransmits first (they hold up requests), each to the best path,
+ * avoiding the target that failed them when another one can serve. */
+static void pump_resends(struct aoe_dev *d)
+{
+	struct aoe_engine *e = d->eng;
+
+	while (!list_empty(&d->resend)) {
+		struct aoe_frame *f = list_first_entry(&d->resend, struct aoe_frame, node);
+		const struct aoe_target *avoid = f->path ? f->path->t : NULL;
+		struct aoe_path *p = dev_pick_path(d, false, avoid);
+
+		if (!p)
+			return;
+		list_del(&f->node);
+		f->queued = false;
+		if (f->nsect > p->max_sect && frame_units(f) > 1 && p->max_sect) {
+			/* The new path carries less: never happens with one MTU;
+			 * fail rather than send a frame the path cannot carry. */
+			frame_end(e, f, -EIO);
+			continue;
+		}
+		if (frame_send(e, f, p)) {
+			list_add_tail(&d->resend, &f->node);
+			f->queued = true;
+			return;
+		}
+	}
+}
+
+static void pump_requests(struct aoe_dev *d)
+{
+	struct aoe_engine *e = d->eng;
+
+	while (!list_empty(&d->pending)) {
+		struct aoe_req *req = list_first_entry(&d->pending, struct aoe_req, node);
+		struct aoe_path *p = dev_pick_path(d, true, NULL);
+		struct aoe_frame *f;
+
+		if (!p)
+			return;
+		f = frame_alloc(e);
+		if (!f)
+			return;
+		frame_from_req(f, req, p);
+		frame_retag(e, f);
+		if (frame_send(e, f, p)) {
+			frame_release(e, f);
+			return;
+		}
+		req->framed += frame_units(f);
+		req->inflight++;
+		if (req->framed == req->units)
+			list_del(&req->node);
+	}
+}
+
+void aoe_io_pump(struct aoe_dev *d)
+{
+	if (d->state != DEV_UP && d->state != DEV_IDENTIFYING)
+		return;
+	d->pool.kick_pending = false;
+	pump_resends(d);
+	if (list_empty(&d->resend))
+		pump_requests(d);
+}
+
+void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req)
+{
+	bool rw = req->op == AOE_OP_READ || req->op == AOE_OP_WRITE;
+
+	req->dev = d;
+	req->status = 0;
+	req->framed = 0;
+	req->inflight = 0;
+	req->start_ns = e->now_ns;
+	req->units = rw ? req->nsect : 1;
+	list_init(&req->node);
+	d->st.requests++;
+	if (d->state != DEV_UP && !(d->state == DEV_IDENTIFYING && req->op == AOE_OP_IDENTIFY)) {
+		req->status = -EIO;
+		req->framed = req->units;
+		req_complete(req);
+		return;
+	}
+	if (rw && (req->lba > d->id.sectors || req->nsect > d->id.sectors - req->lba)) {
+		req->status = -EINVAL;
+		req->framed = req->units;
+		req_complete(req);
+		return;
+	}
+	/* Nothing to send: an empty transfer, or a flush to a disk that has
+	 * no cache to flush. */
+	if ((rw && !req->nsect) ||
+	    (req->op == AOE_OP_FLUSH && !d->id.flush && !d->id.flush_ext)) {
+		req->framed = req->units;
+		req_complete(req);
+		return;
+	}
+	list_add_tail(&d->pending, &req->node);
+	aoe_io_pump(d);
+}
+
+static void target_heard(struct aoe_engine *e, struct aoe_target *t)
+{
+	t->last_heard_ns = e->now_ns;
+	t->timeouts_in_row = 0;
+	if (t->tainted) {
+		char mac[18];
+
+		aoe_format_mac(mac, t->mac);
+		pr_info("%s: target %s answers again; it rejoins\n", t->dev->name, mac);
+		t->tainted = false;
+		window_restart(&t->win);
+	}
+}
+
+static bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_target *t)
+{
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		if (d->targets[i] != t && !d->targets[i]->tainted && target_usable(d->targets[i]))
+			return true;
+	return false;
+}
+
+static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f)
+{
+	frame_unlink(f);
+	frame_retag(d->eng, f);
+	f->retries++;
+	f->queued = true;
+	list_add_tail(&d->resend, &f->node);
+}
+
+/* An answer with the AoE error flag: fail the frame at once, except
+ * "device unavailable", which another target may not be. */
+static void on_error_response(struct aoe_engine *e, struct aoe_frame *f, uint8_t error)
+{
+	struct aoe_target *t = f->path->t;
+	struct aoe_dev *d = t->dev;
+	char mac[18];
+
+	t->st.errors++;
+	aoe_format_mac(mac, t->mac);
+	if (error == AOE_ERR_DEVUNAVAIL && !f->probe && dev_has_other_target(d, t)) {
+		pr_debug("%s: target %s says device unavailable; trying another\n", d->name, mac);
+		t->tainted = true;
+		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+		frame_requeue(d, f);
+		return;
+	}
+	pr_warn("%s: target %s answered error %u (%s)\n", d->name, mac, error,
+		aoe_error_str(error));
+	frame_unlink(f);
+	frame_end(e, f, -EIO);
+}
+
+static size_t frame_rsp_data_len(const struct aoe_frame *f)
+{
+	switch (f->ata_cmd) {
+	case ATA_CMD_READ_EXT:
+	case ATA_CMD_READ:
+		return (size_t)f->nsect * ATA_SECTOR_SIZE;
+	case ATA_CMD_IDENTIFY:
+		return ATA_SECTOR_SIZE;
+	default:
+		return 0;
+	}
+}
+
+/* The frame a response claims to answer, after every check on who sent it. */
+static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *ifc,
+					const struct aoe_view *v)
+{
+	uint32_t idx = v->tag & TAG_IDX_MASK;
+	struct aoe_frame *f;
+	struct aoe_dev *d;
+
+	if (idx >= e->ft.n) {
+		e->rx.bad_tag++;
+		return NULL;
+	}
+	f = &e->ft.f[idx];
+	if (!f->tag || f->tag != v->tag || f->queued) {
+		e->rx.late++;
+		return NULL;
+	}
+	d = f->path->t->dev;
+	if (memcmp(v->src, f->path->t->mac, 6)) {
+		e->rx.bad_src++;
+		return NULL;
+	}
+	if (v->shelf != d->shelf || v->slot != d->slot) {
+		e->rx.bad_addr++;
+		return NULL;
+	}
+	if (f->path->ifc != ifc) {
+		e->rx.wrong_iface++;
+		return NULL;
+	}
+	return f;
+}
+
+void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
+		   size_t len)
+{
+	struct aoe_frame *f = match_response(e, ifc, v);
+	struct aoe_ata_view a;
+	struct aoe_target *t;
+	const char *why;
+	size_t want;
+
+	if (!f)
+		return;
+	t = f->path->t;
+	if (v->flags & AOE_FLAG_ERR) {
+		on_error_response(e, f, v->error);
+		return;
+	}
+	want = frame_rsp_data_len(f);
+	if (aoe_parse_ata(v, &a, &why) ||
+	    !aoe_len_matches(len, v->hdr_len + AOE_ATA_LEN + want)) {
+		e->rx.bad_len++;
+		return;
+	}
+	target_heard(e, t);
+	if (a.cmdstat & ATA_STATUS_ERRMASK) {
+		t->st.errors++;
+		pr_warn("%s: ATA error status 0x%02x error 0x%02x for command 0x%02x at LBA %llu\n",
+			t->dev->name, a.cmdstat, a.errfeat, f->ata_cmd,
+			(unsigned long long)f->lba);
+		frame_unlink(f);
+		frame_end(e, f, -EIO);
+		return;
+	}
+	if (want && f->req)
+		memcpy(f->req->buf + f->off, a.data, want);
+	/* Karn: only first transmissions tell the round-trip time. */
+	if (!f->retries)
+		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC));
+	list_del(&f->node);
+	window_on_ack(&t->win);
+	frame_end(e, f, 0);
+}
+
+static void send_probe(struct aoe_engine *e, struct aoe_target *t)
+{
+	struct aoe_frame *f = frame_alloc(e);
+	struct aoe_path *p = NULL;
+
+	for (unsigned int i = 0; i < t->npaths && !p; i++)
+		if (t->paths[i].ifc && t->paths[i].max_sect)
+			p = &t->paths[i];
+	if (!f || !p) {
+		if (f)
+			frame_release(e, f);
+		return;
+	}
+	f->probe = true;
+	f->ata_cmd = ATA_CMD_IDENTIFY;
+	f->nsect = 1;
+	frame_retag(e, f);
+	if (frame_send(e, f, p)) {
+		frame_release(e, f);
+		return;
+	}
+	t->probe_out = true;
+	t->st.probes++;
+}
+
+static void taint(struct aoe_engine *e, struct aoe_target *t)
+{
+	char mac[18];
+
+	t->tainted = true;
+	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	aoe_format_mac(mac, t->mac);
+	pr_warn("%s: target %s stopped answering (%u timeouts in a row); "
+		"its frames move to other targets while a probe checks it\n",
+		t->dev->name, mac, t->timeouts_in_row);
+}
+
+/* Returns true when the device went down. */
+static bool on_timeout(struct aoe_engine *e, struct aoe_frame *f)
+{
+	struct aoe_target *t = f->path->t;
+	struct aoe_dev *d = t->dev;
+	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
+
+	t->st.timeouts++;
+	t->timeouts_in_row++;
+	window_on_loss(&t->win, e->now_ns, (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC);
+	if (f->probe) {
+		frame_unlink(f);
+		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+		frame_end(e, f, 0);
+		return false;
+	}
+	if (dead_ns && e->now_ns - f->first_ns >= dead_ns) {
+		dev_go_down(d, "no answer within the dead timeout");
+		return true;
+	}
+	if (!t->tainted && t->timeouts_in_row >= TAINT_TIMEOUTS)
+		taint(e, t);
+	t->st.retransmits++;
+	frame_requeue(d, f);
+	return false;
+}
+
+/* Requests queued so long without a path that the device counts as dead. */
+static bool pending_too_old(const struct aoe_dev *d, uint64_t now, uint64_t dead_ns)
+{
+	const struct aoe_req *req;
+
+	if (!dead_ns || list_empty(&d->pending))
+		return false;
+	req = list_first_entry(&d->pending, struct aoe_req, node);
+	return now - req->start_ns >= dead_ns;
+}
+
+static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t next,
+			      bool *down)
+{
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &t->inflight) {
+		struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
+
+		if (f->deadline_ns > e->now_ns) {
+			if (f->deadline_ns < next)
+				next = f->deadline_ns;
+			continue;
+		}
+		if (on_timeout(e, f)) {
+			*down = true;
+			return next;
+		}
+	}
+	if (t->tainted && !t->probe_out && target_usable(t)) {
+		if (e->now_ns >= t->next_probe_ns) {
+			send_probe(e, t);
+			t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+		}
+		if (t->next_probe_ns < next)
+			next = t->next_probe_ns;
+	}
+	return next;
+}
+
+uint64_t aoe_io_timers(struct aoe_engine *e)
+{
+	uint64_t next = e->now_ns + NSEC_PER_SEC;
+	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &e->devs) {
+		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+		bool down = false;
+
+		if (d->state != DEV_UP && d->state != DEV_IDENTIFYING)
+			continue;
+		for (unsigned int i = 0; i < d->ntargets && !down; i++)
+			next = target_timers(e, d->targets[i], next, &down);
+		if (!down && pending_too_old(d, e->now_ns, dead_ns))
+			dev_go_down(d, "no usable path to any target within the dead timeout");
+		if (!down)
+			aoe_io_pump(d);
+	}
+	return next;
+}
+
+static void fail_list(struct aoe_engine *e, struct list_node *h, int res)
+{
+	while (!list_empty(h)) {
+		struct aoe_frame *f = list_first_entry(h, struct aoe_frame, node);
+
+		frame_unlink(f);
+		frame_end(e, f, res);
+	}
+}
+
+void aoe_io_fail_all(struct aoe_dev *d, int res)
+{
+	struct aoe_engine *e = d->eng;
+
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		fail_list(e, &d->targets[i]->inflight, res);
+		d->targets[i]->probe_out = false;
+	}
+	fail_list(e, &d->resend, res);
+	while (!list_empty(&d->pending)) {
+		struct aoe_req *req = list_first_entry(&d->pending, struct aoe_req, node);
+
+		if (!req->status)
+			req->status = res;
+		req_check_done(req);
+	}
+}
+
+void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc)
+{
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		struct list_node *pos, *tmp;
+
+		list_for_each_safe(pos, tmp, &d->targets[i]->inflight) {
+			struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
+
+			if (f->path->ifc == ifc)
+				frame_requeue(d, f);
+		}
+	}
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "log.h"
+
+#define CTL_MAX_CONNS 64
+
+static int ctl_addr(struct sockaddr_un *sa, const char *path)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa->sun_path, path);
+	return 0;
+}
+
+static int ctl_connect(const char *path, int timeout_s)
+{
+	struct timeval tv = { .tv_sec = timeout_s };
+	struct sockaddr_un sa;
+	int fd, err = ctl_addr(&sa, path);
+
+	if (err)
+		return err;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = errno == ECONNREFUSED ? -ENOENT : -errno;
+		close(fd);
+		return err;
+	}
+	if (timeout_s) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	return fd;
+}
+
+bool ctl_daemon_running(const char *path)
+{
+	int fd = ctl_connect(path, 1);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int ctl_send_line(int fd, int argc, char **argv)
+{
+	char line[CTL_LINE_MAX];
+	size_t off = 0;
+
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		/* Words are separated by spaces: they cannot hold any. */
+		if (strpbrk(argv[i], " \t\n") || off + n + 2 > sizeof(line))
+			return -EINVAL;
+		if (i)
+			line[off++] = ' ';
+		memcpy(line + off, argv[i], n);
+		off += n;
+	}
+	line[off++] = '\n';
+	return write_all(fd, line, off);
+}
+
+int ctl_call(const char *path, int argc, char **argv, FILE *out, FILE *err, int timeout_s)
+{
+	char buf[4096];
+	int fd = ctl_connect(path, timeout_s), status = -1, ret;
+	FILE *dst = out;
+	size_t skip = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	ret = ctl_send_line(fd, argc, argv);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	shutdown(fd, SHUT_WR);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		size_t len = (size_t)n;
+
+		if (status < 0) {
+			char *nl = memchr(buf, '\n', len);
+
+			if (!nl)
+				break;	/* the status line comes first, whole */
+			status = atoi(buf);
+			dst = status ? err : out;
+			skip = (size_t)(nl - buf) + 1;
+		}
+		fwrite(buf + skip, 1, len - skip, dst);
+		skip = 0;
+	}
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	fflush(dst);
+	if (ret)
+		return ret == -EAGAIN ? -ETIMEDOUT : ret;
+	return status < 0 ? -EPROTO : status;
+}
+
+/* --- daemon side ---------------------------------------------------------- */
+
+static void conn_free(struct ctl_conn *c)
+{
+	list_del(&c->node);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+static void conn_arm(struct ctl_conn *c, unsigned int mask)
+{
+	struct io_uring_sqe *sqe = engine_get_sqe(c->srv->eng);
+
+	if (!sqe) {
+		conn_free(c);
+		return;
+	}
+	io_uring_prep_poll_add(sqe, c->fd, mask);
+	io_uring_sqe_set_data(sqe, &c->ev);
+	c->polling = true;
+}
+
+/* Writes what the socket takes; frees the connection when all is out. */
+static void conn_flush(struct ctl_conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+
+		if (n < 0 && errno == EAGAIN) {
+			conn_arm(c, POLLOUT);
+			return;
+		}
+		if (n <= 0)
+			break;	/* the client went away: nothing more to say */
+		c->out_off += (size_t)n;
+	}
+	conn_free(c);
+}
+
+void ctl_reply(struct ctl_conn *c, int status, const char *text, size_t len)
+{
+	int head;
+
+	if (c->answered)
+		return;
+	c->answered = true;
+	c->out = malloc(len + 16);
+	if (!c->out) {
+		conn_free(c);
+		return;
+	}
+	head = snprintf(c->out, 16, "%d\n", status);
+	memcpy(c->out + head, text, len);
+	c->out_len = (size_t)head + len;
+	c->out_off = 0;
+	if (!c->polling)
+		conn_flush(c);
+}
+
+void ctl_replyf(struct ctl_conn *c, int status, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		ctl_reply(c, status, "", 0);
+		return;
+	}
+	ctl_reply(c, status, text, (size_t)n);
+	free(text);
+}
+
+static void conn_dispatch(struct ctl_conn *c)
+{
+	char *argv[CTL_MAX_ARGS], *save = NULL, *w;
+	int argc = 0;
+
+	c->in[c->in_len] = '\0';
+	for (w = strtok_r(c->in, " \t\r\n", &save); w && argc < CTL_MAX_ARGS;
+	     w = strtok_r(NULL, " \t\r\n", &save))
+		argv[argc++] = w;
+	if (!argc) {
+		ctl_replyf(c, 2, "empty command\n");
+		return;
+	}
+	c->srv->handler(c->srv->ctx, c, argc, argv);
+}
+
+static void conn_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
+{
+	struct ctl_conn *c = container_of(ev, struct ctl_conn, ev);
+	ssize_t n;
+
+	c->polling = false;
+	if (c->answered) {
+		conn_flush(c);
+		return;
+	}
+	if (cqe->res < 0) {
+		conn_free(c);
+		return;
+	}
+	n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+	if (n < 0 && errno == EAGAIN) {
+		conn_arm(c, POLLIN);
+		return;
+	}
+	if (n > 0)
+		c->in_len += (size_t)n;
+	if (n > 0 && !memchr(c->in, '\n', c->in_len) && c->in_len < sizeof(c->in) - 1) {
+		conn_arm(c, POLLIN);
+		return;
+	}
+	if (!c->in_len) {
+		conn_free(c);
+		return;
+	}
+	conn_dispatch(c);
+}
+
+static unsigned int conn_count(const struct ctl_server *s)
+{
+	unsigned int n = 0;
+
+	for (const struct list_node *p = s->conns.next; p != &s->conns; p = p->next)
+		n++;
+	return n;
+}
+
+static void listen_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
+{
+	struct ctl_server *s = container_of(ev, struct ctl_server, ev);
+	int fd;
+
+	while ((fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		struct ctl_conn *c;
+
+		if (conn_count(s) >= CTL_MAX_CONNS || !(c = calloc(1, sizeof(*c)))) {
+			close(fd);
+			continue;
+		}
+		c->srv = s;
+		c->fd = fd;
+		c->ev.fn = conn_event;
+		list_add_tail(&s->conns, &c->node);
+		conn_arm(c, POLLIN);
+	}
+	if (cqe->res >= 0 && !(cqe->flags & IORING_CQE_F_MORE))
+		engine_watch_fd(s->eng, &s->ev, s->fd, POLLIN);
+}
+
+int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path,
+		    ctl_handler_fn handler, void *ctx)
+{
+	struct sockaddr_un sa;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	list_init(&s->conns);
+	err = ctl_addr(&sa, path);
+	if (err)
+		return err;
+	if (ctl_daemon_running(path)) {
+		pr_err("another aoe-xdp daemon answers on %s; use 'aoe-xdp attach' to add "
+		       "interfaces to it, or 'aoe-xdp detach --all' to stop it\n", path);
+		return -EADDRINUSE;
+	}
+	mkdir(CTL_DIR, 0755);
+	unlink(path);	/* a crashed daemon's socket */
+	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return -errno;
+	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) ||
+	    listen(s->fd, 16)) {
+		err = -errno;
+		pr_err("cannot listen on %s: %s\n", path, strerror(-err));
+		close(s->fd);
+		s->fd = -1;
+		return err;
+	}
+	strcpy(s->path, path);
+	s->eng = e;
+	s->handler = handler;
+	s->ctx = ctx;
+	s->ev.fn = listen_event;
+	return engine_watch_fd(e, &s->ev, s->fd, POLLIN);
+}
+
+void ctl_server_close(struct ctl_server *s)
+{
+	if (s->fd < 0)
+		return;
+	while (!list_empty(&s->conns)) {
+		struct ctl_conn *c = list_first_entry(&s->conns, struct ctl_conn, node);
+
+		if (c->polling)
+			engine_forget_event(s->eng, &c->ev);
+		conn_free(c);
+	}
+	engine_forget_event(s->eng, &s->ev);
+	close(s->fd);
+	unlink(s->path);
+	s->fd = -1;
+}

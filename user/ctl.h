@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The control socket between `aoe-xdp <command>` and a running daemon:
+ * a unix stream socket under /run/aoe-xdp, root only. The client sends one
+ * line (a command and its words); the daemon answers with a line holding
+ * the exit status, then the text to print, and closes.
+ *
+ * Daemon side: the socket and its connections live in the engine loop;
+ * a handler answers at once or keeps the connection for a later answer
+ * (discovery waits, benchmarks).
+ */
+#ifndef AOE_CTL_H
+#define AOE_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+#define CTL_DIR			"/run/aoe-xdp"
+#define CTL_SOCK_PATH		CTL_DIR "/aoe-xdp.sock"
+#define CTL_LINE_MAX		1024
+#define CTL_MAX_ARGS		32
+
+struct ctl_server;
+struct ctl_conn;
+
+/* argv[0] is the command; return 0 after ctl_reply(), or keep conn and
+ * reply later. */
+typedef void (*ctl_handler_fn)(void *ctx, struct ctl_conn *c, int argc, char **argv);
+
+struct ctl_server {
+	struct aoe_engine *eng;
+	int fd;
+	char path[108];
+	struct engine_event ev;
+	ctl_handler_fn handler;
+	void *ctx;
+	struct list_node conns;
+};
+
+struct ctl_conn {
+	struct ctl_server *srv;
+	struct list_node node;
+	int fd;
+	struct engine_event ev;
+	bool polling;		/* a poll SQE points at ev */
+	bool answered;
+	char in[CTL_LINE_MAX];
+	size_t in_len;
+	char *out;
+	size_t out_len, out_off;
+};
+
+int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path,
+		    ctl_handler_fn handler, void *ctx);
+void ctl_server_close(struct ctl_server *s);
+
+/* Sends "status\n" + text (len bytes) and closes the connection. */
+void ctl_reply(struct ctl_conn *c, int status, const char *text, size_t len);
+/* Same, with printf formatting. */
+void ctl_replyf(struct ctl_conn *c, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Client: sends the words as one line, copies the answer's text to out
+ * (stdout when status is 0, else err), returns the status the daemon gave
+ * (>= 0), -ENOENT when no daemon listens, or -errno.
+ */
+int ctl_call(const char *path, int argc, char **argv, FILE *out, FILE *err,
+	     int timeout_s);
+/* True when a daemon answers on path. */
+bool ctl_daemon_running(const char *path);
+
+#endif /* AOE_CTL_H */

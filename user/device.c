@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Devices, their targets and the paths to them; which path a frame takes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_priv.h"
+#include "log.h"
+
+const char *dev_state_str(enum aoe_dev_state s)
+{
+	switch (s) {
+	case DEV_NEW: return "new";
+	case DEV_IDENTIFYING: return "identifying";
+	case DEV_UP: return "up";
+	case DEV_DOWN: return "down";
+	case DEV_FAILED: return "failed";
+	}
+	return "?";
+}
+
+struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
+{
+	struct aoe_dev *d = calloc(1, sizeof(*d));
+	struct list_node *pos;
+
+	if (!d)
+		return NULL;
+	d->eng = e;
+	d->shelf = shelf;
+	d->slot = slot;
+	snprintf(d->name, sizeof(d->name), "e%u.%u", shelf, slot);
+	list_init(&d->pending);
+	list_init(&d->resend);
+	frame_pool_init(&d->pool, e->cfg.pool_max);
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
+		if (e->ifaces[i] && frame_pool_add_iface(&d->pool, i, &e->ifaces[i]->umem)) {
+			frame_pool_destroy(&d->pool);
+			free(d);
+			return NULL;
+		}
+	}
+	/* Kept in shelf.slot order, as users read them. */
+	for (pos = e->devs.next; pos != &e->devs; pos = pos->next) {
+		const struct aoe_dev *o = container_of(pos, struct aoe_dev, node);
+
+		if (o->shelf > shelf || (o->shelf == shelf && o->slot > slot))
+			break;
+	}
+	list_add_tail(pos, &d->node);
+	return d;
+}
+
+void dev_destroy(struct aoe_dev *d)
+{
+	d->state = DEV_DOWN;
+	aoe_io_fail_all(d, -ESHUTDOWN);
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		struct aoe_target *t = d->targets[i];
+
+		for (unsigned int p = 0; p < t->npaths; p++)
+			txpool_destroy(&t->paths[p].tx);
+		free(t);
+	}
+	frame_pool_destroy(&d->pool);
+	list_del(&d->node);
+	free(d);
+}
+
+struct aoe_target *dev_find_target(struct aoe_dev *d, const uint8_t mac[6])
+{
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		if (!memcmp(d->targets[i]->mac, mac, 6))
+			return d->targets[i];
+	return NULL;
+}
+
+struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[6], uint16_t bufcnt)
+{
+	struct aoe_target *t;
+	char macs[18];
+
+	if (d->ntargets >= AOE_MAX_TARGETS) {
+		aoe_format_mac(macs, mac);
+		pr_warn("%s: ignoring target %s: already %d targets for this device\n",
+			d->name, macs, AOE_MAX_TARGETS);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->dev = d;
+	memcpy(t->mac, mac, 6);
+	t->bufcnt = bufcnt;
+	window_init(&t->win, bufcnt);
+	rtt_init(&t->rtt, d->eng->cfg.rto_min_us, d->eng->cfg.rto_max_us);
+	list_init(&t->inflight);
+	d->targets[d->ntargets++] = t;
+	return t;
+}
+
+void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt)
+{
+	struct aoe_window fresh;
+
+	if (bufcnt == t->bufcnt)
+		return;
+	t->bufcnt = bufcnt;
+	window_init(&fresh, bufcnt);
+	t->win.limit = fresh.limit;
+	if (t->win.maxout > t->win.limit)
+		t->win.maxout = t->win.limit;
+	if (t->win.ssthresh > t->win.limit)
+		t->win.ssthresh = t->win.limit;
+}
+
+struct aoe_path *target_find_path(struct aoe_target *t, const struct aoe_iface *ifc,
+				  bool has_vlan, uint16_t vlan)
+{
+	for (unsigned int i = 0; i < t->npaths; i++) {
+		struct aoe_path *p = &t->paths[i];
+
+		if (p->ifc == ifc && p->has_vlan == has_vlan && (!has_vlan || p->vlan == vlan))
+			return p;
+	}
+	return NULL;
+}
+
+void path_update_max_sect(struct aoe_path *p)
+{
+	uint32_t hdr = AOE_ATA_HDR_LEN + (p->has_vlan ? AOE_VLAN_HLEN : 0);
+	uint32_t frame_max, n, scnt = p->t->scnt ? p->t->scnt : 2;
+
+	if (!p->ifc) {
+		p->max_sect = 0;
+		return;
+	}
+	frame_max = iface_frame_max(p->ifc);
+	n = frame_max > hdr ? (frame_max - hdr) / ATA_SECTOR_SIZE : 0;
+	if (n > scnt)
+		n = scnt;
+	p->max_sect = n;
+}
+
+int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
+		    uint16_t vlan, struct aoe_path **out)
+{
+	struct aoe_path *p = NULL;
+	int err;
+
+	/* A path whose interface went away can be used again. */
+	for (unsigned int i = 0; i < t->npaths && !p; i++)
+		if (!t->paths[i].ifc)
+			p = &t->paths[i];
+	if (!p) {
+		if (t->npaths >= AOE_MAX_PATHS)
+			return -ENOSPC;
+		p = &t->paths[t->npaths++];
+	}
+	memset(p, 0, sizeof(*p));
+	p->t = t;
+	p->has_vlan = has_vlan;
+	p->vlan = vlan;
+	err = txpool_init_path(&p->tx, &t->dev->pool, &ifc->umem, t->win.limit);
+	if (err) {
+		pr_err("%s: no UMEM chunks left for a path on %s: %s; raise --tx-chunks\n",
+		       t->dev->name, ifc->name, strerror(-err));
+		return err;
+	}
+	p->ifc = ifc;
+	path_update_max_sect(p);
+	*out = p;
+	return 0;
+}
+
+static bool path_usable(const struct aoe_path *p)
+{
+	return p->ifc && p->max_sect;
+}
+
+bool target_usable(const struct aoe_target *t)
+{
+	for (unsigned int i = 0; i < t->npaths; i++)
+		if (path_usable(&t->paths[i]))
+			return true;
+	return false;
+}
+
+/* Round robin over the target's interfaces, frame by frame. */
+static struct aoe_path *target_next_path(struct aoe_target *t)
+{
+	for (unsigned int i = 0; i < t->npaths; i++) {
+		struct aoe_path *p = &t->paths[(t->next_path + i) % t->npaths];
+
+		if (path_usable(p)) {
+			t->next_path = (t->next_path + i + 1) % t->npaths;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static uint32_t target_space(const struct aoe_target *t, bool need_window)
+{
+	if (need_window)
+		return window_space(&t->win);
+	/* A retransmit goes out regardless of the window: prefer the least
+	 * loaded target. */
+	return WINDOW_MAX + 1 - (t->win.nout < WINDOW_MAX ? t->win.nout : WINDOW_MAX);
+}
+
+/*
+ * The target with the most room in its window gets the frame, so frames
+ * spread over targets in proportion to their open windows. Tainted targets
+ * (and `avoid`) are used only when nothing else is left.
+ */
+struct aoe_path *dev_pick_path(struct aoe_dev *d, bool need_window,
+			       const struct aoe_target *avoid)
+{
+	for (int strict = 1; strict >= 0; strict--) {
+		struct aoe_target *best = NULL;
+		uint32_t best_space = 0;
+		unsigned int best_i = 0;
+
+		for (unsigned int k = 0; k < d->ntargets; k++) {
+			unsigned int i = (d->next_target + k) % d->ntargets;
+			struct aoe_target *t = d->targets[i];
+			uint32_t space;
+
+			if (!target_usable(t))
+				continue;
+			if (strict && (t->tainted || t == avoid))
+				continue;
+			space = target_space(t, need_window);
+			if (space > best_space) {
+				best = t;
+				best_space = space;
+				best_i = i;
+			}
+		}
+		if (best) {
+			d->next_target = best_i + 1;
+			return target_next_path(best);
+		}
+	}
+	return NULL;
+}
+
+void dev_go_down(struct aoe_dev *d, const char *why)
+{
+	struct aoe_engine *e = d->eng;
+
+	if (d->state == DEV_DOWN)
+		return;
+	d->state = DEV_DOWN;
+	d->why = why;
+	pr_warn("%s: down: %s; I/O fails until a target answers again\n", d->name, why);
+	aoe_io_fail_all(d, -EIO);
+	if (e->hooks.dev_down)
+		e->hooks.dev_down(e->hooks.ctx, d);
+}
+
+void dev_forget_iface(struct aoe_dev *d, struct aoe_iface *ifc)
+{
+	aoe_io_requeue_iface(d, ifc);
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		struct aoe_target *t = d->targets[i];
+
+		for (unsigned int p = 0; p < t->npaths; p++) {
+			if (t->paths[p].ifc != ifc)
+				continue;
+			t->paths[p].ifc = NULL;
+			t->paths[p].max_sect = 0;
+			txpool_destroy(&t->paths[p].tx);
+		}
+	}
+	frame_pool_del_iface(&d->pool, ifc->slot);
+}
+
+uint32_t dev_payload(const struct aoe_dev *d)
+{
+	uint32_t best = 0;
+
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		for (unsigned int p = 0; p < d->targets[i]->npaths; p++)
+			if (d->targets[i]->paths[p].max_sect > best)
+				best = d->targets[i]->paths[p].max_sect;
+	return best * ATA_SECTOR_SIZE;
+}

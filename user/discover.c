@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Discovery: a broadcast config query on every interface; each answer names
+ * a device (shelf.slot) and one target (its source MAC) reachable on the
+ * interface it came in on. New devices, and devices coming back from DOWN,
+ * are identified with ATA IDENTIFY DEVICE before they carry I/O.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "engine_priv.h"
+#include "log.h"
+
+#define DISCOVER_TAG_IDX	0xffffu	/* never a frame index */
+
+int discover_send_query(struct aoe_engine *e, struct aoe_iface *ifc, uint32_t tag)
+{
+	struct aoe_cfg_args cfg = { .ccmd = AOE_CCMD_READ };
+	struct aoe_addr a;
+	uint8_t frame[AOE_ETH_ZLEN + AOE_VLAN_HLEN];
+	int len;
+
+	memset(&a, 0, sizeof(a));
+	memset(a.dst, 0xff, 6);
+	memcpy(a.src, ifc->mac, 6);
+	a.shelf = AOE_SHELF_BCAST;
+	a.slot = AOE_SLOT_BCAST;
+	a.tag = tag;
+	len = aoe_build_cfg(frame, sizeof(frame), &a, &cfg);
+	if (len < 0)
+		return len;
+	return engine_send_raw(e, ifc, frame, (size_t)len);
+}
+
+void engine_discover(struct aoe_engine *e)
+{
+	e->disc_tags[1] = e->disc_tags[0];
+	e->disc_tags[0] = AOE_TAG_USER_BIT | (engine_random(e) & 0x7fff) << 16 | DISCOVER_TAG_IDX;
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
+		struct aoe_iface *ifc = e->ifaces[i];
+		int err;
+
+		if (!ifc)
+			continue;
+		iface_refresh(ifc);
+		err = discover_send_query(e, ifc, e->disc_tags[0]);
+		if (err)
+			pr_warn("%s: sending the discovery query failed: %s\n", ifc->name,
+				strerror(-err));
+	}
+	if (e->cfg.rediscover_s)
+		e->next_discover_ns = e->now_ns + (uint64_t)e->cfg.rediscover_s * NSEC_PER_SEC;
+}
+
+static bool config_answer_ok(const struct aoe_engine *e, const struct aoe_view *v)
+{
+	static const uint8_t zero[6];
+
+	if (v->tag != e->disc_tags[0] && v->tag != e->disc_tags[1])
+		return false;	/* not an answer to our query */
+	if (v->flags & AOE_FLAG_ERR)
+		return false;
+	if (v->shelf == AOE_SHELF_BCAST || v->slot == AOE_SLOT_BCAST)
+		return false;
+	/* A target's MAC is unicast and set. */
+	return !(v->src[0] & 1) && memcmp(v->src, zero, 6);
+}
+
+static void copy_config_string(struct aoe_dev *d, const struct aoe_cfg_view *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->cslen && i < AOE_CFG_STR_MAX; i++)
+		d->config[i] = isprint(c->cfgstr[i]) ? (char)c->cfgstr[i] : '?';
+	d->config[i] = '\0';
+}
+
+/* All targets start afresh when a device comes back. */
+static void dev_reset_targets(struct aoe_dev *d)
+{
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		struct aoe_target *t = d->targets[i];
+		uint32_t limit = t->win.limit;
+
+		window_init(&t->win, limit);
+		t->tainted = false;
+		t->timeouts_in_row = 0;
+		t->probe_out = false;
+	}
+}
+
+static void path_refresh_all(struct aoe_target *t)
+{
+	for (unsigned int i = 0; i < t->npaths; i++)
+		path_update_max_sect(&t->paths[i]);
+}
+
+void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v)
+{
+	struct aoe_cfg_view c;
+	struct aoe_dev *d;
+	struct aoe_target *t;
+	struct aoe_path *p;
+	const char *why;
+
+	e->rx.config++;
+	if (!config_answer_ok(e, v) || aoe_parse_cfg(v, &c, &why)) {
+		e->rx.config_bad++;
+		return;
+	}
+	d = engine_find_dev(e, v->shelf, v->slot);
+	if (!d)
+		d = dev_create(e, v->shelf, v->slot);
+	if (!d)
+		return;
+	t = dev_find_target(d, v->src);
+	if (!t)
+		t = target_create(d, v->src, c.bufcnt);
+	if (!t)
+		return;
+	t->fwver = c.fwver;
+	t->scnt = c.scnt;
+	target_set_bufcnt(t, c.bufcnt);
+	p = target_find_path(t, ifc, v->has_vlan, v->vlan);
+	if (!p && target_add_path(t, ifc, v->has_vlan, v->vlan, &p))
+		return;
+	path_refresh_all(t);
+	copy_config_string(d, &c);
+	t->last_heard_ns = e->now_ns;
+	if (d->state == DEV_NEW || d->state == DEV_DOWN || d->state == DEV_FAILED)
+		discover_identify(d);
+	else if (d->state == DEV_UP)
+		aoe_io_pump(d);
+}
+
+static void identify_done(struct aoe_req *req, int res)
+{
+	struct aoe_dev *d = req->priv;
+	struct aoe_engine *e = d->eng;
+	struct ata_identity id;
+
+	if (res) {
+		d->state = DEV_FAILED;
+		d->why = "IDENTIFY DEVICE got no valid answer";
+		pr_err("%s: IDENTIFY DEVICE failed (%s); the device is not used. "
+		       "Check the target, then run discovery again\n", d->name, strerror(-res));
+		return;
+	}
+	if (ata_identity_parse(d->identify_buf, sizeof(d->identify_buf), &id)) {
+		d->state = DEV_FAILED;
+		d->why = "IDENTIFY DEVICE data describes no usable disk";
+		pr_err("%s: IDENTIFY DEVICE data is unusable (no capacity); the device is not used\n",
+		       d->name);
+		return;
+	}
+	if (d->identified && id.sectors != d->id.sectors)
+		pr_warn("%s: capacity changed from %llu to %llu sectors\n", d->name,
+			(unsigned long long)d->id.sectors, (unsigned long long)id.sectors);
+	d->id = id;
+	d->identified = true;
+	d->state = DEV_UP;
+	d->why = NULL;
+	pr_info("%s: up, %llu sectors, %u bytes per frame\n", d->name,
+		(unsigned long long)d->id.sectors, dev_payload(d));
+	if (e->hooks.dev_up)
+		e->hooks.dev_up(e->hooks.ctx, d);
+}
+
+void discover_identify(struct aoe_dev *d)
+{
+	struct aoe_req *req = &d->identify_req;
+
+	if (d->state == DEV_DOWN || d->state == DEV_FAILED)
+		dev_reset_targets(d);
+	d->state = DEV_IDENTIFYING;
+	memset(req, 0, sizeof(*req));
+	req->op = AOE_OP_IDENTIFY;
+	req->nsect = 1;
+	req->buf = d->identify_buf;
+	req->done = identify_done;
+	req->priv = d;
+	engine_submit(d->eng, d, req);
+}
+
+bool engine_identifying(const struct aoe_engine *e)
+{
+	const struct list_node *pos;
+
+	for (pos = e->devs.next; pos != &e->devs; pos = pos->next)
+		if (container_of(pos, struct aoe_dev, node)->state == DEV_IDENTIFYING)
+			return true;
+	return false;
+}

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event loop: one io_uring waits on every socket, timer and front end;
+ * each pass reads what arrived, runs the timers, sends what can be sent and
+ * kicks the TX rings once.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <time.h>
+
+#include "engine_priv.h"
+#include "log.h"
+
+#define ENGINE_RING_ENTRIES	512
+#define RX_BATCHES_PER_PASS	8
+
+uint64_t engine_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* xorshift64*: tags must be hard to guess, not cryptographic. */
+uint32_t engine_random(struct aoe_engine *e)
+{
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (uint32_t)((e->rng * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+void engine_config_defaults(struct engine_config *cfg)
+{
+	*cfg = (struct engine_config){
+		.mode = AOE_XDP_MODE_AUTO,
+		.pool_max = POOL_MAX_DEFAULT,
+		.dead_timeout_s = DEAD_TIMEOUT_DEFAULT_S,
+		.rto_min_us = RTO_MIN_US_DEFAULT,
+		.rto_max_us = RTO_MAX_US_DEFAULT,
+		.tx_chunks = IFACE_TX_CHUNKS_DEFAULT,
+		.rediscover_s = REDISCOVER_DEFAULT_S,
+	};
+}
+
+static int engine_ring_init(struct aoe_engine *e)
+{
+	struct io_uring_params p;
+	int err;
+
+	/* SQE128: ublk control commands share this ring. */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQE128 | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
+	err = io_uring_queue_init_params(ENGINE_RING_ENTRIES, &e->ring, &p);
+	if (err == -EINVAL) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_SQE128;
+		err = io_uring_queue_init_params(ENGINE_RING_ENTRIES, &e->ring, &p);
+	}
+	if (err) {
+		pr_err("creating the io_uring failed: %s; aoe-xdp needs Linux 5.19 or later\n",
+		       strerror(-err));
+		return err;
+	}
+	e->ring_ok = true;
+	return 0;
+}
+
+int engine_init(struct aoe_engine *e, const struct engine_config *cfg,
+		const struct engine_hooks *hooks)
+{
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->cfg = *cfg;
+	if (hooks)
+		e->hooks = *hooks;
+	list_init(&e->devs);
+	e->sigfd = -1;
+	if (getrandom(&e->rng, sizeof(e->rng), 0) != sizeof(e->rng) || !e->rng)
+		e->rng = engine_now() | 1;
+	err = frame_table_init(&e->ft, ENGINE_MAX_FRAMES);
+	if (err)
+		return err;
+	err = engine_ring_init(e);
+	if (err) {
+		frame_table_fini(&e->ft);
+		return err;
+	}
+	e->now_ns = engine_now();
+	e->next_timer_ns = e->now_ns;
+	return 0;
+}
+
+void engine_fini(struct aoe_engine *e)
+{
+	while (!list_empty(&e->devs))
+		dev_destroy(list_first_entry(&e->devs, struct aoe_dev, node));
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
+		if (e->ifaces[i])
+			engine_del_iface(e, e->ifaces[i]->name);
+	if (e->ring_ok)
+		io_uring_queue_exit(&e->ring);
+	if (e->sigfd >= 0)
+		close(e->sigfd);	/* after the ring: it held the poll */
+	e->sigfd = -1;
+	frame_table_fini(&e->ft);
+	e->ring_ok = false;
+}
+
+struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&e->ring);
+
+	if (!sqe) {
+		io_uring_submit(&e->ring);
+		sqe = io_uring_get_sqe(&e->ring);
+	}
+	if (sqe)
+		memset(sqe, 0, 2 * sizeof(*sqe));	/* SQE128 */
+	return sqe;
+}
+
+int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
+		    unsigned int poll_mask)
+{
+	struct io_uring_sqe *sqe = engine_get_sqe(e);
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_poll_multishot(sqe, fd, poll_mask);
+	io_uring_sqe_set_data(sqe, ev);
+	return 0;
+}
+
+/* Readiness only wakes the loop; every pass reads all RX rings anyway. */
+static void xsk_event_fn(struct engine_event *ev, const struct io_uring_cqe *cqe)
+{
+	struct engine_xsk_event *xe = container_of(ev, struct engine_xsk_event, ev);
+
+	if (cqe->res >= 0 && !(cqe->flags & IORING_CQE_F_MORE))
+		engine_watch_fd(xe->eng, &xe->ev, xe->fd, POLLIN);
+}
+
+static void signal_event_fn(struct engine_event *ev, const struct io_uring_cqe *cqe)
+{
+	struct aoe_engine *e = container_of(ev, struct aoe_engine, sig_ev);
+	struct signalfd_siginfo si;
+
+	while (read(e->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		e->stop = true;
+		e->stop_signal = (int)si.ssi_signo;
+	}
+	if (cqe->res >= 0 && !(cqe->flags & IORING_CQE_F_MORE))
+		engine_watch_fd(e, &e->sig_ev, e->sigfd, POLLIN);
+}
+
+int engine_watch_signals(struct aoe_engine *e)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	e->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (e->sigfd < 0)
+		return -errno;
+	e->sig_ev.fn = signal_event_fn;
+	return engine_watch_fd(e, &e->sig_ev, e->sigfd, POLLIN);
+}
+
+struct aoe_iface *engine_find_iface(struct aoe_engine *e, const char *name)
+{
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
+		if (e->ifaces[i] && !strcmp(e->ifaces[i]->name, name))
+			return e->ifaces[i];
+	return NULL;
+}
+
+unsigned int engine_iface_count(const struct aoe_engine *e)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
+		n += e->ifaces[i] != NULL;
+	return n;
+}
+
+static int engine_watch_iface(struct aoe_engine *e, struct aoe_iface *ifc)
+{
+	struct engine_xsk_event *evs = e->xsk_events[ifc->slot];
+	int err = 0;
+
+	for (uint32_t q = 0; q < ifc->nqueues && !err; q++) {
+		evs[q].ev.fn = xsk_event_fn;
+		evs[q].eng = e;
+		evs[q].sock = &ifc->socks[q];
+		evs[q].fd = ifc->socks[q].fd;
+		err = engine_watch_fd(e, &evs[q].ev, evs[q].fd, POLLIN);
+	}
+	if (!err)
+		err = io_uring_submit(&e->ring) < 0 ? -EIO : 0;
+	return err;
+}
+
+void engine_forget_event(struct aoe_engine *e, struct engine_event *ev)
+{
+	struct io_uring_sync_cancel_reg reg = {
+		.addr = (uint64_t)(uintptr_t)ev,
+		.timeout = { .tv_sec = 1, .tv_nsec = 0 },
+	};
+	struct io_uring_cqe *cqe;
+	unsigned int head;
+
+	io_uring_submit(&e->ring);	/* it may still sit in the SQ */
+	io_uring_register_sync_cancel(&e->ring, &reg);
+	/* Its last completion is in the CQ now: make it point nowhere. */
+	io_uring_for_each_cqe(&e->ring, head, cqe)
+		if (io_uring_cqe_get_data(cqe) == ev)
+			cqe->user_data = 0;
+}
+
+/* The polls hold references on the sockets: cancel them before closing. */
+static void engine_unwatch_iface(struct aoe_engine *e, struct aoe_iface *ifc)
+{
+	struct engine_xsk_event *evs = e->xsk_events[ifc->slot];
+
+	for (uint32_t q = 0; q < ifc->nqueues; q++)
+		if (evs[q].ev.fn)
+			engine_forget_event(e, &evs[q].ev);
+}
+
+int engine_add_iface(struct aoe_engine *e, const char *name)
+{
+	struct aoe_iface *ifc;
+	unsigned int slot;
+	struct list_node *pos;
+	int err;
+
+	if (engine_find_iface(e, name))
+		return -EEXIST;
+	for (slot = 0; slot < POOL_MAX_IFACES && e->ifaces[slot]; slot++)
+		;
+	if (slot == POOL_MAX_IFACES) {
+		pr_err("cannot use %s: aoe-xdp serves at most %d interfaces\n", name,
+		       POOL_MAX_IFACES);
+		return -ENOSPC;
+	}
+	ifc = calloc(1, sizeof(*ifc));
+	if (!ifc)
+		return -ENOMEM;
+	err = iface_open(ifc, name, slot, e->cfg.mode, e->cfg.tx_chunks);
+	if (err) {
+		free(ifc);
+		return err;
+	}
+	e->ifaces[slot] = ifc;
+	for (pos = e->devs.next; pos != &e->devs; pos = pos->next)
+		frame_pool_add_iface(&container_of(pos, struct aoe_dev, node)->pool, slot,
+				     &ifc->umem);
+	err = engine_watch_iface(e, ifc);
+	if (err) {
+		engine_del_iface(e, name);
+		return err;
+	}
+	return 0;
+}
+
+int engine_del_iface(struct aoe_engine *e, const char *name)
+{
+	struct aoe_iface *ifc = engine_find_iface(e, name);
+	struct list_node *pos;
+
+	if (!ifc)
+		return -ENOENT;
+	for (pos = e->devs.next; pos != &e->devs; pos = pos->next)
+		dev_forget_iface(container_of(pos, struct aoe_dev, node), ifc);
+	engine_unwatch_iface(e, ifc);
+	e->ifaces[ifc->slot] = NULL;
+	iface_close(ifc);
+	free(ifc);
+	return 0;
+}
+
+int engine_send_raw(struct aoe_engine *e, struct aoe_iface *ifc, const void *frame,
+		    size_t len)
+{
+	uint64_t addr;
+	int err;
+
+	(void)e;
+	if (len > UMEM_CHUNK_SIZE)
+		return -EMSGSIZE;
+	err = umem_chunk_get(&ifc->umem, &addr);
+	if (err)
+		return err;
+	memcpy(umem_ptr(&ifc->umem, addr), frame, len);
+	err = xsk_sock_tx(iface_tx_sock(ifc), addr, (uint32_t)len);
+	if (err)
+		umem_chunk_put(&ifc->umem, addr);
+	return err;
+}
+
+struct aoe_dev *engine_find_dev(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
+{
+	for (struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next) {
+		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+
+		if (d->shelf == shelf && d->slot == slot)
+			return d;
+	}
+	return NULL;
+}
+
+struct aoe_dev *engine_find_dev_name(struct aoe_engine *e, const char *name)
+{
+	for (struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next) {
+		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+
+		if (!strcmp(d->name, name))
+			return d;
+	}
+	return NULL;
+}
+
+static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc, const uint8_t *buf,
+			    size_t len)
+{
+	struct aoe_view v;
+	const char *why;
+
+	e->rx.frames++;
+	if (aoe_parse(buf, len, &v, &why)) {
+		e->rx.malformed++;
+		return;
+	}
+	if (!aoe_is_response(&v)) {
+		e->rx.not_response++;
+		return;
+	}
+	if (memcmp(v.dst, ifc->mac, 6)) {
+		e->rx.wrong_dst++;
+		return;
+	}
+	switch (v.cmd) {
+	case AOE_CMD_CFG:
+		discover_on_config(e, ifc, &v);
+		break;
+	case AOE_CMD_ATA:
+		aoe_io_rx_ata(e, ifc, &v, len);
+		break;
+	default:
+		e->rx.bad_cmd++;
+		break;
+	}
+}
+
+static bool engine_rx_socket(struct aoe_engine *e, struct aoe_iface *ifc, struct xsk_sock *s)
+{
+	bool got = false;
+
+	for (int b = 0; b < RX_BATCHES_PER_PASS; b++) {
+		uint32_t idx;
+		unsigned int n = xsk_sock_rx_peek(s, XSK_BATCH, &idx);
+
+		if (!n)
+			break;
+		got = true;
+		for (unsigned int i = 0; i < n; i++) {
+			const struct xdp_desc *d = xsk_sock_rx_desc(s, idx + i);
+
+			if (d->len > UMEM_CHUNK_SIZE || (d->addr % UMEM_CHUNK_SIZE) + d->len > UMEM_CHUNK_SIZE) {
+				e->rx.malformed++;
+				continue;
+			}
+			engine_rx_frame(e, ifc, umem_ptr(&ifc->umem, d->addr), d->len);
+		}
+		xsk_sock_rx_release(s, idx, n);
+	}
+	return got;
+}
+
+/* Reads every RX ring and returns completed TX chunks; true if any frame
+ * arrived (more may follow at once). */
+static bool engine_service_sockets(struct aoe_engine *e)
+{
+	bool got = false;
+
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
+		struct aoe_iface *ifc = e->ifaces[i];
+
+		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++) {
+			got |= engine_rx_socket(e, ifc, &ifc->socks[q]);
+			xsk_sock_drain_completions(&ifc->socks[q]);
+		}
+	}
+	return got;
+}
+
+static void engine_kick_all(struct aoe_engine *e)
+{
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
+		struct aoe_iface *ifc = e->ifaces[i];
+
+		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++) {
+			int err = xsk_sock_kick(&ifc->socks[q]);
+
+			if (err && ifc->socks[q].st.kick_errors == 1)
+				pr_warn("%s: sending failed: %s\n", ifc->name, strerror(-err));
+			xsk_sock_drain_completions(&ifc->socks[q]);
+		}
+	}
+}
+
+static bool engine_tx_waiting(const struct aoe_engine *e)
+{
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
+		const struct aoe_iface *ifc = e->ifaces[i];
+
+		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++)
+			if (ifc->socks[q].tx_unkicked)
+				return true;
+	}
+	return false;
+}
+
+static void engine_pump_all(struct aoe_engine *e)
+{
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &e->devs) {
+		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+
+		if (!list_empty(&d->pending) || !list_empty(&d->resend))
+			aoe_io_pump(d);
+	}
+}
+
+static void engine_reap(struct aoe_engine *e)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0;
+
+	io_uring_for_each_cqe(&e->ring, head, cqe) {
+		struct engine_event *ev = io_uring_cqe_get_data(cqe);
+
+		n++;
+		if (ev)
+			ev->fn(ev, cqe);
+	}
+	io_uring_cq_advance(&e->ring, n);
+}
+
+int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
+{
+	uint64_t wait_ns = max_wait_ns;
+	struct io_uring_cqe *cqe;
+	int err;
+
+	e->now_ns = engine_now();
+	if (e->next_timer_ns <= e->now_ns)
+		wait_ns = 0;
+	else if (e->next_timer_ns - e->now_ns < wait_ns)
+		wait_ns = e->next_timer_ns - e->now_ns;
+	if (engine_tx_waiting(e))
+		wait_ns = 0;
+	if (wait_ns) {
+		struct __kernel_timespec ts = {
+			.tv_sec = (long long)(wait_ns / NSEC_PER_SEC),
+			.tv_nsec = (long long)(wait_ns % NSEC_PER_SEC),
+		};
+
+		err = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1, &ts, NULL);
+	} else {
+		err = io_uring_submit(&e->ring);
+	}
+	if (err < 0 && err != -ETIME && err != -EINTR && err != -EAGAIN && err != -EBUSY)
+		return err;
+	engine_reap(e);
+	e->now_ns = engine_now();
+	engine_service_sockets(e);
+	if (e->now_ns >= e->next_timer_ns)
+		e->next_timer_ns = aoe_io_timers(e);
+	if (e->cfg.rediscover_s && e->now_ns >= e->next_discover_ns)
+		engine_discover(e);
+	if (e->next_discover_ns && e->cfg.rediscover_s && e->next_discover_ns < e->next_timer_ns)
+		e->next_timer_ns = e->next_discover_ns;
+	engine_pump_all(e);
+	engine_kick_all(e);
+	return 0;
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "iface.h"
+#include "log.h"
+
+static int iface_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(ifr->ifr_name, 0, sizeof(ifr->ifr_name));
+	strncpy(ifr->ifr_name, name, IF_NAMESIZE - 1);
+	if (ioctl(fd, req, ifr) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* RX queues the driver has; an AF_XDP socket is needed on each. */
+static uint32_t iface_rx_queues(const char *name)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { .ifr_data = (void *)&ch };
+	uint32_t n;
+
+	if (iface_ioctl(name, SIOCETHTOOL, &ifr))
+		return 1;	/* drivers without channels have one queue */
+	n = ch.rx_count + ch.combined_count;
+	if (n == 0)
+		n = 1;
+	return n > AOE_XDP_MAX_QUEUES ? AOE_XDP_MAX_QUEUES : n;
+}
+
+int iface_refresh(struct aoe_iface *ifc)
+{
+	struct ifreq ifr = { 0 };
+	int err = iface_ioctl(ifc->name, SIOCGIFMTU, &ifr);
+
+	if (err)
+		return err;
+	ifc->mtu = (uint32_t)ifr.ifr_mtu;
+	return 0;
+}
+
+static int iface_read_identity(struct aoe_iface *ifc)
+{
+	struct ifreq ifr = { 0 };
+	int err = iface_ioctl(ifc->name, SIOCGIFHWADDR, &ifr);
+
+	if (err) {
+		pr_err("cannot read the MAC address of %s: %s\n", ifc->name, strerror(-err));
+		return err;
+	}
+	memcpy(ifc->mac, ifr.ifr_hwaddr.sa_data, 6);
+	return iface_refresh(ifc);
+}
+
+int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
+	       enum aoe_xdp_mode mode, uint32_t tx_chunks)
+{
+	uint32_t nchunks;
+	int err;
+
+	memset(ifc, 0, sizeof(*ifc));
+	if (strlen(name) >= IF_NAMESIZE) {
+		pr_err("interface name '%s' is too long (at most %d characters)\n", name,
+		       IF_NAMESIZE - 1);
+		return -ENODEV;
+	}
+	strcpy(ifc->name, name);
+	ifc->slot = slot;
+	err = xdp_prog_attach(&ifc->prog, name, mode);
+	if (err)
+		return err;
+	ifc->ifindex = ifc->prog.ifindex;
+	err = iface_read_identity(ifc);
+	if (err)
+		goto fail;
+	ifc->nqueues = iface_rx_queues(name);
+	nchunks = ifc->nqueues * XSK_RX_CHUNKS + tx_chunks;
+	err = umem_create(&ifc->umem, nchunks, XSK_FILL_SIZE, XSK_RING_SIZE, true);
+	if (err)
+		goto fail;
+	ifc->socks = calloc(ifc->nqueues, sizeof(*ifc->socks));
+	if (!ifc->socks) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (uint32_t q = 0; q < ifc->nqueues; q++) {
+		err = xsk_sock_open(&ifc->socks[q], name, q, &ifc->umem, ifc->prog.xsks_fd);
+		if (err)
+			goto fail;
+	}
+	pr_info("%s: attached in %s mode, %u queue%s, MTU %u\n", name,
+		xdp_mode_str(ifc->prog.mode), ifc->nqueues, ifc->nqueues == 1 ? "" : "s",
+		ifc->mtu);
+	return 0;
+fail:
+	iface_close(ifc);
+	return err;
+}
+
+void iface_close(struct aoe_iface *ifc)
+{
+	/* The program goes first so nothing is redirected to a closing socket. */
+	xdp_prog_detach(&ifc->prog);
+	for (uint32_t q = 0; ifc->socks && q < ifc->nqueues; q++)
+		xsk_sock_close(&ifc->socks[q]);
+	free(ifc->socks);
+	ifc->socks = NULL;
+	umem_destroy(&ifc->umem);
+}

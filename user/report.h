@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What `discover` and `stat` print, as text or JSON, from the engine. */
+#ifndef AOE_REPORT_H
+#define AOE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+/* Size in the aoe-stat style: decimal units, e.g. "1.073GB". */
+void report_human_size(char *out, size_t len, uint64_t bytes);
+/* Devices and their targets, as `discover` shows them. Returns the number
+ * of devices whose IDENTIFY failed. */
+int report_discover(FILE *out, struct aoe_engine *e, bool json);
+
+#endif /* AOE_REPORT_H */
