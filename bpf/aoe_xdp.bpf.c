@@ -85,6 +85,10 @@ static __always_inline int steer_response(struct xdp_md *ctx, struct aoe_xdp_sta
 		STAT_INC(stats, pass_kernel_tag);
 		return XDP_PASS;
 	}
+	/* A jumbo frame in several buffers: an AF_XDP socket without
+	 * XDP_USE_SG drops it after XDP_REDIRECT (its rx_dropped). */
+	if (bpf_xdp_get_buff_len(ctx) > (__u64)(ctx->data_end - ctx->data))
+		STAT_INC(stats, multibuf_responses);
 	/* The flags argument is the verdict when the queue has no socket. */
 	verdict = bpf_redirect_map(&aoe_xsks, ctx->rx_queue_index, XDP_PASS);
 	if (verdict == XDP_REDIRECT)

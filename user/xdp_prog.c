@@ -317,8 +317,9 @@ static int attach_prog(struct xdp_prog *p, enum aoe_xdp_mode want)
 			return -EBUSY;
 		}
 		if (want == AOE_XDP_MODE_NATIVE) {
-			pr_err("native XDP attach on %s failed: %s; the driver may lack XDP "
-			       "support, try --mode skb\n", p->ifname, strerror(-err));
+			pr_err("native XDP attach on %s failed: %s (the kernel's reason, if it "
+			       "gave one, is logged above); use skb mode or auto mode instead\n",
+			       p->ifname, strerror(-err));
 			return err;
 		}
 		pr_warn("native XDP is not available on %s (%s); using skb (generic) mode, "
@@ -398,21 +399,32 @@ static int claim_iface(const char *ifname, int ifindex, const char *pin_dir)
 	return fd;
 }
 
-int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mode)
+/* Checks shared by attach and remove_stale; returns the ifindex or -errno. */
+static int iface_prepare(const char *ifname, bool need_up, char *pin_dir, size_t size)
 {
 	int ifindex, err, n;
 
-	prog_reset(p);
-	ifindex = iface_usable(ifname, true);
+	ifindex = iface_usable(ifname, need_up);
 	if (ifindex < 0)
 		return ifindex;
 	err = check_privileges(ifname);
 	if (err)
 		return err;
+	n = snprintf(pin_dir, size, "%s/%s", AOE_XDP_PIN_ROOT, ifname);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : ifindex;
+}
+
+int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mode)
+{
+	int ifindex, err;
+
+	prog_reset(p);
+	ifindex = iface_prepare(ifname, true, p->pin_dir, sizeof(p->pin_dir));
+	if (ifindex < 0) {
+		prog_reset(p);
+		return ifindex;
+	}
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
-	n = snprintf(p->pin_dir, sizeof(p->pin_dir), "%s/%s", AOE_XDP_PIN_ROOT, ifname);
-	if (n < 0 || (size_t)n >= sizeof(p->pin_dir))
-		return -ENAMETOOLONG;
 	p->lock_fd = claim_iface(ifname, ifindex, p->pin_dir);
 	if (p->lock_fd < 0) {
 		err = p->lock_fd;
@@ -466,15 +478,11 @@ void xdp_prog_detach(struct xdp_prog *p)
 int xdp_prog_remove_stale(const char *ifname)
 {
 	char pin_dir[PATH_MAX];
-	int ifindex, err, fd;
+	int ifindex, fd;
 
-	ifindex = iface_usable(ifname, false);
+	ifindex = iface_prepare(ifname, false, pin_dir, sizeof(pin_dir));
 	if (ifindex < 0)
 		return ifindex;
-	err = check_privileges(ifname);
-	if (err)
-		return err;
-	snprintf(pin_dir, sizeof(pin_dir), "%s/%s", AOE_XDP_PIN_ROOT, ifname);
 	fd = claim_iface(ifname, ifindex, pin_dir);
 	if (fd < 0)
 		return fd;

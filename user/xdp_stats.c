@@ -20,6 +20,7 @@ const struct xdp_stat_field xdp_stat_fields[] = {
 	STAT_FIELD(aoe_responses),
 	STAT_FIELD(redirected),
 	STAT_FIELD(pass_no_socket),
+	STAT_FIELD(multibuf_responses),
 	STAT_FIELD(pass_kernel_tag),
 	STAT_FIELD(aoe_requests_passed),
 	STAT_FIELD(non_aoe_passed),

@@ -25,6 +25,8 @@
 #define ZLEN		AOE_ETH_ZLEN
 #define RSP		AOE_FLAG_RSP
 #define RSP_ERR		(AOE_FLAG_RSP | AOE_FLAG_ERR)
+/* A read of AOE_JUMBO_SECTORS: more than one 4 KiB buffer holds. */
+#define JUMBO_RSP_LEN	(AOE_ATA_HDR_LEN + AOE_JUMBO_SECTORS * ATA_SECTOR_SIZE)
 
 struct frame_case {
 	char desc[64];	/* an array: Criterion copies parameters between processes */
@@ -106,6 +108,12 @@ static struct frame_case frame_cases[] = {
 	  { .vlan = true, .flags = RSP, .tag = OUR_TAG,
 	    .len = AOE_FULL_HDR_LEN + AOE_VLAN_HLEN - 1 },
 	  XDP_DROP, { .malformed_dropped = 1, .vlan_aoe = 1 } },
+	{ "jumbo response of ours in several buffers",
+	  { .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = JUMBO_RSP_LEN },
+	  XDP_PASS, NO_SOCKET(.cmd_ata = 1, .multibuf_responses = 1) },
+	{ "jumbo kernel-tag response is not counted as ours",
+	  { .flags = RSP, .cmd = AOE_CMD_ATA, .tag = KERNEL_TAG, .len = JUMBO_RSP_LEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_kernel_tag = 1, .cmd_ata = 1 } },
 	{ "ARP", { .ethertype = ETH_P_ARP, .len = 42 }, XDP_PASS, { .non_aoe_passed = 1 } },
 	{ "IPv4", { .ethertype = ETH_P_IP, .len = ZLEN }, XDP_PASS, { .non_aoe_passed = 1 } },
 	{ "IPv6 behind a VLAN tag",
@@ -201,17 +209,26 @@ Test(xdp_frames, stat_fields_match_btf, .init = load_skel, .fini = destroy_skel)
 static struct xdp_prog prog;
 static struct test_xsk xsk;
 
-static void veth_with_socket(enum aoe_xdp_mode mode, unsigned int queues)
+struct veth_setup {
+	enum aoe_xdp_mode mode;
+	unsigned int queues;
+	unsigned int mtu;
+	bool sg;	/* socket bound with XDP_USE_SG */
+};
+
+static void veth_with_socket(const struct veth_setup *s)
 {
 	fixture_enter_private_ns();
-	veth_create(queues);
-	cr_assert_eq(xdp_prog_attach(&prog, VETH_LOCAL, mode), 0);
-	test_xsk_open(&xsk, VETH_LOCAL, 0, prog.xsks_fd);
+	veth_create(s->queues);
+	cr_assert_eq(run_cmd("ip link set dev %s mtu %u", VETH_PEER, s->mtu), 0);
+	cr_assert_eq(run_cmd("ip link set dev %s mtu %u", VETH_LOCAL, s->mtu), 0);
+	cr_assert_eq(xdp_prog_attach(&prog, VETH_LOCAL, s->mode), 0);
+	test_xsk_open(&xsk, VETH_LOCAL, 0, prog.xsks_fd, s->sg);
 }
 
 static void setup_two_queues(void)
 {
-	veth_with_socket(AOE_XDP_MODE_NATIVE, 2);
+	veth_with_socket(&(struct veth_setup){ AOE_XDP_MODE_NATIVE, 2, ETH_DATA_LEN, false });
 }
 
 static void teardown_socket(void)
@@ -305,12 +322,12 @@ static void frames_through_veth(void)
 
 static void setup_native_one_queue(void)
 {
-	veth_with_socket(AOE_XDP_MODE_NATIVE, 1);
+	veth_with_socket(&(struct veth_setup){ AOE_XDP_MODE_NATIVE, 1, ETH_DATA_LEN, false });
 }
 
 static void setup_skb_one_queue(void)
 {
-	veth_with_socket(AOE_XDP_MODE_SKB, 1);
+	veth_with_socket(&(struct veth_setup){ AOE_XDP_MODE_SKB, 1, ETH_DATA_LEN, false });
 }
 
 Test(xdp_frames, veth_native_frames, .init = setup_native_one_queue,
@@ -322,4 +339,54 @@ Test(xdp_frames, veth_native_frames, .init = setup_native_one_queue,
 Test(xdp_frames, veth_skb_frames, .init = setup_skb_one_queue, .fini = teardown_socket)
 {
 	frames_through_veth();
+}
+
+/*
+ * A jumbo read response (17 sectors) through a 9000-MTU veth: xdp.frags lets
+ * the program see it, and an XDP_USE_SG socket gets it in pieces, intact.
+ */
+static void jumbo_through_veth(void)
+{
+	const struct frame_spec jumbo = {
+		.flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = JUMBO_RSP_LEN,
+	};
+	const struct aoe_xdp_stats want = {
+		.aoe_responses = 1, .redirected = 1, .multibuf_responses = 1, .cmd_ata = 1,
+	};
+	static unsigned char sent[FRAME_MAX], got[FRAME_MAX];
+	struct aoe_xdp_stats before, after;
+	size_t n;
+
+	frame_build(&jumbo, sent);
+	for (size_t i = AOE_ATA_HDR_LEN; i < JUMBO_RSP_LEN; i++)
+		sent[i] = (unsigned char)(i * 7);	/* a pattern that shows misplaced pieces */
+	cr_assert_eq(xdp_prog_stats(&prog, &before), 0);
+	raw_send(VETH_PEER, sent, JUMBO_RSP_LEN);
+
+	n = test_xsk_recv(&xsk, got, sizeof(got), RECV_TIMEOUT_MS);
+	cr_assert_eq(n, JUMBO_RSP_LEN, "the jumbo response did not arrive whole (%zu bytes)", n);
+	cr_expect_arr_eq(got, sent, JUMBO_RSP_LEN);
+	cr_expect_gt(xsk.last_pieces, 1, "a jumbo frame in one piece: multi-buffer untested");
+	cr_assert_eq(xdp_prog_stats(&prog, &after), 0);
+	stats_expect_delta("jumbo response", &before, &after, &want);
+}
+
+static void setup_native_jumbo(void)
+{
+	veth_with_socket(&(struct veth_setup){ AOE_XDP_MODE_NATIVE, 1, JUMBO_MTU, true });
+}
+
+static void setup_skb_jumbo(void)
+{
+	veth_with_socket(&(struct veth_setup){ AOE_XDP_MODE_SKB, 1, JUMBO_MTU, true });
+}
+
+Test(xdp_frames, veth_native_jumbo_sg, .init = setup_native_jumbo, .fini = teardown_socket)
+{
+	jumbo_through_veth();
+}
+
+Test(xdp_frames, veth_skb_jumbo_sg, .init = setup_skb_jumbo, .fini = teardown_socket)
+{
+	jumbo_through_veth();
 }

@@ -33,7 +33,15 @@
 #define BPFFS_MOUNT	"/sys/fs/bpf"
 #define XSK_FRAMES	64
 #define XSK_FRAME_SIZE	XSK_UMEM__DEFAULT_FRAME_SIZE
-#define IP_CMD_MAX	512
+#define CMD_MAX		512
+
+/* Multi-buffer AF_XDP (kernel 6.6) postdates Debian 12's UAPI headers. */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG	(1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD	(1 << 0)
+#endif
 
 static const unsigned char peer_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xae, 0x01 };
 static const unsigned char bcast_mac[AOE_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -60,14 +68,14 @@ void fixture_enter_private_ns(void)
 		     "private %s: %s", AOE_XDP_LOCK_DIR, strerror(errno));
 }
 
-int run_ip(const char *fmt, ...)
+int run_cmd(const char *fmt, ...)
 {
-	char cmd[IP_CMD_MAX] = "ip ";
+	char cmd[CMD_MAX];
 	va_list ap;
 	int status;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd + 3, sizeof(cmd) - 3, fmt, ap);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	status = system(cmd);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -88,14 +96,14 @@ static void ipv6_disable(const char *ifname)
 
 void veth_create(unsigned int queues)
 {
-	cr_assert_eq(run_ip("link add %s numtxqueues %u numrxqueues %u type veth peer name %s "
+	cr_assert_eq(run_cmd("ip link add %s numtxqueues %u numrxqueues %u type veth peer name %s "
 			    "numtxqueues %u numrxqueues %u", VETH_LOCAL, queues, queues,
 			    VETH_PEER, queues, queues), 0, "cannot create veth pair");
 	/* No IPv6 neighbour discovery chatter in the counters. */
 	ipv6_disable(VETH_LOCAL);
 	ipv6_disable(VETH_PEER);
-	cr_assert_eq(run_ip("link set dev %s up", VETH_LOCAL), 0);
-	cr_assert_eq(run_ip("link set dev %s up", VETH_PEER), 0);
+	cr_assert_eq(run_cmd("ip link set dev %s up", VETH_LOCAL), 0);
+	cr_assert_eq(run_cmd("ip link set dev %s up", VETH_PEER), 0);
 }
 
 int foreign_prog_load(void)
@@ -216,7 +224,8 @@ void stats_expect_delta(const char *what, const struct aoe_xdp_stats *before,
 	}
 }
 
-void test_xsk_open(struct test_xsk *x, const char *ifname, unsigned int queue, int xsks_fd)
+void test_xsk_open(struct test_xsk *x, const char *ifname, unsigned int queue, int xsks_fd,
+		   bool sg)
 {
 	struct xsk_umem_config ucfg = {
 		.fill_size = XSK_FRAMES,
@@ -227,7 +236,7 @@ void test_xsk_open(struct test_xsk *x, const char *ifname, unsigned int queue, i
 		.rx_size = XSK_FRAMES,
 		.tx_size = XSK_FRAMES,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_COPY,
+		.bind_flags = XDP_COPY | (sg ? XDP_USE_SG : 0),
 	};
 	size_t size = (size_t)XSK_FRAMES * XSK_FRAME_SIZE;
 	__u32 idx = 0;
@@ -253,18 +262,27 @@ void test_xsk_open(struct test_xsk *x, const char *ifname, unsigned int queue, i
 size_t test_xsk_recv(struct test_xsk *x, unsigned char *buf, size_t cap, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = xsk_socket__fd(x->xsk), .events = POLLIN };
-	const struct xdp_desc *desc;
-	__u32 idx = 0;
-	size_t len;
+	const struct xdp_desc *desc = NULL;
+	__u32 idx = 0, avail, i;
+	size_t len = 0;
 
+	x->last_pieces = 0;
 	if (!xsk_cons_nb_avail(&x->rx, 1) && poll(&pfd, 1, timeout_ms) <= 0)
 		return 0;
-	if (xsk_ring_cons__peek(&x->rx, 1, &idx) != 1)
-		return 0;
-	desc = xsk_ring_cons__rx_desc(&x->rx, idx);
-	len = desc->len < cap ? desc->len : cap;
-	memcpy(buf, xsk_umem__get_data(x->area, desc->addr), len);
-	xsk_ring_cons__release(&x->rx, 1);
+	/* The kernel publishes all pieces of a frame at once. */
+	avail = xsk_ring_cons__peek(&x->rx, XSK_FRAMES, &idx);
+	for (i = 0; i < avail; i++) {
+		desc = xsk_ring_cons__rx_desc(&x->rx, idx + i);
+		cr_assert_leq(len + desc->len, cap, "received frame is larger than %zu", cap);
+		memcpy(buf + len, xsk_umem__get_data(x->area, desc->addr), desc->len);
+		len += desc->len;
+		if (!(desc->options & XDP_PKT_CONTD))
+			break;
+	}
+	cr_assert(desc && !(desc->options & XDP_PKT_CONTD), "frame without its last piece");
+	x->last_pieces = i + 1;
+	xsk_ring_cons__cancel(&x->rx, avail - x->last_pieces);
+	xsk_ring_cons__release(&x->rx, x->last_pieces);
 	return len;
 }
 

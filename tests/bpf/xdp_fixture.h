@@ -15,18 +15,20 @@
 
 #include <xdp/xsk.h>
 
+#include "aoe_wire.h"
 #include "aoe_xdp_shared.h"
 
 #define VETH_LOCAL	"aoe0"	/* the classifier goes here */
 #define VETH_PEER	"aoe1"	/* frames are sent from here */
-#define FRAME_MAX	128
+#define JUMBO_MTU	9000
+#define FRAME_MAX	(AOE_ETH_HLEN + AOE_VLAN_HLEN + JUMBO_MTU)
 #define RECV_TIMEOUT_MS	1000	/* for a frame that must arrive */
 
 /* Private netns + mount ns, no bpffs mounted, private /run/aoe-xdp. */
 void fixture_enter_private_ns(void);
 
-/* ip(8) with a formatted argument string; returns its exit status. */
-int run_ip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A shell command line; returns its exit status. */
+int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* VETH_LOCAL <-> VETH_PEER with rx/tx queue counts, both up. */
 void veth_create(unsigned int queues);
@@ -73,10 +75,13 @@ struct test_xsk {
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod tx;
 	struct xsk_socket *xsk;
+	unsigned int last_pieces;	/* descriptors the last frame came in */
 };
 
-void test_xsk_open(struct test_xsk *x, const char *ifname, unsigned int queue, int xsks_fd);
-/* Length of the next received frame copied into buf, or 0 on timeout. */
+/* sg: bind with XDP_USE_SG, so frames larger than a chunk arrive in pieces. */
+void test_xsk_open(struct test_xsk *x, const char *ifname, unsigned int queue, int xsks_fd,
+		   bool sg);
+/* Length of the next received frame, pieces gathered into buf, or 0 on timeout. */
 size_t test_xsk_recv(struct test_xsk *x, unsigned char *buf, size_t cap, int timeout_ms);
 void test_xsk_close(struct test_xsk *x);
 
