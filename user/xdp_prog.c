@@ -146,12 +146,13 @@ static int list_attached(int ifindex, struct attached_prog *out, int *n)
 		{ .mode_flag = XDP_FLAGS_HW_MODE, .mode = "offload" },
 	};
 	int err = bpf_xdp_query(ifindex, 0, &q);
+	const __u32 ids[MAX_ATTACHED] = { q.drv_prog_id, q.skb_prog_id, q.hw_prog_id };
 
 	if (err)
 		return err;
 	*n = 0;
 	for (int i = 0; i < MAX_ATTACHED; i++) {
-		__u32 id = i == 0 ? q.drv_prog_id : i == 1 ? q.skb_prog_id : q.hw_prog_id;
+		__u32 id = ids[i];
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		int fd;
@@ -273,9 +274,9 @@ static int clear_leftovers(const char *ifname, int ifindex, const char *pin_dir)
 		snprintf(what, sizeof(what), "program %s id %u (%s mode)", att[i].name,
 			 att[i].id, att[i].mode);
 	}
-	pins = pin_dir ? unpin_maps(pin_dir) : 0;
+	pins = unpin_maps(pin_dir);
 	if (n || pins)
-		pr_info("%s: removed a crashed aoe-xdp run's leftovers: %s%s%s\n", ifname, what,
+		pr_warn("%s: removed a crashed aoe-xdp run's leftovers: %s%s%s\n", ifname, what,
 			n && pins ? " and " : "", pins ? "stale map pins" : "");
 	return 0;
 }

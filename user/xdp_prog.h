@@ -43,8 +43,9 @@ struct xdp_prog {
 };
 
 /*
- * Loads the classifier and attaches it to ifname. On failure p is left
- * detached and the error says what to do:
+ * Loads the classifier and attaches it to ifname; p is overwritten, so it
+ * must not hold an attached program. On failure p is left detached (and
+ * xdp_prog_detach() on it is a no-op) and the log says what to do:
  *   -ENODEV   no such interface        -ENETDOWN  interface is down
  *   -EPERM    not root / no CAP_BPF+CAP_NET_ADMIN
  *   -EBUSY    another aoe-xdp holds the interface, or a foreign XDP program

@@ -137,6 +137,20 @@ Test(xdp_attach, auto_picks_native_on_veth)
 	expect_attached(&prog, AOE_XDP_MODE_NATIVE);
 }
 
+/* lo has no native XDP: auto falls back to skb mode, native says no. */
+Test(xdp_attach, auto_falls_back_to_skb_without_driver_support)
+{
+	cr_assert_eq(run_cmd("ip link set dev lo up"), 0);
+	cr_assert_eq(xdp_prog_attach(&prog, "lo", AOE_XDP_MODE_AUTO), 0);
+	cr_expect_eq(prog.mode, AOE_XDP_MODE_SKB);
+	cr_expect_eq(xdp_attached_id("lo", XDP_FLAGS_SKB_MODE), our_id(&prog));
+	xdp_prog_detach(&prog);
+
+	cr_expect_eq(xdp_prog_attach(&prog, "lo", AOE_XDP_MODE_NATIVE), -EOPNOTSUPP);
+	cr_expect_eq(xdp_any_attached_id("lo"), 0);
+	cr_expect_not(path_exists(AOE_XDP_PIN_ROOT "/lo"));
+}
+
 /* xdp.frags: native XDP on veth no longer caps the MTU. */
 Test(xdp_attach, native_with_jumbo_mtu)
 {
