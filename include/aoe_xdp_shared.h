@@ -22,6 +22,9 @@ struct aoe_xdp_stats {
 	__u64 aoe_responses;		/* AoE frames with the response flag */
 	__u64 redirected;		/* responses handed to an AF_XDP socket */
 	__u64 pass_no_socket;		/* ours, but no socket on this queue */
+	__u64 multibuf_responses;	/* ours, in several buffers (jumbo): the
+					 * socket must be bound with XDP_USE_SG
+					 * or the kernel drops them */
 	__u64 pass_kernel_tag;		/* tag bit 31 clear: the kernel aoe driver's */
 	__u64 aoe_requests_passed;	/* requests (a target on this host) */
 	__u64 non_aoe_passed;		/* everything else, untouched */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "iface_lock.h"
+#include "log.h"
+
+#define PID_TEXT_MAX	16	/* "4194304\n" and some */
+
+int ifname_check(const char *ifname)
+{
+	size_t len = strlen(ifname);
+
+	/* dev_valid_name(): what the kernel accepts can go into a path. */
+	if (!len || len >= IF_NAMESIZE || strchr(ifname, '/') || strchr(ifname, ':') ||
+	    !strcmp(ifname, ".") || !strcmp(ifname, "..")) {
+		pr_err("'%s' is not a valid interface name; list interfaces with: ip link\n",
+		       ifname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lock_path(char *path, size_t size, const char *ifname)
+{
+	int n = snprintf(path, size, "%s/iface-%s.lock", IFACE_LOCK_DIR, ifname);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* The owner's pid as written in the lock file, or 0 when unknown. */
+static long read_owner_pid(int fd)
+{
+	char text[PID_TEXT_MAX + 1];
+	ssize_t n = pread(fd, text, PID_TEXT_MAX, 0);
+
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return strtol(text, NULL, 10);
+}
+
+static int write_our_pid(int fd)
+{
+	char text[PID_TEXT_MAX];
+	int n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+
+	if (ftruncate(fd, 0) || pwrite(fd, text, n, 0) != n)
+		return -errno;
+	return 0;
+}
+
+static void report_owner(const char *ifname, int fd)
+{
+	long pid = read_owner_pid(fd);
+
+	if (pid > 0)
+		pr_err("%s is in use by a running aoe-xdp (pid %ld); run 'aoe-xdp detach %s' first\n",
+		       ifname, pid, ifname);
+	else
+		pr_err("%s is in use by a running aoe-xdp (pid unknown); run 'aoe-xdp detach %s' first\n",
+		       ifname, ifname);
+}
+
+int iface_lock_acquire(const char *ifname)
+{
+	char path[64];
+	int fd, err;
+
+	err = ifname_check(ifname);
+	if (!err)
+		err = lock_path(path, sizeof(path), ifname);
+	if (err)
+		return err;
+	if (mkdir(IFACE_LOCK_DIR, 0755) && errno != EEXIST) {
+		err = -errno;
+		pr_err("cannot create %s: %s; aoe-xdp needs root to attach\n", IFACE_LOCK_DIR,
+		       strerror(-err));
+		return err;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("cannot open lock file %s: %s\n", path, strerror(-err));
+		return err;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		err = -errno;
+		if (err == -EWOULDBLOCK) {
+			report_owner(ifname, fd);
+			err = -EBUSY;
+		} else {
+			pr_err("cannot lock %s: %s\n", path, strerror(-err));
+		}
+		close(fd);
+		return err;
+	}
+	err = write_our_pid(fd);
+	if (err) {
+		pr_err("cannot write our pid into %s: %s\n", path, strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+void iface_lock_release(int *fd)
+{
+	if (*fd < 0)
+		return;
+	/* Truncate first: a stale pid would point the next message at a
+	 * process that is no longer ours. The file stays: unlinking a lock
+	 * file races with a process that has just opened it. */
+	if (ftruncate(*fd, 0))
+		pr_debug("cannot clear the pid in the interface lock: %s\n", strerror(errno));
+	close(*fd);
+	*fd = -1;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One aoe-xdp per interface: a non-blocking flock on
+ * /run/aoe-xdp/iface-<ifname>.lock, holding the owner's pid for messages.
+ * The kernel drops the lock when the owner dies, so a crash never leaves
+ * the interface locked; what it may leave is handled by whoever locks next.
+ */
+#ifndef AOE_IFACE_LOCK_H
+#define AOE_IFACE_LOCK_H
+
+#define IFACE_LOCK_DIR	"/run/aoe-xdp"
+
+/* Interface names that are safe to put in a path (the kernel's own rules). */
+int ifname_check(const char *ifname);
+
+/*
+ * Takes the lock and records our pid: returns the lock fd (>= 0), or -EBUSY
+ * (naming the owner's pid) when another process holds it, or -errno.
+ */
+int iface_lock_acquire(const char *ifname);
+/* Clears the pid and drops the lock; *fd becomes -1. Safe when *fd < 0. */
+void iface_lock_release(int *fd);
+
+#endif /* AOE_IFACE_LOCK_H */
