@@ -101,7 +101,7 @@ int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
 		if (err)
 			goto fail;
 	}
-	pr_info("%s: attached in %s mode, %u queue%s, MTU %u\n", name,
+	pr_debug("%s: attached in %s mode, %u queue%s, MTU %u\n", name,
 		xdp_mode_str(ifc->prog.mode), ifc->nqueues, ifc->nqueues == 1 ? "" : "s",
 		ifc->mtu);
 	return 0;
