@@ -99,6 +99,17 @@ int engine_init(struct aoe_engine *e, const struct engine_config *cfg,
 	return 0;
 }
 
+void engine_fail_all_io(struct aoe_engine *e)
+{
+	for (struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next) {
+		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+
+		d->state = DEV_DOWN;
+		d->why = "aoe-xdp is stopping";
+		aoe_io_fail_all(d, -EIO);
+	}
+}
+
 void engine_fini(struct aoe_engine *e)
 {
 	while (!list_empty(&e->devs))

@@ -242,6 +242,9 @@ int engine_init(struct aoe_engine *e, const struct engine_config *cfg,
 		const struct engine_hooks *hooks);
 /* Fails whatever is still in flight with -ESHUTDOWN, then frees it all. */
 void engine_fini(struct aoe_engine *e);
+/* Takes every device down without hooks and fails all of its I/O with
+ * -EIO: the first step of a shutdown, before the front ends go. */
+void engine_fail_all_io(struct aoe_engine *e);
 
 int engine_add_iface(struct aoe_engine *e, const char *name);
 int engine_del_iface(struct aoe_engine *e, const char *name);

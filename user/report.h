@@ -14,4 +14,16 @@ void report_human_size(char *out, size_t len, uint64_t bytes);
  * of devices whose IDENTIFY failed. */
 int report_discover(FILE *out, struct aoe_engine *e, bool json);
 
+/* How a device is exported, asked of the daemon's front end. */
+struct report_export {
+	void (*path)(void *priv, const struct aoe_dev *d, char *buf, size_t len);
+	void *priv;
+};
+
+/* One line per device: what `attach` prints when it is ready. */
+void report_attached(FILE *out, struct aoe_engine *e, const struct report_export *ex);
+/* The aoe-stat table and everything behind it: targets, windows, RTT,
+ * pool, counters, interfaces and their XDP counters. */
+void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report_export *ex);
+
 #endif /* AOE_REPORT_H */

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "daemon.h"
+#include "json.h"
+#include "latency.h"
+#include "log.h"
+
+#define BENCH_QD_MAX		256
+#define BENCH_BS_MAX		(1u << 20)
+#define BENCH_SIZE_DEFAULT	(256ull << 20)
+
+enum bench_rw { BENCH_READ, BENCH_WRITE, BENCH_RANDREAD, BENCH_RANDWRITE };
+enum bench_phase { PHASE_RUN, PHASE_VERIFY, PHASE_DONE };
+
+struct bench_slot {
+	struct aoe_req req;
+	struct bench *b;
+	uint8_t *buf;
+	uint64_t start_ns;
+	bool busy;
+};
+
+struct bench {
+	struct daemon *dm;
+	struct ctl_conn *conn;
+	struct aoe_dev *dev;
+	enum bench_rw rw;
+	uint32_t bs, qd, seconds;
+	uint64_t blocks;	/* region size in blocks */
+	bool verify, json;
+	enum bench_phase phase;
+	uint64_t start_ns, end_ns, stop_ns;
+	uint64_t next_block;	/* sequential position, and verify cursor */
+	uint64_t rng;
+	uint32_t seed;		/* this run's data pattern */
+	uint8_t *written;	/* bitmap of blocks written (verify) */
+	uint64_t ios, bytes, errors, mismatches, verified;
+	uint64_t retrans0;
+	uint32_t inflight;
+	struct latency_hist lat;
+	struct bench_slot slot[];
+};
+
+static uint64_t bench_rand(struct bench *b)
+{
+	b->rng ^= b->rng << 13;
+	b->rng ^= b->rng >> 7;
+	b->rng ^= b->rng << 17;
+	return b->rng;
+}
+
+static bool rw_is_write(enum bench_rw rw)
+{
+	return rw == BENCH_WRITE || rw == BENCH_RANDWRITE;
+}
+
+/* Each 8-byte word says which block and run wrote it: a misplaced or
+ * stale block cannot pass for the right one. */
+static void pattern_fill(const struct bench *b, uint64_t block, uint8_t *buf)
+{
+	for (uint32_t i = 0; i < b->bs; i += 8) {
+		uint64_t w = (block << 32 | b->seed) ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull);
+
+		memcpy(buf + i, &w, 8);
+	}
+}
+
+static uint64_t retransmits(const struct aoe_dev *d)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		n += d->targets[i]->st.retransmits;
+	return n;
+}
+
+static void bench_issue(struct bench *b, struct bench_slot *s);
+
+static uint64_t pick_block(struct bench *b)
+{
+	uint64_t blk;
+
+	if (b->rw == BENCH_RANDREAD || b->rw == BENCH_RANDWRITE)
+		return bench_rand(b) % b->blocks;
+	blk = b->next_block;
+	b->next_block = (b->next_block + 1) % b->blocks;
+	return blk;
+}
+
+static void slot_done(struct aoe_req *req, int res)
+{
+	struct bench_slot *s = req->priv;
+	struct bench *b = s->b;
+	uint64_t block = req->lba * ATA_SECTOR_SIZE / b->bs;
+
+	s->busy = false;
+	b->inflight--;
+	if (res) {
+		b->errors++;
+	} else if (b->phase == PHASE_VERIFY) {
+		uint8_t *want = s->buf + b->bs;
+
+		pattern_fill(b, block, want);
+		b->verified++;
+		if (memcmp(s->buf, want, b->bs))
+			b->mismatches++;
+	} else {
+		b->ios++;
+		b->bytes += b->bs;
+		lat_add(&b->lat, b->dm->eng.now_ns - s->start_ns);
+		if (rw_is_write(b->rw) && b->written)
+			b->written[block / 8] |= (uint8_t)(1u << (block % 8));
+	}
+	/* A synchronous failure (device down) must not recurse forever. */
+	if (!res && b->phase != PHASE_DONE)
+		bench_issue(b, s);
+}
+
+/* The next block the verify pass reads back, or false when done. */
+static bool next_verify_block(struct bench *b, uint64_t *block)
+{
+	while (b->next_block < b->blocks) {
+		uint64_t blk = b->next_block++;
+
+		if (b->written[blk / 8] & (1u << (blk % 8))) {
+			*block = blk;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void bench_issue(struct bench *b, struct bench_slot *s)
+{
+	struct aoe_req *req = &s->req;
+	uint64_t block;
+	bool write = false;
+
+	if (b->phase == PHASE_RUN) {
+		if (b->dm->eng.now_ns >= b->end_ns)
+			return;
+		block = pick_block(b);
+		write = rw_is_write(b->rw);
+	} else if (b->phase == PHASE_VERIFY) {
+		if (!next_verify_block(b, &block))
+			return;
+	} else {
+		return;
+	}
+	memset(req, 0, sizeof(*req));
+	req->op = write ? AOE_OP_WRITE : AOE_OP_READ;
+	req->lba = block * b->bs / ATA_SECTOR_SIZE;
+	req->nsect = b->bs / ATA_SECTOR_SIZE;
+	req->buf = s->buf;
+	req->done = slot_done;
+	req->priv = s;
+	if (write)
+		pattern_fill(b, block, s->buf);
+	s->busy = true;
+	s->start_ns = b->dm->eng.now_ns;
+	b->inflight++;
+	engine_submit(&b->dm->eng, b->dev, req);
+}
+
+static const char *rw_name(enum bench_rw rw)
+{
+	static const char *const names[] = { "read", "write", "randread", "randwrite" };
+
+	return names[rw];
+}
+
+static void bench_report(struct bench *b)
+{
+	double secs = (double)(b->stop_ns - b->start_ns) / NSEC_PER_SEC;
+	double iops = secs > 0 ? (double)b->ios / secs : 0;
+	double mbs = secs > 0 ? (double)b->bytes / secs / 1e6 : 0;
+	uint64_t retr = retransmits(b->dev) - b->retrans0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int status = b->errors || b->mismatches ? 1 : 0;
+
+	if (!f) {
+		ctl_replyf(b->conn, 1, "out of memory\n");
+		return;
+	}
+	if (b->json) {
+		struct json j;
+
+		json_init(&j, f);
+		json_obj_begin(&j);
+		json_kstr(&j, "device", b->dev->name);
+		json_kstr(&j, "rw", rw_name(b->rw));
+		json_ku64(&j, "bs", b->bs);
+		json_ku64(&j, "qd", b->qd);
+		json_key(&j, "seconds");
+		fprintf(f, "%.3f", secs);
+		json_ku64(&j, "ios", b->ios);
+		json_key(&j, "iops");
+		fprintf(f, "%.1f", iops);
+		json_key(&j, "mb_per_s");
+		fprintf(f, "%.2f", mbs);
+		json_ku64(&j, "lat_p50_ns", lat_quantile(&b->lat, 0.50));
+		json_ku64(&j, "lat_p99_ns", lat_quantile(&b->lat, 0.99));
+		json_ku64(&j, "lat_p999_ns", lat_quantile(&b->lat, 0.999));
+		json_ku64(&j, "retransmits", retr);
+		json_ku64(&j, "errors", b->errors);
+		json_ku64(&j, "verified", b->verified);
+		json_ku64(&j, "mismatches", b->mismatches);
+		json_obj_end(&j);
+	} else {
+		fprintf(f, "%s %s bs=%u qd=%u %.1fs: %.0f IOPS, %.2f MB/s, latency p50 %.3f ms "
+			"p99 %.3f ms p99.9 %.3f ms, retransmits %llu, errors %llu\n",
+			b->dev->name, rw_name(b->rw), b->bs, b->qd, secs, iops, mbs,
+			lat_quantile(&b->lat, 0.50) / 1e6, lat_quantile(&b->lat, 0.99) / 1e6,
+			lat_quantile(&b->lat, 0.999) / 1e6, (unsigned long long)retr,
+			(unsigned long long)b->errors);
+		if (b->verify)
+			fprintf(f, "verify: %llu blocks read back, %llu mismatches\n",
+				(unsigned long long)b->verified, (unsigned long long)b->mismatches);
+	}
+	fclose(f);
+	ctl_reply(b->conn, status, text, len);
+	free(text);
+}
+
+static void bench_free(struct bench *b)
+{
+	for (uint32_t i = 0; i < b->qd; i++)
+		free(b->slot[i].buf);
+	free(b->written);
+	free(b);
+}
+
+static int parse_rw(const char *s, enum bench_rw *rw)
+{
+	for (int i = BENCH_READ; i <= BENCH_RANDWRITE; i++) {
+		if (!strcmp(s, rw_name((enum bench_rw)i))) {
+			*rw = (enum bench_rw)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int bench_parse(struct bench *b, int argc, char **argv, uint64_t *size, const char **err)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "--verify")) {
+			b->verify = true;
+			continue;
+		}
+		if (!strcmp(o, "--json")) {
+			b->json = true;
+			continue;
+		}
+		if (!v) {
+			*err = "an option lacks its value";
+			return -EINVAL;
+		}
+		i++;
+		if (!strcmp(o, "--rw") && !parse_rw(v, &b->rw))
+			continue;
+		if (!strcmp(o, "--bs"))
+			b->bs = (uint32_t)strtoul(v, NULL, 0);
+		else if (!strcmp(o, "--qd"))
+			b->qd = (uint32_t)strtoul(v, NULL, 0);
+		else if (!strcmp(o, "--seconds"))
+			b->seconds = (uint32_t)strtoul(v, NULL, 0);
+		else if (!strcmp(o, "--size"))
+			*size = strtoull(v, NULL, 0);
+		else {
+			*err = "unknown option or value";
+			return -EINVAL;
+		}
+	}
+	if (!b->bs || b->bs % ATA_SECTOR_SIZE || b->bs > BENCH_BS_MAX) {
+		*err = "--bs must be a multiple of 512 up to 1 MiB";
+		return -EINVAL;
+	}
+	if (!b->qd || b->qd > BENCH_QD_MAX || !b->seconds) {
+		*err = "--qd must be 1..256 and --seconds at least 1";
+		return -EINVAL;
+	}
+	if (b->verify && !rw_is_write(b->rw)) {
+		*err = "--verify checks what the run wrote: use --rw write or randwrite";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int bench_alloc(struct bench *b)
+{
+	for (uint32_t i = 0; i < b->qd; i++) {
+		/* Twice the block: the read-back and the expected pattern. */
+		b->slot[i].buf = aligned_alloc(4096, 2 * (size_t)b->bs);
+		b->slot[i].b = b;
+		if (!b->slot[i].buf)
+			return -ENOMEM;
+	}
+	if (b->verify) {
+		b->written = calloc((b->blocks + 7) / 8, 1);
+		if (!b->written)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void bench_start(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+{
+	struct aoe_dev *d = argc > 1 ? engine_find_dev_name(&dm->eng, argv[1]) : NULL;
+	uint64_t size = BENCH_SIZE_DEFAULT;
+	const char *why = NULL;
+	struct bench *b;
+	uint32_t qd = BENCH_QD_MAX;
+
+	if (dm->bench) {
+		ctl_replyf(c, 1, "aoe-xdp: a benchmark is already running; wait for it\n");
+		return;
+	}
+	if (!d || d->state != DEV_UP) {
+		ctl_replyf(c, 1, "aoe-xdp: no device '%s' that is up; see 'aoe-xdp stat'\n",
+			   argc > 1 ? argv[1] : "");
+		return;
+	}
+	b = calloc(1, sizeof(*b) + qd * sizeof(b->slot[0]));
+	if (!b) {
+		ctl_replyf(c, 1, "out of memory\n");
+		return;
+	}
+	*b = (struct bench){ .dm = dm, .conn = c, .dev = d, .rw = BENCH_RANDREAD, .bs = 4096,
+			     .qd = 32, .seconds = 10 };
+	if (bench_parse(b, argc, argv, &size, &why)) {
+		ctl_replyf(c, 2, "aoe-xdp bench: %s\n", why);
+		free(b);
+		return;
+	}
+	if (size > dev_bytes(d))
+		size = dev_bytes(d);
+	b->blocks = size / b->bs;
+	if (!b->blocks || bench_alloc(b)) {
+		ctl_replyf(c, 1, "aoe-xdp bench: device too small for --bs, or out of memory\n");
+		bench_free(b);
+		return;
+	}
+	b->rng = engine_now() | 1;
+	b->seed = engine_random(&dm->eng);
+	b->retrans0 = retransmits(d);
+	b->start_ns = dm->eng.now_ns;
+	b->end_ns = b->start_ns + (uint64_t)b->seconds * NSEC_PER_SEC;
+	dm->bench = b;
+	for (uint32_t i = 0; i < b->qd; i++)
+		bench_issue(b, &b->slot[i]);
+}
+
+void bench_tick(struct daemon *dm)
+{
+	struct bench *b = dm->bench;
+
+	if (!b || b->inflight)
+		return;
+	if (b->phase == PHASE_RUN) {
+		b->stop_ns = dm->eng.now_ns;
+		if (b->verify && !b->errors) {
+			b->phase = PHASE_VERIFY;
+			b->next_block = 0;
+			for (uint32_t i = 0; i < b->qd; i++)
+				bench_issue(b, &b->slot[i]);
+			if (b->inflight)
+				return;
+		}
+	}
+	b->phase = PHASE_DONE;
+	bench_report(b);
+	dm->bench = NULL;
+	bench_free(b);
+}
+
+void bench_abort(struct daemon *dm)
+{
+	struct bench *b = dm->bench;
+
+	if (!b)
+		return;
+	/* engine_fail_all_io() comes after us and ends its requests: stop
+	 * issuing now and answer once, from here. */
+	b->phase = PHASE_DONE;
+	if (b->inflight) {
+		b->errors++;
+		engine_fail_all_io(&dm->eng);
+	}
+	if (!b->stop_ns)
+		b->stop_ns = dm->eng.now_ns;
+	bench_report(b);
+	dm->bench = NULL;
+	bench_free(b);
+}

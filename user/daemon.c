@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The attach daemon. One loop owns the engine, the control socket, the
+ * export and any running benchmark; nothing here runs on another thread.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "daemon.h"
+#include "log.h"
+#include "report.h"
+
+#define DAEMON_TICK_NS		(100 * NSEC_PER_MSEC)
+#define DAEMON_LOG_NAME		"aoe-xdp.log"
+
+const char *daemon_run_dir(char *buf, size_t len)
+{
+	const char *env = getenv(RUN_DIR_ENV);
+
+	snprintf(buf, len, "%s", env && *env ? env : RUN_DIR_DEFAULT);
+	return buf;
+}
+
+void daemon_ctl_path(char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+
+	snprintf(buf, len, "%s/aoe-xdp.sock", daemon_run_dir(dir, sizeof(dir)));
+}
+
+static void hook_dev_up(void *ctx, struct aoe_dev *d)
+{
+	struct daemon *dm = ctx;
+	int err;
+
+	if (!dm->exp || dm->shutting_down)
+		return;
+	err = dm->exp->dev_up(dm, dm->exp_priv, d);
+	if (err)
+		pr_err("%s: exporting it over %s failed: %s\n", d->name, dm->exp->name,
+		       strerror(-err));
+}
+
+static void hook_dev_down(void *ctx, struct aoe_dev *d)
+{
+	struct daemon *dm = ctx;
+
+	if (dm->exp && !dm->shutting_down)
+		dm->exp->dev_down(dm, dm->exp_priv, d);
+}
+
+static void export_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
+{
+	struct daemon *dm = priv;
+
+	buf[0] = '\0';
+	if (dm->exp)
+		dm->exp->path(dm->exp_priv, d, buf, len);
+}
+
+/* --- answers that wait for discovery ---------------------------------------- */
+
+static void wait_add(struct daemon *dm, struct ctl_conn *c, unsigned int timeout_s,
+		     bool json, const char *what)
+{
+	struct discover_wait *w = calloc(1, sizeof(*w));
+	uint64_t now = engine_now();
+
+	if (!w) {
+		ctl_replyf(c, 1, "out of memory\n");
+		return;
+	}
+	w->conn = c;
+	w->json = json;
+	w->what = what;
+	w->answers_ns = now + (uint64_t)timeout_s * NSEC_PER_SEC;
+	w->hard_ns = w->answers_ns + (uint64_t)timeout_s * NSEC_PER_SEC + NSEC_PER_SEC;
+	list_add_tail(&dm->waits, &w->node);
+}
+
+static void attach_report(struct daemon *dm, FILE *f)
+{
+	struct report_export ex = { .path = export_path, .priv = dm };
+
+	report_attached(f, &dm->eng, &ex);
+}
+
+static void wait_answer(struct daemon *dm, struct discover_wait *w)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int failed = 0;
+
+	if (!f) {
+		ctl_replyf(w->conn, 1, "out of memory\n");
+		return;
+	}
+	if (!strcmp(w->what, "discover"))
+		failed = report_discover(f, &dm->eng, w->json);
+	else
+		attach_report(dm, f);
+	fclose(f);
+	ctl_reply(w->conn, failed ? 1 : 0, text, len);
+	free(text);
+}
+
+static void waits_check(struct daemon *dm, bool all)
+{
+	struct list_node *pos, *tmp;
+	bool identifying = engine_identifying(&dm->eng);
+
+	list_for_each_safe(pos, tmp, &dm->waits) {
+		struct discover_wait *w = container_of(pos, struct discover_wait, node);
+		uint64_t now = dm->eng.now_ns;
+
+		if (!all && now < w->hard_ns && (now < w->answers_ns || identifying))
+			continue;
+		list_del(&w->node);
+		wait_answer(dm, w);
+		free(w);
+	}
+}
+
+/* --- control commands ------------------------------------------------------ */
+
+static bool has_word(int argc, char **argv, const char *word)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], word))
+			return true;
+	return false;
+}
+
+static unsigned int word_uint(int argc, char **argv, const char *word, unsigned int dflt)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], word))
+			return (unsigned int)strtoul(argv[i + 1], NULL, 10);
+	return dflt;
+}
+
+static void ctl_stat(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+{
+	struct report_export ex = { .path = export_path, .priv = dm };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		ctl_replyf(c, 1, "out of memory\n");
+		return;
+	}
+	report_stat(f, &dm->eng, has_word(argc, argv, "--json"), &ex);
+	fclose(f);
+	ctl_reply(c, 0, text, len);
+	free(text);
+}
+
+static void daemon_begin_shutdown(struct daemon *dm, const char *why)
+{
+	if (dm->eng.stop)
+		return;
+	pr_info("stopping: %s\n", why);
+	dm->eng.stop = true;
+}
+
+static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+{
+	unsigned int timeout = word_uint(argc, argv, "--timeout", dm->cfg.discover_timeout_s);
+
+	for (int i = 1; i < argc; i++) {
+		int err;
+
+		if (!strcmp(argv[i], "--timeout")) {
+			i++;
+			continue;
+		}
+		err = engine_add_iface(&dm->eng, argv[i]);
+		if (err == -EEXIST)
+			continue;
+		if (err) {
+			ctl_replyf(c, 1, "aoe-xdp: cannot attach %s: %s (details in %s/%s)\n",
+				   argv[i], strerror(-err), dm->run_dir, DAEMON_LOG_NAME);
+			return;
+		}
+	}
+	engine_discover(&dm->eng);
+	wait_add(dm, c, timeout, false, "attach");
+}
+
+static void ctl_detach(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+{
+	if (has_word(argc, argv, "--all")) {
+		ctl_replyf(c, 0, "");
+		daemon_begin_shutdown(dm, "detach --all");
+		return;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (engine_del_iface(&dm->eng, argv[i])) {
+			ctl_replyf(c, 1, "aoe-xdp: %s is not attached\n", argv[i]);
+			return;
+		}
+		pr_info("%s: detached\n", argv[i]);
+	}
+	ctl_replyf(c, 0, "");
+	if (!engine_iface_count(&dm->eng))
+		daemon_begin_shutdown(dm, "no interface left");
+}
+
+static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
+{
+	struct daemon *dm = ctx;
+
+	if (dm->eng.stop) {
+		ctl_replyf(c, 1, "aoe-xdp: the daemon is stopping\n");
+	} else if (!strcmp(argv[0], "stat")) {
+		ctl_stat(dm, c, argc, argv);
+	} else if (!strcmp(argv[0], "discover")) {
+		engine_discover(&dm->eng);
+		wait_add(dm, c, word_uint(argc, argv, "--timeout", dm->cfg.discover_timeout_s),
+			 has_word(argc, argv, "--json"), "discover");
+	} else if (!strcmp(argv[0], "attach")) {
+		ctl_attach(dm, c, argc, argv);
+	} else if (!strcmp(argv[0], "detach")) {
+		ctl_detach(dm, c, argc, argv);
+	} else if (!strcmp(argv[0], "bench")) {
+		bench_start(dm, c, argc, argv);
+	} else {
+		ctl_replyf(c, 2, "aoe-xdp: the daemon does not know '%s'\n", argv[0]);
+	}
+}
+
+/* --- life cycle ------------------------------------------------------------ */
+
+static int write_pid_file(struct daemon *dm)
+{
+	FILE *f = fopen(dm->pid_path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+	return 0;
+}
+
+/* The parent of a background attach prints this and exits with status. */
+static void ready_report(struct daemon *dm, int ready_fd, int status, const char *msg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (ready_fd < 0)
+		return;
+	f = open_memstream(&text, &len);
+	if (f) {
+		fprintf(f, "%d\n", status);
+		if (msg)
+			fputs(msg, f);
+		else
+			attach_report(dm, f);
+		fclose(f);
+		if (write(ready_fd, text, len) < 0)
+			pr_debug("the attaching process went away before the report\n");
+	}
+	free(text);
+	close(ready_fd);
+}
+
+/* From now on the daemon talks to its log file only. */
+static void detach_stdio(struct daemon *dm)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dm->run_dir, DAEMON_LOG_NAME);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	log_set_daemon(1);
+}
+
+static int daemon_setup(struct daemon *dm, int argc, char **argv)
+{
+	struct engine_hooks hooks = {
+		.ctx = dm, .dev_up = hook_dev_up, .dev_down = hook_dev_down,
+	};
+	int err;
+
+	daemon_run_dir(dm->run_dir, sizeof(dm->run_dir));
+	mkdir(dm->run_dir, 0755);
+	snprintf(dm->ctl_path, sizeof(dm->ctl_path), "%s/aoe-xdp.sock", dm->run_dir);
+	snprintf(dm->pid_path, sizeof(dm->pid_path), "%s/aoe-xdp.pid", dm->run_dir);
+	list_init(&dm->waits);
+	err = engine_init(&dm->eng, &dm->cfg.eng, &hooks);
+	if (err)
+		return err;
+	err = engine_watch_signals(&dm->eng);
+	if (!err)
+		err = ctl_server_open(&dm->ctl, &dm->eng, dm->ctl_path, ctl_handle, dm);
+	if (err)
+		return err;
+	if (dm->cfg.export == EXPORT_FUSE)
+		dm->exp = &export_fuse_ops;
+	else if (dm->cfg.export == EXPORT_UBLK)
+		dm->exp = &export_ublk_ops;
+	if (dm->exp) {
+		err = dm->exp->init(dm, &dm->exp_priv);
+		if (err) {
+			dm->exp = NULL;
+			return err;
+		}
+	}
+	for (int i = 0; i < argc; i++) {
+		err = engine_add_iface(&dm->eng, argv[i]);
+		if (err)
+			return err;
+	}
+	return write_pid_file(dm);
+}
+
+static void daemon_teardown(struct daemon *dm)
+{
+	dm->shutting_down = true;
+	waits_check(dm, true);
+	bench_abort(dm);
+	/* Every request the system gave us is answered before the exports go:
+	 * nothing is left hanging in a caller or in ublk. */
+	engine_fail_all_io(&dm->eng);
+	if (dm->exp)
+		dm->exp->fini(dm, dm->exp_priv);
+	dm->exp = NULL;
+	if (dm->ctl.eng)
+		ctl_server_close(&dm->ctl);
+	engine_fini(&dm->eng);
+	if (dm->pid_path[0])
+		unlink(dm->pid_path);
+}
+
+int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
+{
+	struct discover_wait *first;
+	int err;
+
+	err = daemon_setup(dm, argc, argv);
+	if (err) {
+		ready_report(dm, ready_fd, 1, "");
+		daemon_teardown(dm);
+		return err;
+	}
+	engine_discover(&dm->eng);
+	/* The initial discovery answers the attaching process, not a socket. */
+	wait_add(dm, NULL, dm->cfg.discover_timeout_s, false, "attach");
+	first = list_first_entry(&dm->waits, struct discover_wait, node);
+	while (!dm->eng.stop && ready_fd >= 0) {
+		err = engine_run_once(&dm->eng, DAEMON_TICK_NS);
+		if (err)
+			break;
+		if (dm->eng.now_ns >= first->hard_ns ||
+		    (dm->eng.now_ns >= first->answers_ns && !engine_identifying(&dm->eng))) {
+			list_del(&first->node);
+			free(first);
+			ready_report(dm, ready_fd, 0, NULL);
+			ready_fd = -1;
+			if (!dm->cfg.foreground)
+				detach_stdio(dm);
+		}
+	}
+	if (ready_fd >= 0) {
+		list_del(&first->node);
+		free(first);
+		ready_report(dm, ready_fd, 1, "aoe-xdp: stopped before discovery finished\n");
+	}
+	while (!dm->eng.stop && !err) {
+		err = engine_run_once(&dm->eng, DAEMON_TICK_NS);
+		waits_check(dm, false);
+		bench_tick(dm);
+	}
+	if (dm->eng.stop_signal)
+		pr_info("stopping on signal %d\n", dm->eng.stop_signal);
+	daemon_teardown(dm);
+	return err;
+}

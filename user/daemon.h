@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The attach daemon: engine + control socket + an export, one loop. */
+#ifndef AOE_DAEMON_H
+#define AOE_DAEMON_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "ctl.h"
+#include "engine.h"
+#include "export.h"
+
+#define RUN_DIR_DEFAULT		"/run/aoe-xdp"
+#define RUN_DIR_ENV		"AOE_XDP_RUN_DIR"
+#define FUSE_SUBDIR		"fuse"
+#define ATTACH_TIMEOUT_DEFAULT_S 2
+
+struct bench;
+
+struct daemon_config {
+	struct engine_config eng;
+	enum export_kind export;
+	const char *fuse_dir;
+	unsigned int discover_timeout_s;
+	bool foreground;
+};
+
+/* A control connection waiting for discovery to settle. */
+struct discover_wait {
+	struct list_node node;
+	struct ctl_conn *conn;
+	uint64_t answers_ns;	/* when answers stop counting */
+	uint64_t hard_ns;	/* answer by then whatever IDENTIFY does */
+	bool json;
+	const char *what;	/* "discover" or "attach" */
+};
+
+struct daemon {
+	struct daemon_config cfg;
+	struct aoe_engine eng;
+	struct ctl_server ctl;
+	const struct export_ops *exp;
+	void *exp_priv;
+	char run_dir[PATH_MAX];
+	char ctl_path[PATH_MAX];
+	char pid_path[PATH_MAX];
+	char fuse_dir[PATH_MAX];
+	struct list_node waits;	/* struct discover_wait */
+	struct bench *bench;
+	bool shutting_down;
+};
+
+/* Where the control socket, pid file and links live ($AOE_XDP_RUN_DIR). */
+const char *daemon_run_dir(char *buf, size_t len);
+void daemon_ctl_path(char *buf, size_t len);
+
+/* Runs the daemon until detach or a signal. ready_fd (or -1) gets the
+ * status line and the attach report once initial discovery is done. */
+int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd);
+
+/* Front ends hand requests here; false when the daemon is stopping. */
+static inline bool daemon_accepting(const struct daemon *dm)
+{
+	return !dm->shutting_down;
+}
+
+#endif /* AOE_DAEMON_H */

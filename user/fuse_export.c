@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FUSE export: one regular file per AoE device, DIR/eS.N, sized to its
+ * capacity. The session's fd is polled by the engine loop and requests are
+ * answered from engine completions: no thread, no lock. Files use direct
+ * I/O so every read and write reaches the device, and fsync is a FLUSH.
+ */
+#define FUSE_USE_VERSION 34
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+#define FUSE_IO_MAX	(256u * 1024)	/* max_read and max_write */
+#define FUSE_SLOTS	32		/* requests in flight to the engine */
+#define FUSE_ROOT_INO	1
+#define FUSE_DEV_INO(d)	(2 + ((fuse_ino_t)(d)->shelf << 8 | (d)->slot))
+
+enum slot_kind { SLOT_READ, SLOT_WRITE, SLOT_RMW_READ, SLOT_FSYNC };
+
+struct fuse_export;
+
+struct fuse_slot {
+	struct aoe_req req;
+	struct fuse_export *fx;
+	fuse_req_t freq;
+	enum slot_kind kind;
+	uint8_t *buf;		/* sector-aligned window onto the device */
+	uint8_t *wbuf;		/* a write's data while its edges are read */
+	size_t head;		/* the caller's bytes start at buf + head */
+	size_t size;
+};
+
+struct fuse_export {
+	struct daemon *dm;
+	struct fuse_session *se;
+	char dir[PATH_MAX];
+	int fd;
+	struct engine_event ev;
+	struct fuse_buf fbuf;
+	struct fuse_slot slots[FUSE_SLOTS];
+	struct fuse_slot *free[FUSE_SLOTS];
+	unsigned int nfree;
+	bool starved;		/* stopped reading requests: no free slot */
+	bool mounted;
+	struct timespec born;
+};
+
+static struct fuse_export *fx_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static struct aoe_dev *dev_of_ino(struct fuse_export *fx, fuse_ino_t ino)
+{
+	struct aoe_engine *e = &fx->dm->eng;
+
+	for (struct list_node *p = e->devs.next; p != &e->devs; p = p->next) {
+		struct aoe_dev *d = container_of(p, struct aoe_dev, node);
+
+		if (d->identified && FUSE_DEV_INO(d) == ino)
+			return d;
+	}
+	return NULL;
+}
+
+static void fill_attr(struct fuse_export *fx, const struct aoe_dev *d, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_atim = st->st_mtim = st->st_ctim = fx->born;
+	if (!d) {
+		st->st_ino = FUSE_ROOT_INO;
+		st->st_mode = S_IFDIR | 0755;
+		st->st_nlink = 2;
+		return;
+	}
+	st->st_ino = FUSE_DEV_INO(d);
+	st->st_mode = S_IFREG | 0600;
+	st->st_nlink = 1;
+	st->st_size = (off_t)dev_bytes(d);
+	st->st_blksize = 4096;
+	st->st_blocks = (blkcnt_t)d->id.sectors;
+}
+
+static void fx_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	conn->max_write = FUSE_IO_MAX;
+	conn->max_read = FUSE_IO_MAX;
+	conn->want &= ~FUSE_CAP_SPLICE_READ;
+}
+
+static void fx_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fuse_export *fx = fx_of(req);
+	struct aoe_dev *d = engine_find_dev_name(&fx->dm->eng, name);
+	struct fuse_entry_param e;
+
+	if (parent != FUSE_ROOT_INO || !d || !d->identified) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.ino = FUSE_DEV_INO(d);
+	fill_attr(fx, d, &e.attr);
+	fuse_reply_entry(req, &e);
+}
+
+static void fx_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fuse_export *fx = fx_of(req);
+	struct aoe_dev *d = ino == FUSE_ROOT_INO ? NULL : dev_of_ino(fx, ino);
+	struct stat st;
+
+	(void)fi;
+	if (ino != FUSE_ROOT_INO && !d) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	fill_attr(fx, d, &st);
+	fuse_reply_attr(req, &st, 0);
+}
+
+/* Like a block device, the file's size is the disk's: truncation (O_TRUNC)
+ * and other attribute changes are accepted and change nothing. */
+static void fx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		       struct fuse_file_info *fi)
+{
+	(void)attr;
+	(void)to_set;
+	fx_getattr(req, ino, fi);
+}
+
+static void fx_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	if (!dev_of_ino(fx_of(req), ino)) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	fi->direct_io = 1;
+	fi->keep_cache = 0;
+	fuse_reply_open(req, fi);
+}
+
+static void fx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct fuse_export *fx = fx_of(req);
+	struct aoe_engine *e = &fx->dm->eng;
+	char buf[4096];
+	size_t used = 0;
+	off_t n = 0;
+	struct stat st;
+
+	(void)fi;
+	if (ino != FUSE_ROOT_INO) {
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	if (size > sizeof(buf))
+		size = sizeof(buf);
+	fill_attr(fx, NULL, &st);
+	for (int dot = 0; dot < 2; dot++) {
+		if (n++ >= off) {
+			size_t l = fuse_add_direntry(req, buf + used, size - used, dot ? ".." : ".",
+						     &st, n);
+			if (l > size - used)
+				goto out;
+			used += l;
+		}
+	}
+	for (struct list_node *p = e->devs.next; p != &e->devs; p = p->next) {
+		struct aoe_dev *d = container_of(p, struct aoe_dev, node);
+		size_t l;
+
+		if (!d->identified || n++ < off)
+			continue;
+		fill_attr(fx, d, &st);
+		l = fuse_add_direntry(req, buf + used, size - used, d->name, &st, n);
+		if (l > size - used)
+			break;
+		used += l;
+	}
+out:
+	fuse_reply_buf(req, buf, used);
+}
+
+static struct fuse_slot *slot_get(struct fuse_export *fx)
+{
+	return fx->nfree ? fx->free[--fx->nfree] : NULL;
+}
+
+static void fx_pump(struct fuse_export *fx);
+
+static void slot_put(struct fuse_slot *s)
+{
+	struct fuse_export *fx = s->fx;
+
+	fx->free[fx->nfree++] = s;
+	if (fx->starved) {
+		fx->starved = false;
+		fx_pump(fx);
+	}
+}
+
+static void slot_done(struct aoe_req *req, int res);
+
+/* Submits a device request covering [lba, lba + nsect) for slot s. */
+static void slot_submit(struct fuse_slot *s, struct aoe_dev *d, enum aoe_req_op op,
+			uint64_t lba, uint32_t nsect)
+{
+	struct aoe_req *r = &s->req;
+
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	r->lba = lba;
+	r->nsect = nsect;
+	r->buf = s->buf;
+	r->done = slot_done;
+	r->priv = s;
+	engine_submit(&s->fx->dm->eng, d, r);
+}
+
+static void slot_done(struct aoe_req *req, int res)
+{
+	struct fuse_slot *s = req->priv;
+
+	if (res) {
+		fuse_reply_err(s->freq, EIO);
+		slot_put(s);
+		return;
+	}
+	switch (s->kind) {
+	case SLOT_READ:
+		fuse_reply_buf(s->freq, (const char *)s->buf + s->head, s->size);
+		break;
+	case SLOT_RMW_READ:
+		/* The edges are in: lay the new bytes over them and write. */
+		memcpy(s->buf + s->head, s->wbuf, s->size);
+		s->kind = SLOT_WRITE;
+		slot_submit(s, req->dev, AOE_OP_WRITE, req->lba, req->nsect);
+		return;
+	case SLOT_WRITE:
+		fuse_reply_write(s->freq, s->size);
+		break;
+	case SLOT_FSYNC:
+		fuse_reply_err(s->freq, 0);
+		break;
+	}
+	slot_put(s);
+}
+
+/* Common checks of read and write: the device, the daemon, a slot. */
+static struct fuse_slot *io_begin(fuse_req_t req, fuse_ino_t ino, struct aoe_dev **dp)
+{
+	struct fuse_export *fx = fx_of(req);
+	struct aoe_dev *d = dev_of_ino(fx, ino);
+	struct fuse_slot *s;
+
+	if (!d) {
+		fuse_reply_err(req, ENOENT);
+		return NULL;
+	}
+	if (!daemon_accepting(fx->dm) || d->state != DEV_UP) {
+		fuse_reply_err(req, EIO);
+		return NULL;
+	}
+	s = slot_get(fx);
+	if (!s) {	/* cannot happen: we read no request without a slot */
+		fuse_reply_err(req, EAGAIN);
+		return NULL;
+	}
+	s->freq = req;
+	*dp = d;
+	return s;
+}
+
+static void span(off_t off, size_t size, uint64_t *lba, uint32_t *nsect, size_t *head)
+{
+	uint64_t first = (uint64_t)off / ATA_SECTOR_SIZE;
+	uint64_t last = ((uint64_t)off + size + ATA_SECTOR_SIZE - 1) / ATA_SECTOR_SIZE;
+
+	*lba = first;
+	*nsect = (uint32_t)(last - first);
+	*head = (size_t)((uint64_t)off % ATA_SECTOR_SIZE);
+}
+
+static void fx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct aoe_dev *d;
+	struct fuse_slot *s = io_begin(req, ino, &d);
+	uint64_t lba;
+	uint32_t nsect;
+
+	(void)fi;
+	if (!s)
+		return;
+	if (off < 0 || (uint64_t)off >= dev_bytes(d) || !size) {
+		fuse_reply_buf(req, NULL, 0);
+		slot_put(s);
+		return;
+	}
+	if (size > FUSE_IO_MAX)
+		size = FUSE_IO_MAX;
+	if ((uint64_t)off + size > dev_bytes(d))
+		size = (size_t)(dev_bytes(d) - (uint64_t)off);
+	s->kind = SLOT_READ;
+	s->size = size;
+	span(off, size, &lba, &nsect, &s->head);
+	slot_submit(s, d, AOE_OP_READ, lba, nsect);
+}
+
+static void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
+		     off_t off, struct fuse_file_info *fi)
+{
+	struct aoe_dev *d;
+	struct fuse_slot *s = io_begin(req, ino, &d);
+	uint64_t lba;
+	uint32_t nsect;
+
+	(void)fi;
+	if (!s)
+		return;
+	if (off < 0 || (uint64_t)off >= dev_bytes(d)) {
+		fuse_reply_err(req, ENOSPC);
+		slot_put(s);
+		return;
+	}
+	if (size > FUSE_IO_MAX)
+		size = FUSE_IO_MAX;
+	if ((uint64_t)off + size > dev_bytes(d))
+		size = (size_t)(dev_bytes(d) - (uint64_t)off);	/* a short write */
+	s->size = size;
+	span(off, size, &lba, &nsect, &s->head);
+	if (!s->head && size % ATA_SECTOR_SIZE == 0) {
+		s->kind = SLOT_WRITE;
+		memcpy(s->buf, buf, size);
+		slot_submit(s, d, AOE_OP_WRITE, lba, nsect);
+		return;
+	}
+	/* Not whole sectors: read the sectors around, then write them back.
+	 * Two such writes into one sector at once may lose one; block
+	 * devices have the same rule and callers align (dd, loop, fio). */
+	s->kind = SLOT_RMW_READ;
+	memcpy(s->wbuf, buf, size);
+	slot_submit(s, d, AOE_OP_READ, lba, nsect);
+}
+
+static void fx_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+{
+	struct aoe_dev *d;
+	struct fuse_slot *s = io_begin(req, ino, &d);
+
+	(void)datasync;
+	(void)fi;
+	if (!s)
+		return;
+	s->kind = SLOT_FSYNC;
+	slot_submit(s, d, AOE_OP_FLUSH, 0, 0);
+}
+
+static void fx_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)fi;
+	fuse_reply_err(req, 0);	/* close(): durability is fsync's job */
+}
+
+static const struct fuse_lowlevel_ops fx_ops = {
+	.init = fx_init,
+	.lookup = fx_lookup,
+	.getattr = fx_getattr,
+	.setattr = fx_setattr,
+	.open = fx_open,
+	.read = fx_read,
+	.write = fx_write,
+	.flush = fx_flush,
+	.fsync = fx_fsync,
+	.readdir = fx_readdir,
+};
+
+/* Reads and handles requests while there is a slot for them. */
+static void fx_pump(struct fuse_export *fx)
+{
+	while (!fuse_session_exited(fx->se)) {
+		int res;
+
+		if (!fx->nfree) {
+			fx->starved = true;
+			return;
+		}
+		res = fuse_session_receive_buf(fx->se, &fx->fbuf);
+		if (res == -EAGAIN || res == -EINTR)
+			return;
+		if (res <= 0) {
+			if (res < 0)
+				pr_err("reading FUSE requests failed: %s\n", strerror(-res));
+			return;
+		}
+		fuse_session_process_buf(fx->se, &fx->fbuf);
+	}
+}
+
+static void fx_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
+{
+	struct fuse_export *fx = container_of(ev, struct fuse_export, ev);
+
+	fx_pump(fx);
+	if (cqe->res >= 0 && !(cqe->flags & IORING_CQE_F_MORE) && !fuse_session_exited(fx->se))
+		engine_watch_fd(&fx->dm->eng, &fx->ev, fx->fd, POLLIN);
+}
+
+static int fx_alloc_slots(struct fuse_export *fx)
+{
+	for (unsigned int i = 0; i < FUSE_SLOTS; i++) {
+		struct fuse_slot *s = &fx->slots[i];
+
+		s->fx = fx;
+		/* One extra sector each side for unaligned requests. */
+		s->buf = aligned_alloc(4096, FUSE_IO_MAX + 4096);
+		s->wbuf = malloc(FUSE_IO_MAX);
+		if (!s->buf || !s->wbuf)
+			return -ENOMEM;
+		fx->free[fx->nfree++] = s;
+	}
+	return 0;
+}
+
+/* A crashed daemon leaves a dead mount ("transport endpoint is not
+ * connected") that must go before a new one can take its place. */
+static int fx_prepare_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) && errno == ENOTCONN)
+		umount2(dir, MNT_DETACH);
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		pr_err("cannot create the FUSE directory %s: %s\n", dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static void fx_free(struct fuse_export *fx)
+{
+	if (fx->se) {
+		if (fx->mounted)
+			fuse_session_unmount(fx->se);
+		fuse_session_destroy(fx->se);
+	}
+	for (unsigned int i = 0; i < FUSE_SLOTS; i++) {
+		free(fx->slots[i].buf);
+		free(fx->slots[i].wbuf);
+	}
+	free(fx->fbuf.mem);
+	free(fx);
+}
+
+static int fx_mount(struct fuse_export *fx)
+{
+	char *argv[] = { "aoe-xdp", "-o",
+			 "allow_other,default_permissions,fsname=aoe-xdp,subtype=aoe,max_read=262144",
+			 NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+	int err;
+
+	fx->se = fuse_session_new(&args, &fx_ops, sizeof(fx_ops), fx);
+	if (!fx->se) {
+		pr_err("creating the FUSE session failed; is fuse3 installed?\n");
+		return -EINVAL;
+	}
+	if (fuse_session_mount(fx->se, fx->dir)) {
+		pr_err("mounting FUSE on %s failed; is /dev/fuse there (modprobe fuse)?\n",
+		       fx->dir);
+		return -EIO;
+	}
+	fx->mounted = true;
+	fx->fd = fuse_session_fd(fx->se);
+	err = fcntl(fx->fd, F_SETFL, fcntl(fx->fd, F_GETFL) | O_NONBLOCK);
+	return err ? -errno : 0;
+}
+
+static int fx_export_init(struct daemon *dm, void **priv)
+{
+	struct fuse_export *fx = calloc(1, sizeof(*fx));
+	int err;
+
+	if (!fx)
+		return -ENOMEM;
+	fx->dm = dm;
+	clock_gettime(CLOCK_REALTIME, &fx->born);
+	if (dm->cfg.fuse_dir)
+		snprintf(fx->dir, sizeof(fx->dir), "%s", dm->cfg.fuse_dir);
+	else
+		snprintf(fx->dir, sizeof(fx->dir), "%s/%s", dm->run_dir, FUSE_SUBDIR);
+	err = fx_alloc_slots(fx);
+	if (!err)
+		err = fx_prepare_dir(fx->dir);
+	if (!err)
+		err = fx_mount(fx);
+	if (!err) {
+		fx->ev.fn = fx_event;
+		err = engine_watch_fd(&dm->eng, &fx->ev, fx->fd, POLLIN);
+	}
+	if (err) {
+		fx_free(fx);
+		return err;
+	}
+	pr_info("FUSE export: one file per device in %s\n", fx->dir);
+	*priv = fx;
+	return 0;
+}
+
+static void fx_export_fini(struct daemon *dm, void *priv)
+{
+	struct fuse_export *fx = priv;
+
+	engine_forget_event(&dm->eng, &fx->ev);
+	fx_free(fx);
+}
+
+static int fx_dev_up(struct daemon *dm, void *priv, struct aoe_dev *d)
+{
+	struct fuse_export *fx = priv;
+
+	(void)dm;
+	pr_info("%s: exported as %s/%s\n", d->name, fx->dir, d->name);
+	return 0;
+}
+
+static void fx_dev_down(struct daemon *dm, void *priv, struct aoe_dev *d)
+{
+	(void)dm;
+	(void)priv;
+	(void)d;	/* the file stays; its I/O fails until the device is back */
+}
+
+static void fx_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
+{
+	struct fuse_export *fx = priv;
+
+	if (d->identified)
+		snprintf(buf, len, "%s/%s", fx->dir, d->name);
+	else if (len)
+		buf[0] = '\0';
+}
+
+const struct export_ops export_fuse_ops = {
+	.name = "fuse",
+	.init = fx_export_init,
+	.fini = fx_export_fini,
+	.dev_up = fx_dev_up,
+	.dev_down = fx_dev_down,
+	.path = fx_path,
+};
