@@ -109,8 +109,8 @@ int cli_parse(const struct cli_cmd *cmd, void *cfg, int argc, char **argv,
 	      int *first_pos)
 {
 	struct option lopts[CLI_MAX_OPTS + 2];
-	char sopts[CLI_MAX_OPTS * 2 + 3] = "+h";
-	size_t n = count_opts(cmd->opts), sl = 2;
+	char sopts[CLI_MAX_OPTS * 2 + 3] = "h";
+	size_t n = count_opts(cmd->opts), sl = 1;
 	int c, idx, npos;
 
 	if (n > CLI_MAX_OPTS)

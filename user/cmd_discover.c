@@ -18,13 +18,6 @@ struct discover_cfg {
 	int mode;
 };
 
-static const struct cli_enum_val mode_vals[] = {
-	{ "auto", AOE_XDP_MODE_AUTO },
-	{ "native", AOE_XDP_MODE_NATIVE },
-	{ "skb", AOE_XDP_MODE_SKB },
-	{ NULL, 0 },
-};
-
 static const struct cli_opt discover_opts[] = {
 	{ .name = "timeout", .short_name = 't', .type = CLI_UINT,
 	  .offset = offsetof(struct discover_cfg, timeout), .metavar = "SEC",
@@ -33,7 +26,7 @@ static const struct cli_opt discover_opts[] = {
 	  .offset = offsetof(struct discover_cfg, json), .help = "print JSON" },
 	{ .name = "mode", .short_name = 'm', .type = CLI_ENUM,
 	  .offset = offsetof(struct discover_cfg, mode), .metavar = "MODE",
-	  .help = "XDP attach mode", .enum_vals = mode_vals },
+	  .help = "XDP attach mode", .enum_vals = cmd_mode_vals },
 	CLI_OPT_END,
 };
 
@@ -64,13 +57,16 @@ static int discover_wait(struct aoe_engine *e, unsigned int timeout)
 	return -EINTR;
 }
 
-int cmd_require_root(const char *what)
+/* A running daemon owns the interfaces: ask it to look again. */
+static int discover_via_daemon(const struct discover_cfg *c, int argc, char **argv)
 {
-	if (geteuid() == 0)
-		return 0;
-	pr_err("%s needs root (it attaches an XDP program and AF_XDP sockets); "
-	       "run it with sudo\n", what);
-	return -EPERM;
+	char timeout[16];
+	char *words[] = { "discover", "--timeout", timeout, c->json ? "--json" : NULL };
+
+	(void)argc;
+	(void)argv;
+	snprintf(timeout, sizeof(timeout), "%u", c->timeout);
+	return cmd_call_daemon(c->json ? 4 : 3, words, (int)c->timeout * 3 + 10);
 }
 
 static int discover_run(void *p, int argc, char **argv)
@@ -83,6 +79,8 @@ static int discover_run(void *p, int argc, char **argv)
 	err = cmd_require_root("aoe-xdp discover");
 	if (err)
 		return err;
+	if (cmd_daemon_running())
+		return discover_via_daemon(c, argc, argv);
 	engine_config_defaults(&ecfg);
 	ecfg.mode = c->mode;
 	ecfg.rediscover_s = 0;

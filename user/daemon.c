@@ -198,7 +198,7 @@ static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 static void ctl_detach(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
 {
 	if (has_word(argc, argv, "--all")) {
-		ctl_replyf(c, 0, "");
+		ctl_reply(c, 0, "", 0);
 		daemon_begin_shutdown(dm, "detach --all");
 		return;
 	}
@@ -209,7 +209,7 @@ static void ctl_detach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 		}
 		pr_info("%s: detached\n", argv[i]);
 	}
-	ctl_replyf(c, 0, "");
+	ctl_reply(c, 0, "", 0);
 	if (!engine_iface_count(&dm->eng))
 		daemon_begin_shutdown(dm, "no interface left");
 }
@@ -317,8 +317,6 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 		return err;
 	if (dm->cfg.export == EXPORT_FUSE)
 		dm->exp = &export_fuse_ops;
-	else if (dm->cfg.export == EXPORT_UBLK)
-		dm->exp = &export_ublk_ops;
 	if (dm->exp) {
 		err = dm->exp->init(dm, &dm->exp_priv);
 		if (err) {

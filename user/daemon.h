@@ -41,7 +41,7 @@ struct daemon {
 	struct ctl_server ctl;
 	const struct export_ops *exp;
 	void *exp_priv;
-	char run_dir[PATH_MAX];
+	char run_dir[256];
 	char ctl_path[PATH_MAX];
 	char pid_path[PATH_MAX];
 	char fuse_dir[PATH_MAX];

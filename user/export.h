@@ -30,6 +30,5 @@ struct export_ops {
 };
 
 extern const struct export_ops export_fuse_ops;
-extern const struct export_ops export_ublk_ops;
 
 #endif /* AOE_EXPORT_H */

@@ -9,7 +9,11 @@
 #include "log.h"
 
 static const struct cli_cmd *const commands[] = {
+	&cmd_attach,
+	&cmd_detach,
 	&cmd_discover,
+	&cmd_stat,
+	&cmd_bench,
 	&cmd_version,
 };
 
@@ -65,6 +69,8 @@ int main(int argc, char **argv)
 		else if (err == 1)
 			err = 0;
 		free(cfg);
+		if (err <= -CMD_STATUS_BASE)
+			return -err - CMD_STATUS_BASE;
 		return err == 0 ? 0 : (err == -EINVAL ? 2 : 1);
 	}
 	fprintf(stderr, "aoe-xdp: unknown command '%s'; see 'aoe-xdp --help'\n", argv[i]);

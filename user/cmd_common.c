@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What several commands share: option values, checks, the daemon call. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "log.h"
+#include "xdp_prog.h"
+
+const struct cli_enum_val cmd_mode_vals[] = {
+	{ "auto", AOE_XDP_MODE_AUTO },
+	{ "native", AOE_XDP_MODE_NATIVE },
+	{ "skb", AOE_XDP_MODE_SKB },
+	{ NULL, 0 },
+};
+
+int cmd_require_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	pr_err("%s needs root (it attaches an XDP program and AF_XDP sockets); "
+	       "run it with sudo\n", what);
+	return -EPERM;
+}
+
+int cmd_call_daemon(int argc, char **argv, int timeout_s)
+{
+	char path[PATH_MAX];
+	int status;
+
+	daemon_ctl_path(path, sizeof(path));
+	status = ctl_call(path, argc, argv, stdout, stderr, timeout_s);
+	if (status == -ENOENT || status == -ECONNREFUSED) {
+		pr_err("aoe-xdp is not running (no daemon on %s); start it with "
+		       "'aoe-xdp attach IFACE'\n", path);
+		return -ENOENT;
+	}
+	if (status < 0) {
+		pr_err("talking to the daemon on %s failed: %s\n", path, strerror(-status));
+		return status;
+	}
+	return status ? CMD_STATUS(status) : 0;
+}
+
+bool cmd_daemon_running(void)
+{
+	char path[PATH_MAX];
+
+	daemon_ctl_path(path, sizeof(path));
+	return ctl_daemon_running(path);
+}
