@@ -43,6 +43,8 @@ TARGET_LIB   := $(BUILD)/obj/aoe_codec.o $(BUILD)/obj/ata_identify.o
 
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
+NETTOOL_SRCS := $(wildcard tests/net/*.c)
+NETTOOL_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/%,$(NETTOOL_SRCS))
 FUZZ_SRCS    := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
@@ -50,7 +52,8 @@ PROGS := $(BUILD)/aoe-xdp $(if $(TARGET_SRCS),$(BUILD)/aoe-target)
 
 # Keep skeletons and BPF objects: they are outputs, not scratch.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
-TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUILD)/san/aoe-xdp
+TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUILD)/san/aoe-xdp \
+	$(NETTOOL_BINS)
 
 # --- top-level targets ---------------------------------------------------------
 .PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install clean vm-shell check-deps
@@ -68,7 +71,7 @@ test-unit: $(BUILD)/tests/unit
 	$(Q)$(BUILD)/tests/unit
 test-bpf: $(BUILD)/tests/bpf
 	$(Q)$(BUILD)/tests/bpf
-test-net: all $(BUILD)/san/aoe-xdp
+test-net: all $(BUILD)/san/aoe-xdp $(NETTOOL_BINS)
 	$(Q)tests/run.sh net
 test-vm: all
 	$(Q)tests/run.sh vm
@@ -134,6 +137,11 @@ $(BUILD)/tests/unit: $(UNIT_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
 $(BUILD)/tests/bpf: $(BPFTEST_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $(BPFTEST_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
+
+# Peers for network tests (probes, spoofers): the codec is all they use.
+$(BUILD)/tests/%: tests/net/%.c $(TARGET_LIB) | $(BUILD)/tests
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^
 
 # libFuzzer targets link only the codec: clang, sanitizers, coverage.
 $(BUILD)/fuzz/%: tests/fuzz/%.c user/aoe_codec.c user/ata_identify.c | $(BUILD)/fuzz

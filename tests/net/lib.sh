@@ -8,7 +8,7 @@
 #   ns_add ini; ns_add tgt        # namespaces $P-ini, $P-tgt
 #   veth_pair ini i0 tgt t0       # i0 in ini <-> t0 in tgt, both up
 #   bg tgt vblade 1 2 t0 FILE     # background process, pid remembered
-#   in ini aoe-xdp discover i0    # run in a namespace
+#   in_ns ini aoe-xdp discover i0 # run in a namespace
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
@@ -34,6 +34,7 @@ check() {
 
 net_cleanup() {
 	local pid ns
+	daemon_stop
 	for pid in "${PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -53,6 +54,8 @@ net_init() {
 	command -v ip >/dev/null || skip "needs iproute2"
 	[ -x "$AOE_XDP" ] || { echo "missing $AOE_XDP: run make"; exit 1; }
 	TMP=$(mktemp -d /tmp/$P.XXXX)
+	AOE_XDP_RUN_DIR=$TMP/run
+	mkdir -p "$AOE_XDP_RUN_DIR"
 	trap 'net_cleanup' EXIT
 	trap 'exit 130' INT TERM
 }
@@ -79,7 +82,7 @@ veth_pair() {
 
 mac_of() { ip -n "$P-$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 
-in() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
+in_ns() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
 
 # bg NS COMMAND...: start in the background, remember the pid;
 # its output goes to $LAST_LOG.
@@ -90,6 +93,36 @@ bg() {
 	LAST_PID=$!
 	PIDS+=("$LAST_PID")
 }
+
+# innet NS COMMAND...: only the network namespace changes, so mounts (the
+# FUSE export) stay visible to the test, unlike with `ip netns exec`.
+innet() { local ns=$1; shift; nsenter --net="/run/netns/$P-$ns" "$@"; }
+
+# The daemon keeps its socket, pid file and FUSE mount under $AOE_XDP_RUN_DIR.
+export AOE_XDP_RUN_DIR=
+DAEMON_PID=
+
+# daemon_start NS [attach options and interfaces...]: attach in NS.
+daemon_start() {
+	local ns=$1; shift
+	innet "$ns" "$AOE_XDP" attach "$@" || return 1
+	DAEMON_PID=$(cat "$AOE_XDP_RUN_DIR/aoe-xdp.pid" 2>/dev/null)
+	[ -n "$DAEMON_PID" ]
+}
+
+daemon_stop() {
+	[ -n "$DAEMON_PID" ] || return 0
+	"$AOE_XDP" detach --all >/dev/null 2>&1
+	for _ in $(seq 100); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$DAEMON_PID" 2>/dev/null
+	# A killed daemon leaves its FUSE mount behind.
+	[ -d "$AOE_XDP_RUN_DIR/fuse" ] && umount -l "$AOE_XDP_RUN_DIR/fuse" 2>/dev/null
+	DAEMON_PID=
+	return 0
+}
+
+# stat_json JQ-FILTER: one value from `aoe-xdp stat --json`.
+stat_json() { "$AOE_XDP" stat --json | jq -r "$1"; }
 
 # wait_for SECONDS COMMAND...: poll until the command succeeds.
 wait_for() {
