@@ -49,6 +49,7 @@ void engine_discover(struct aoe_engine *e)
 			pr_warn("%s: sending the discovery query failed: %s\n", ifc->name,
 				strerror(-err));
 	}
+	e->last_discover_ns = e->now_ns;
 	if (e->cfg.rediscover_s)
 		e->next_discover_ns = e->now_ns + (uint64_t)e->cfg.rediscover_s * NSEC_PER_SEC;
 }
@@ -183,12 +184,26 @@ void discover_identify(struct aoe_dev *d)
 	engine_submit(d->eng, d, req);
 }
 
-bool engine_identifying(const struct aoe_engine *e)
+static bool any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state)
 {
-	const struct list_node *pos;
-
-	for (pos = e->devs.next; pos != &e->devs; pos = pos->next)
-		if (container_of(pos, struct aoe_dev, node)->state == DEV_IDENTIFYING)
+	for (const struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next)
+		if (container_of(pos, struct aoe_dev, node)->state == state)
 			return true;
 	return false;
+}
+
+uint64_t discover_next_ns(struct aoe_engine *e)
+{
+	uint64_t next = e->cfg.rediscover_s ? e->next_discover_ns : UINT64_MAX;
+	uint64_t retry = e->last_discover_ns + DOWN_REDISCOVER_NS;
+
+	/* A down device comes back by itself: look for it more often. */
+	if (retry < next && any_dev_in(e, DEV_DOWN))
+		next = retry;
+	return next;
+}
+
+bool engine_identifying(const struct aoe_engine *e)
+{
+	return any_dev_in(e, DEV_IDENTIFYING);
 }

@@ -502,10 +502,10 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	engine_service_sockets(e);
 	if (e->now_ns >= e->next_timer_ns)
 		e->next_timer_ns = aoe_io_timers(e);
-	if (e->cfg.rediscover_s && e->now_ns >= e->next_discover_ns)
+	if (e->now_ns >= discover_next_ns(e))
 		engine_discover(e);
-	if (e->next_discover_ns && e->cfg.rediscover_s && e->next_discover_ns < e->next_timer_ns)
-		e->next_timer_ns = e->next_discover_ns;
+	if (discover_next_ns(e) < e->next_timer_ns)
+		e->next_timer_ns = discover_next_ns(e);
 	engine_pump_all(e);
 	engine_kick_all(e);
 	return 0;

@@ -32,6 +32,8 @@
 #define PROBE_INTERVAL_NS	500000000ull
 #define DEAD_TIMEOUT_DEFAULT_S	180
 #define REDISCOVER_DEFAULT_S	60
+/* While a device is down, look for its targets this often. */
+#define DOWN_REDISCOVER_NS	(2 * NSEC_PER_SEC)
 #define NSEC_PER_SEC		1000000000ull
 #define NSEC_PER_MSEC		1000000ull
 #define NSEC_PER_USEC		1000ull
@@ -229,6 +231,7 @@ struct aoe_engine {
 	uint64_t rng;
 	uint32_t disc_tags[2];		/* current and previous discovery */
 	uint64_t next_discover_ns;
+	uint64_t last_discover_ns;
 	uint64_t next_timer_ns;
 	bool stop;
 	int stop_signal;		/* what stopped us, 0 for none */

@@ -40,6 +40,8 @@ void aoe_io_fail_all(struct aoe_dev *d, int res);
 void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v);
 void discover_identify(struct aoe_dev *d);
 int discover_send_query(struct aoe_engine *e, struct aoe_iface *ifc, uint32_t tag);
+/* When the next discovery broadcast is due (UINT64_MAX: none). */
+uint64_t discover_next_ns(struct aoe_engine *e);
 
 /* engine.c */
 /* Sends one frame built by build() into a fresh chunk of ifc's UMEM that
