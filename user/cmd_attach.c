@@ -24,9 +24,13 @@ struct attach_cfg {
 	unsigned int rto_max_ms;
 	unsigned int rediscover;
 	unsigned int tx_chunks;
+	unsigned int ublk_depth;
+	unsigned int ublk_max_io_kb;
 };
 
 static const struct cli_enum_val export_vals[] = {
+	{ "auto", EXPORT_AUTO },
+	{ "ublk", EXPORT_UBLK },
 	{ "fuse", EXPORT_FUSE },
 	{ "none", EXPORT_NONE },
 	{ NULL, 0 },
@@ -36,7 +40,13 @@ static const struct cli_enum_val export_vals[] = {
 	.offset = offsetof(struct attach_cfg, f), .metavar = m, .help = h, __VA_ARGS__ }
 
 static const struct cli_opt attach_opts[] = {
-	OPT("export", 'e', CLI_ENUM, export, "KIND", "how devices appear", .enum_vals = export_vals),
+	OPT("export", 'e', CLI_ENUM, export, "KIND",
+	    "how devices appear; auto is ublk where the kernel has it, else fuse",
+	    .enum_vals = export_vals),
+	OPT("ublk-depth", 0, CLI_UINT, ublk_depth, "N", "ublk queue depth (default 128)",
+	    .min = 1, .max = 4096),
+	OPT("ublk-max-io-kb", 0, CLI_UINT, ublk_max_io_kb, "KB",
+	    "largest ublk request (default 1024)", .min = 4, .max = 4096),
 	OPT("fuse-dir", 0, CLI_STRING, fuse_dir, "DIR",
 	    "directory of the FUSE export (default $AOE_XDP_RUN_DIR/fuse)"),
 	OPT("dead-timeout", 'd', CLI_UINT, dead_timeout, "SEC",
@@ -65,7 +75,9 @@ static void attach_defaults(void *p)
 {
 	struct attach_cfg *c = p;
 
-	c->export = EXPORT_FUSE;
+	c->export = EXPORT_AUTO;
+	c->ublk_depth = 128;
+	c->ublk_max_io_kb = 1024;
 	c->dead_timeout = DEAD_TIMEOUT_DEFAULT_S;
 	c->mode = AOE_XDP_MODE_AUTO;
 	c->pool_max = POOL_MAX_DEFAULT;
@@ -87,6 +99,8 @@ static void daemon_config_from(struct daemon_config *dc, const struct attach_cfg
 	dc->eng.rediscover_s = c->rediscover;
 	dc->eng.tx_chunks = c->tx_chunks;
 	dc->export = c->export;
+	dc->ublk_depth = c->ublk_depth;
+	dc->ublk_max_io = c->ublk_max_io_kb * 1024;
 	dc->fuse_dir = c->fuse_dir;
 	dc->discover_timeout_s = c->timeout;
 	dc->foreground = c->foreground;
@@ -158,6 +172,12 @@ static int attach_run(void *p, int argc, char **argv)
 	if (!dm)
 		return -ENOMEM;
 	daemon_config_from(&dm->cfg, c);
+	if (dm->cfg.export == EXPORT_AUTO) {
+		dm->cfg.export = ublk_available() ? EXPORT_UBLK : EXPORT_FUSE;
+		if (dm->cfg.export == EXPORT_FUSE)
+			pr_info("this kernel has no ublk (no /dev/ublk-control, modprobe ublk_drv "
+				"failed): exporting devices as FUSE files instead\n");
+	}
 	if (c->foreground) {
 		err = daemon_run(dm, argc, argv, -1);
 		free(dm);

@@ -317,6 +317,8 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 		return err;
 	if (dm->cfg.export == EXPORT_FUSE)
 		dm->exp = &export_fuse_ops;
+	else if (dm->cfg.export == EXPORT_UBLK)
+		dm->exp = &export_ublk_ops;
 	if (dm->exp) {
 		err = dm->exp->init(dm, &dm->exp_priv);
 		if (err) {
@@ -369,6 +371,8 @@ int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
 		err = engine_run_once(&dm->eng, DAEMON_TICK_NS);
 		if (err)
 			break;
+		if (dm->exp && dm->exp->tick)
+			dm->exp->tick(dm->exp_priv);
 		if (dm->eng.now_ns >= first->hard_ns ||
 		    (dm->eng.now_ns >= first->answers_ns && !engine_identifying(&dm->eng))) {
 			list_del(&first->node);
@@ -388,6 +392,8 @@ int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
 		err = engine_run_once(&dm->eng, DAEMON_TICK_NS);
 		waits_check(dm, false);
 		bench_tick(dm);
+		if (dm->exp && dm->exp->tick)
+			dm->exp->tick(dm->exp_priv);
 	}
 	if (dm->eng.stop_signal)
 		pr_info("stopping on signal %d\n", dm->eng.stop_signal);

@@ -22,6 +22,8 @@ struct daemon_config {
 	enum export_kind export;
 	const char *fuse_dir;
 	unsigned int discover_timeout_s;
+	unsigned int ublk_depth;	/* 0: default */
+	unsigned int ublk_max_io;	/* bytes, 0: default */
 	bool foreground;
 };
 

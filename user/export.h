@@ -8,13 +8,15 @@
 #ifndef AOE_EXPORT_H
 #define AOE_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "engine.h"
 
 struct daemon;
 
-enum export_kind { EXPORT_NONE, EXPORT_FUSE, EXPORT_UBLK };
+/* AUTO: ublk where the kernel has it, else FUSE. */
+enum export_kind { EXPORT_AUTO, EXPORT_NONE, EXPORT_FUSE, EXPORT_UBLK };
 
 struct export_ops {
 	const char *name;
@@ -27,8 +29,14 @@ struct export_ops {
 	void (*dev_down)(struct daemon *dm, void *priv, struct aoe_dev *d);
 	/* Where users find d, e.g. "/dev/ublkb0"; "" when not exported. */
 	void (*path)(void *priv, const struct aoe_dev *d, char *buf, size_t len);
+	/* Called every loop pass (optional): time-driven work. */
+	void (*tick)(void *priv);
 };
 
 extern const struct export_ops export_fuse_ops;
+extern const struct export_ops export_ublk_ops;
+
+/* True when ublk can be used: /dev/ublk-control exists or modprobe made it. */
+bool ublk_available(void);
 
 #endif /* AOE_EXPORT_H */
