@@ -50,7 +50,7 @@ PROGS := $(BUILD)/aoe-xdp $(if $(TARGET_SRCS),$(BUILD)/aoe-target)
 
 # Keep skeletons and BPF objects: they are outputs, not scratch.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
-TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUILD)/san/aoe-xdp
+TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUILD)/san/aoe-xdp $(BUILD)/tests/aoe-probe
 
 # --- top-level targets ---------------------------------------------------------
 .PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install clean vm-shell check-deps
@@ -134,6 +134,11 @@ $(BUILD)/tests/unit: $(UNIT_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
 $(BUILD)/tests/bpf: $(BPFTEST_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $(BPFTEST_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
+
+# AoE test initiator for tests/net: the codec only, sanitized like every test.
+$(BUILD)/tests/aoe-probe: tests/net/aoe_probe.c $(BUILD)/san/aoe_codec.o $(BUILD)/san/ata_identify.o | $(BUILD)/tests
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^
 
 # libFuzzer targets link only the codec: clang, sanitizers, coverage.
 $(BUILD)/fuzz/%: tests/fuzz/%.c user/aoe_codec.c user/ata_identify.c | $(BUILD)/fuzz
