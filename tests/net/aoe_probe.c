@@ -84,7 +84,8 @@ static int usage(void)
 	      "  aoe CMD                        raw AoE command, no argument\n"
 	      "  mask read | mask edit (add|del|nop|bad) MAC [...]\n"
 	      "  reserve read | reserve (set|fset|rcmd=N) [MAC...]\n"
-	      "  burst COUNT DEPTH [LBA] [-n SECTORS] [--list]   reads, DEPTH outstanding\n",
+	      "  burst COUNT DEPTH [LBA] [-n SECTORS] [--list]   reads, DEPTH outstanding\n"
+	      "  noise COUNT [SEED]             hostile requests: random lengths and fields\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -811,6 +812,72 @@ out:
 	return rc;
 }
 
+/* --- noise: hostile requests -------------------------------------------------- */
+
+#define NOISE_LEN_MAX		1514
+
+static uint64_t noise_next(uint64_t *s)
+{
+	/* xorshift64: reproducible garbage from a seed */
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * Valid Ethernet and AoE version, everything else random: lengths from
+ * nothing to a full frame, any command, any shelf.slot near the target's.
+ * Mask and reserve requests are kept to reads, so that the noise cannot
+ * lock us out of the target we check afterwards.
+ */
+static void noise_frame(struct probe *p, uint64_t *rng, size_t *len)
+{
+	uint8_t *f = p->tx;
+	size_t n = noise_next(rng) % 4 ? AOE_FULL_HDR_LEN + noise_next(rng) % 64
+				       : noise_next(rng) % (NOISE_LEN_MAX + 1);
+
+	for (size_t i = 0; i < n; i++)
+		f[i] = (uint8_t)noise_next(rng);
+	if (n >= AOE_FULL_HDR_LEN) {
+		struct aoe_addr a;
+		uint8_t cmd = (uint8_t)(noise_next(rng) % 5);
+
+		request_addr(p, (uint32_t)noise_next(rng), &a);
+		if (noise_next(rng) % 2)
+			a.slot = (uint8_t)noise_next(rng);
+		aoe_put_header(f, sizeof(p->tx), &a, cmd == 4 ? (uint8_t)noise_next(rng) : cmd);
+		if (noise_next(rng) % 8 == 0)
+			f[AOE_ETH_HLEN] = (uint8_t)noise_next(rng);	/* version, flags */
+		if ((f[19] == AOE_CMD_MASK || f[19] == AOE_CMD_RESERVE) && n > 25)
+			f[f[19] == AOE_CMD_MASK ? 25 : 24] = 0;	/* mcmd / rcmd read */
+		if (f[19] == AOE_CMD_ATA && n > 27 && noise_next(rng) % 2)
+			f[27] = ATA_CMD_WRITE_EXT;	/* exercise the data length checks */
+	}
+	*len = n;
+}
+
+static int cmd_noise(struct probe *p, int argc, char **argv)
+{
+	uint64_t count, seed = 1;
+	size_t len;
+
+	if (argc < 1 || parse_u64(argv[0], &count) || (argc > 1 && parse_u64(argv[1], &seed)))
+		return usage();
+	if (!seed)
+		seed = 1;
+	for (uint64_t i = 0; i < count; i++) {
+		noise_frame(p, &seed, &len);
+		/* Frames shorter than an Ethernet header cannot be sent. */
+		if (len >= AOE_ETH_HLEN && send(p->fd, p->tx, len, 0) < 0 && errno != ENOBUFS) {
+			perror("aoe-probe: send");
+			return EXIT_SETUP;
+		}
+	}
+	printf("noise sent=%llu\n", (unsigned long long)count);
+	return EXIT_ANSWERED;
+}
+
 /* --- main --------------------------------------------------------------------- */
 
 static int parse_target(struct probe *p, const char *s)
@@ -851,6 +918,8 @@ static int run_command(struct probe *p, int argc, char **argv)
 		return cmd_reserve(p, argc, argv);
 	if (!strcmp(cmd, "burst"))
 		return cmd_burst(p, argc, argv);
+	if (!strcmp(cmd, "noise"))
+		return cmd_noise(p, argc, argv);
 	return usage();
 }
 

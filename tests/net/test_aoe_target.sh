@@ -369,6 +369,13 @@ expect "bufcnt 1 advertised" 'bufcnt=1 ' probe -t 4.1 config
 expect "bufcnt 1: one request at a time works" 'sent=50 answered=50 ' probe -t 4.1 burst 50 1
 stop_target bufcnt1
 
+start_target noise --dup 10 --reorder 10 --delay 1 --jitter 1 --fault-all --seed 5 \
+	4.1:ram:1M 4.2:ram:1M
+expect "hostile frames sent" '^noise sent=20000$' probe -t 4.1 noise 20000 11
+expect "after hostile frames: still answering" '^config e4\.1 .*error=0' probe -t 4.1 config
+check "hostile frames were counted as invalid" test "$(stats noise .ignored.invalid)" -gt 1000
+stop_target noise
+
 echo "# jumbo frames"
 ip -n "$NS_T" link set dev "$VT" mtu 9000
 ip -n "$NS_I" link set dev "$VI" mtu 9000
