@@ -6,10 +6,17 @@
  *
  *   -EBADMSG   truncated, or a length field that runs past the frame
  *   -EPROTO    not AoE (ethertype), or wrong AoE version
- *   -EINVAL    a field with a value the protocol forbids (e.g. cslen > 1024)
+ *   -EINVAL    a field with a value the protocol forbids (e.g. cslen > 1024),
+ *              or a command decoder given another command's frame
+ *
+ * why may be NULL. On error the view holds only what was decoded before the
+ * fault (the rest is zeroed).
  *
  * Encoders write into a caller buffer of cap bytes and return the frame
- * length (padded to the 60-byte Ethernet minimum) or -ENOSPC.
+ * length (padded with zeros to the 60-byte Ethernet minimum, so cap must be
+ * at least 60 for short frames), -ENOSPC when cap is too small, or -EINVAL
+ * for arguments the protocol cannot carry (cslen > 1024, lba >= 2^48, NULL
+ * data with a non-zero length).
  */
 #ifndef AOE_CODEC_H
 #define AOE_CODEC_H
@@ -71,7 +78,12 @@ struct aoe_reserve_view {
 	const uint8_t *macs;	/* nmacs * 6 bytes, all inside the frame */
 };
 
-/* Ethernet (+ one 802.1Q tag) + AoE header. Checks ethertype and version. */
+/*
+ * Ethernet (+ one 802.1Q tag) + AoE header. Checks ethertype and version.
+ * The command decoders below also check that v->cmd is theirs (-EINVAL).
+ * Short frames arrive padded to 60 bytes: arg_len (and an ATA data_len)
+ * then includes the padding; compare lengths with aoe_len_matches().
+ */
 int aoe_parse(const void *frame, size_t len, struct aoe_view *v, const char **why);
 int aoe_parse_ata(const struct aoe_view *v, struct aoe_ata_view *a, const char **why);
 int aoe_parse_cfg(const struct aoe_view *v, struct aoe_cfg_view *c, const char **why);
@@ -119,11 +131,47 @@ struct aoe_ata_args {
 int aoe_build_ata(void *buf, size_t cap, const struct aoe_addr *a,
 		  const struct aoe_ata_args *ata, const void *data, size_t data_len);
 
-/* Header + ATA argument only; the caller places data_len bytes at the
- * returned offset itself (zero-copy into a UMEM frame). Returns the frame
- * length including data (padded) or -ENOSPC. */
+/* Where an ATA frame's data starts. */
+static inline size_t aoe_ata_data_offset(bool has_vlan)
+{
+	return AOE_ATA_HDR_LEN + (has_vlan ? AOE_VLAN_HLEN : 0);
+}
+
+/*
+ * Header + ATA argument only; the caller places data_len bytes at
+ * aoe_ata_data_offset(a->has_vlan) itself (zero-copy into a UMEM frame).
+ * Writes only outside the data area (it zeroes the padding after it).
+ * Returns the frame length including data (padded), -ENOSPC or -EINVAL.
+ */
 int aoe_build_ata_hdr(void *buf, size_t cap, const struct aoe_addr *a,
 		      const struct aoe_ata_args *ata, size_t data_len);
+
+/* LBA fields are 48 bits: lba0..lba5 on the wire, lba0 least significant. */
+#define AOE_LBA48_MAX		((1ULL << 48) - 1)
+
+/*
+ * LBA28 commands (READ/WRITE SECTORS 0x20/0x30, AOE_AFL_EXT clear) carry
+ * the address in lba0..lba2 and the low nibble of lba3; the high nibble of
+ * lba3 is the ATA device register: 0xE0 = LBA mode (bit 6) plus obsolete
+ * bits 7 and 5, which are set by convention. So a request passes
+ * aoe_ata_args.lba = aoe_lba28_encode(lba) for lba < ATA_LBA28_MAX (higher
+ * bits are dropped), and aoe_lba28_decode() takes the device bits off again
+ * (what a target does with an LBA28 command's lba).
+ */
+#define AOE_LBA28_DEVICE	0xE0
+
+static inline uint64_t aoe_lba28_encode(uint32_t lba)
+{
+	uint64_t low = lba & 0x00ffffffu;
+	uint64_t lba3 = AOE_LBA28_DEVICE | ((lba >> 24) & 0x0f);
+
+	return low | lba3 << 24;
+}
+
+static inline uint32_t aoe_lba28_decode(uint64_t lba)
+{
+	return (uint32_t)(lba & (ATA_LBA28_MAX - 1));
+}
 
 /* Config command (query from an initiator, or a target's answer). */
 struct aoe_cfg_args {
@@ -145,7 +193,7 @@ int aoe_build_reserve(void *buf, size_t cap, const struct aoe_addr *a, uint8_t r
 /* Frame lengths the initiator expects back, before Ethernet padding. */
 static inline size_t aoe_ata_rsp_len(bool has_vlan, size_t data_len)
 {
-	return AOE_ATA_HDR_LEN + (has_vlan ? AOE_VLAN_HLEN : 0) + data_len;
+	return aoe_ata_data_offset(has_vlan) + data_len;
 }
 
 /*
@@ -159,10 +207,13 @@ static inline bool aoe_len_matches(size_t got, size_t want)
 	return want < AOE_ETH_ZLEN && got == AOE_ETH_ZLEN;
 }
 
-/* Human strings for logs and stat output. */
+/* Human strings for logs and stat output (never NULL). */
 const char *aoe_error_str(uint8_t error);
 const char *aoe_cmd_str(uint8_t cmd);
+/* "aa:bb:cc:dd:ee:ff" (lower case, NUL-terminated); returns 0. */
 int aoe_format_mac(char out[18], const uint8_t mac[6]);
+/* Exactly that form (either case of hex digits); -EINVAL otherwise, and
+ * mac is left untouched. */
 int aoe_parse_mac(const char *s, uint8_t mac[6]);
 
 #endif /* AOE_CODEC_H */

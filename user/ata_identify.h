@@ -14,20 +14,29 @@
 
 struct ata_identity {
 	uint64_t sectors;	/* capacity in 512-byte sectors */
-	bool lba48;		/* words 83/86 bit 10 */
-	bool flush;		/* FLUSH CACHE (word 82 bit 12... see .c) */
-	bool flush_ext;		/* words 83/86 bit 13 */
+	bool lba48;		/* words 83/86 bit 10, and words 100-103 non-zero */
+	bool flush;		/* FLUSH CACHE supported: words 83/86 bit 12 */
+	bool flush_ext;		/* FLUSH CACHE EXT supported: words 83/86 bit 13 */
 	char model[ATA_ID_MODEL_LEN + 1];	/* byte-swapped, trailing spaces cut */
 	char serial[ATA_ID_SERIAL_LEN + 1];
 	char firmware[ATA_ID_FW_LEN + 1];
 };
 
-/* Parses 512 bytes of IDENTIFY data; -EBADMSG when len < 512, -EINVAL when
- * the data describes no usable capacity. Strings are printable ASCII only. */
+/*
+ * Parses 512 bytes of IDENTIFY data; -EBADMSG when len < 512, -EINVAL when
+ * the data describes no usable capacity (id is still filled, so a log can
+ * name the device). Feature words count only with their validity signature
+ * (bits 15:14 = 01 in word 83, and in word 87 for word 86). Capacity is
+ * capped at what the addressing can reach: 2^48 sectors with LBA48, 2^28
+ * without. Strings are printable ASCII only: trailing spaces and NULs are
+ * cut, any other byte outside 0x20-0x7e becomes '?'.
+ */
 int ata_identity_parse(const void *data, size_t len, struct ata_identity *id);
 
-/* Builds IDENTIFY data for a target of `sectors` sectors (tools/aoe-target,
- * tests): LBA48, FLUSH CACHE and FLUSH CACHE EXT set. */
+/* Builds IDENTIFY data for a target of `sectors` (< 2^48) sectors
+ * (tools/aoe-target, tests): LBA48, FLUSH CACHE and FLUSH CACHE EXT set,
+ * words 60-61 = min(sectors, 0x0fffffff). Strings are space-padded and cut
+ * at their field length; NULL reads as empty. */
 void ata_identity_build(uint8_t out[512], uint64_t sectors, const char *model,
 			const char *serial, const char *firmware);
 
