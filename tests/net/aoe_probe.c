@@ -36,7 +36,6 @@
 #define BURST_LBA_SPAN		1024	/* reads cycle over this many positions */
 #define PROBE_RCVBUF		(8 << 20)
 #define NS_PER_MS		1000000ull
-#define LBA28_DEV_BITS		0xe0ull		/* lba3 high nibble: LBA mode, dev 0 */
 
 enum { EXIT_ANSWERED = 0, EXIT_SETUP = 1, EXIT_USAGE = 2, EXIT_NO_ANSWER = 3, EXIT_MALFORMED = 4 };
 
@@ -478,7 +477,7 @@ static void set_lba(struct aoe_ata_args *ata, uint64_t lba, bool lba28, bool wri
 {
 	if (lba28) {
 		ata->cmdstat = write ? ATA_CMD_WRITE : ATA_CMD_READ;
-		ata->lba = (lba & 0x0fffffffull) | LBA28_DEV_BITS << 24;
+		ata->lba = aoe_lba28_encode((uint32_t)lba);
 	} else {
 		ata->cmdstat = write ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT;
 		ata->aflags = AOE_AFL_EXT;

@@ -9,7 +9,6 @@
 #define ATA_STATUS_ERR		0x01
 #define ATA_STATUS_FAILED	(ATA_STATUS_DRDY | ATA_STATUS_DSC | ATA_STATUS_ERR)
 #define ATA_ERR_ABRT		0x04	/* command aborted */
-#define ATA_LBA28_MASK		0x0fffffffull	/* lba3's high nibble is device bits */
 
 /* One ATA request being answered. */
 struct ata_req {
@@ -20,11 +19,6 @@ struct ata_req {
 	struct aoe_addr addr;
 	struct aoe_ata_args out;	/* the answer's ATA registers */
 };
-
-static size_t ata_data_offset(const struct aoe_addr *a)
-{
-	return aoe_ata_rsp_len(a->has_vlan, 0);
-}
 
 /* Sends the answer built in buf (or only the registers when data_len is 0). */
 static void ata_send(struct ata_req *r, uint8_t *buf, size_t data_len)
@@ -83,7 +77,7 @@ static void ata_identify(struct ata_req *r)
 		return;
 	}
 	buf = resp_buf(r->t);
-	memcpy(buf + ata_data_offset(&r->addr), r->dev->identify, ATA_SECTOR_SIZE);
+	memcpy(buf + aoe_ata_data_offset(r->addr.has_vlan), r->dev->identify, ATA_SECTOR_SIZE);
 	ata_send(r, buf, ATA_SECTOR_SIZE);
 }
 
@@ -159,7 +153,7 @@ static void ata_read_write(struct ata_req *r)
 	struct target *t = r->t;
 	bool write = is_write_cmd(r->in.cmdstat);
 	bool lba28 = r->in.cmdstat == ATA_CMD_READ || r->in.cmdstat == ATA_CMD_WRITE;
-	uint64_t lba = lba28 ? r->in.lba & ATA_LBA28_MASK : r->in.lba;
+	uint64_t lba = lba28 ? aoe_lba28_decode(r->in.lba) : r->in.lba;
 	size_t bytes = (size_t)r->in.scnt * ATA_SECTOR_SIZE;
 	uint64_t off = lba * ATA_SECTOR_SIZE;
 	uint8_t *buf;
@@ -175,7 +169,7 @@ static void ata_read_write(struct ata_req *r)
 		}
 	} else {
 		buf = resp_buf(t);
-		rc = backing_read(&r->dev->store, buf + ata_data_offset(&r->addr), off, bytes);
+		rc = backing_read(&r->dev->store, buf + aoe_ata_data_offset(r->addr.has_vlan), off, bytes);
 		if (!rc) {
 			t->stats.bytes_read += bytes;
 			ata_send(r, buf, bytes);
