@@ -422,11 +422,14 @@ static int ata_request(struct probe *p, const struct aoe_ata_args *ata, const vo
 	return exchange(p, aoe_build_ata(p->tx, sizeof(p->tx), &a, ata, data, data_len), e);
 }
 
-static int cmd_identify(struct probe *p)
+static int cmd_identify(struct probe *p, int argc, char **argv)
 {
 	struct aoe_ata_args ata = { .scnt = 1, .cmdstat = ATA_CMD_IDENTIFY };
 	struct expect e = { .cmd = AOE_CMD_ATA, .tag = PROBE_TAG, .read_bytes = ATA_SECTOR_SIZE };
 
+	(void)argv;
+	if (argc)
+		return usage();
 	return ata_request(p, &ata, NULL, 0, &e);
 }
 
@@ -891,34 +894,21 @@ static int parse_target(struct probe *p, const char *s)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int (*run)(struct probe *p, int argc, char **argv);
+} commands[] = {
+	{ "config", cmd_config }, { "identify", cmd_identify }, { "read", cmd_read },
+	{ "write", cmd_write }, { "flush", cmd_flush }, { "ata", cmd_ata }, { "aoe", cmd_aoe },
+	{ "mask", cmd_mask }, { "reserve", cmd_reserve }, { "burst", cmd_burst },
+	{ "noise", cmd_noise },
+};
+
 static int run_command(struct probe *p, int argc, char **argv)
 {
-	const char *cmd = argv[0];
-
-	argc--;
-	argv++;
-	if (!strcmp(cmd, "config"))
-		return cmd_config(p, argc, argv);
-	if (!strcmp(cmd, "identify"))
-		return cmd_identify(p);
-	if (!strcmp(cmd, "read"))
-		return cmd_read(p, argc, argv);
-	if (!strcmp(cmd, "write"))
-		return cmd_write(p, argc, argv);
-	if (!strcmp(cmd, "flush"))
-		return cmd_flush(p, argc, argv);
-	if (!strcmp(cmd, "ata"))
-		return cmd_ata(p, argc, argv);
-	if (!strcmp(cmd, "aoe"))
-		return cmd_aoe(p, argc, argv);
-	if (!strcmp(cmd, "mask"))
-		return cmd_mask(p, argc, argv);
-	if (!strcmp(cmd, "reserve"))
-		return cmd_reserve(p, argc, argv);
-	if (!strcmp(cmd, "burst"))
-		return cmd_burst(p, argc, argv);
-	if (!strcmp(cmd, "noise"))
-		return cmd_noise(p, argc, argv);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].run(p, argc - 1, argv + 1);
 	return usage();
 }
 

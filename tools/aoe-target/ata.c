@@ -186,13 +186,10 @@ static void ata_read_write(struct ata_req *r)
 void tgt_handle_ata(struct target *t, const struct aoe_view *v, struct tgt_dev *dev)
 {
 	struct ata_req r = { .t = t, .v = v, .dev = dev };
-	const char *why;
+	const char *why = NULL;
 
-	if (aoe_parse_ata(v, &r.in, &why)) {
-		t->stats.ignored_invalid++;
-		tgt_debug(t, "ATA request ignored: %s\n", why);
+	if (tgt_rejected(t, aoe_parse_ata(v, &r.in, &why), &why, "ATA request"))
 		return;
-	}
 	if (fault_stall_on_ata(&t->faults)) {
 		t->stats.faults_stalled_ignored++;
 		return;

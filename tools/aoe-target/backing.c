@@ -138,40 +138,12 @@ void backing_close(struct backing *b)
 	b->fd = -1;
 }
 
-int backing_read(struct backing *b, void *dst, uint64_t off, size_t len)
+/* pread/pwrite all of len bytes: both may stop short, and a read that
+ * gets nothing means the file shrank under us. */
+static int file_io(int fd, uint8_t *p, size_t len, uint64_t off, bool write)
 {
-	uint8_t *p = dst;
-
-	if (b->ram) {
-		memcpy(dst, b->ram + off, len);
-		return 0;
-	}
 	while (len) {
-		ssize_t n = pread(b->fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;	/* file shrank under us */
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int backing_write(struct backing *b, const void *src, uint64_t off, size_t len)
-{
-	const uint8_t *p = src;
-
-	if (b->ram) {
-		memcpy(b->ram + off, src, len);
-		return 0;
-	}
-	while (len) {
-		ssize_t n = pwrite(b->fd, p, len, (off_t)off);
+		ssize_t n = write ? pwrite(fd, p, len, (off_t)off) : pread(fd, p, len, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -184,6 +156,25 @@ int backing_write(struct backing *b, const void *src, uint64_t off, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int backing_read(struct backing *b, void *dst, uint64_t off, size_t len)
+{
+	if (b->ram) {
+		memcpy(dst, b->ram + off, len);
+		return 0;
+	}
+	return file_io(b->fd, dst, len, off, false);
+}
+
+int backing_write(struct backing *b, const void *src, uint64_t off, size_t len)
+{
+	if (b->ram) {
+		memcpy(b->ram + off, src, len);
+		return 0;
+	}
+	/* file_io() does not write through p when write is true. */
+	return file_io(b->fd, (uint8_t *)src, len, off, true);
 }
 
 int backing_flush(struct backing *b)

@@ -99,24 +99,10 @@ static int open_signalfd(struct target *t)
 	return t->sigfd < 0 ? -errno : 0;
 }
 
-static int write_pidfile(const char *path)
+static void print_pid(FILE *out, const void *arg)
 {
-	char tmp[4096];
-	FILE *f;
-	int err = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%d\n", (int)getpid()) < 0)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	return err;
+	(void)arg;
+	fprintf(out, "%d\n", (int)getpid());
 }
 
 static void init_faults(struct target *t)
@@ -153,7 +139,7 @@ static int target_setup(struct target *t)
 		return err;
 	err = pkt_io_open(&t->io, t->opt.ifname, &what);
 	if (err) {
-		fprintf(stderr, TGT_NAME ": cannot %s on '%s': %s\n", what, t->opt.ifname,
+		fprintf(stderr, TGT_NAME ": interface '%s': cannot %s: %s\n", t->opt.ifname, what,
 			strerror(-err));
 		return err;
 	}
@@ -173,7 +159,7 @@ static int target_setup(struct target *t)
 		return err;
 	}
 	if (t->opt.pidfile) {
-		err = write_pidfile(t->opt.pidfile);
+		err = tgt_write_file_atomic(t->opt.pidfile, print_pid, NULL);
 		if (err) {
 			fprintf(stderr, TGT_NAME ": cannot write pid file '%s': %s\n",
 				t->opt.pidfile, strerror(-err));

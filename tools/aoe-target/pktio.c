@@ -37,27 +37,27 @@ static int query_interface(struct pkt_io *io, const char *ifname, const char **w
 	struct ifreq ifr;
 
 	if (strlen(ifname) >= IFNAMSIZ) {
-		*what = "use the interface name (too long)";
+		*what = "use it (the name is too long)";
 		return -ENAMETOOLONG;
 	}
 	io->ifindex = (int)if_nametoindex(ifname);
 	if (!io->ifindex) {
-		*what = "find the interface (check the name with 'ip link')";
+		*what = "find it (check the name with 'ip link')";
 		return -ENODEV;
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	strcpy(ifr.ifr_name, ifname);
 	if (ioctl(io->fd, SIOCGIFMTU, &ifr) < 0) {
-		*what = "read the interface MTU";
+		*what = "read its MTU";
 		return -errno;
 	}
 	io->mtu = (unsigned int)ifr.ifr_mtu;
 	if (ioctl(io->fd, SIOCGIFHWADDR, &ifr) < 0) {
-		*what = "read the interface MAC address";
+		*what = "read its MAC address";
 		return -errno;
 	}
 	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-		*what = "use the interface (AoE needs an Ethernet interface)";
+		*what = "use it (AoE needs an Ethernet interface)";
 		return -EPROTOTYPE;
 	}
 	memcpy(io->mac, ifr.ifr_hwaddr.sa_data, 6);
@@ -155,7 +155,7 @@ static int bind_aoe(struct pkt_io *io, const char **what)
 	 * Kernels before 4.20 lack the option: not fatal. */
 	(void)setsockopt(io->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 	if (bind(io->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		*what = "bind the packet socket to the interface";
+		*what = "bind a packet socket to it";
 		return -errno;
 	}
 	return 0;
@@ -170,7 +170,7 @@ int pkt_io_open(struct pkt_io *io, const char *ifname, const char **what)
 	 * which ethertype we want. */
 	io->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (io->fd < 0) {
-		*what = "open an AF_PACKET socket (needs CAP_NET_RAW)";
+		*what = "open an AF_PACKET socket for it (run as root or with CAP_NET_RAW)";
 		return -errno;
 	}
 	err = query_interface(io, ifname, what);

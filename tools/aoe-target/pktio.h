@@ -61,7 +61,8 @@ struct pkt_rx {
 
 /*
  * Opens the socket on ifname and sets up both directions. On failure returns
- * -errno and points *what at the step that failed (for the error message).
+ * -errno and points *what at the step that failed, worded to follow
+ * "interface 'eth0': cannot ".
  */
 int pkt_io_open(struct pkt_io *io, const char *ifname, const char **what);
 void pkt_io_close(struct pkt_io *io);

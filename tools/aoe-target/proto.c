@@ -48,6 +48,15 @@ static bool dropped_by_fault(struct target *t)
 	return true;
 }
 
+bool tgt_rejected(struct target *t, int parse_rc, const char *const *why, const char *what)
+{
+	if (!parse_rc)
+		return false;
+	t->stats.ignored_invalid++;
+	tgt_debug(t, "%s ignored: %s\n", what, *why ? *why : "invalid");
+	return true;
+}
+
 static void send_built(struct target *t, uint8_t *buf, int len, bool is_error)
 {
 	if (len < 0) {
@@ -96,16 +105,12 @@ static void handle_config(struct target *t, const struct aoe_view *v, struct tgt
 {
 	struct aoe_cfg_view c;
 	struct aoe_addr a;
-	const char *why;
+	const char *why = NULL;
 	uint8_t *buf;
 
 	t->stats.requests_config++;
-	if (aoe_parse_cfg(v, &c, &why)) {
-		t->stats.ignored_invalid++;
-		tgt_debug(t, "config query ignored: %s\n", why);
-		return;
-	}
-	if (dropped_by_fault(t))
+	if (tgt_rejected(t, aoe_parse_cfg(v, &c, &why), &why, "config query") ||
+	    dropped_by_fault(t))
 		return;
 	tgt_answer_addr(t, v, dev, &a);
 	switch (c.ccmd) {
@@ -210,16 +215,12 @@ static void handle_mask(struct target *t, const struct aoe_view *v, struct tgt_d
 	struct aoe_mask_view m;
 	struct aoe_addr a;
 	uint8_t merror = 0, n = 0;
-	const char *why;
+	const char *why = NULL;
 	uint8_t *buf;
 
 	t->stats.requests_mask++;
-	if (aoe_parse_mask(v, &m, &why)) {
-		t->stats.ignored_invalid++;
-		tgt_debug(t, "mask request ignored: %s\n", why);
-		return;
-	}
-	if (dropped_by_fault(t))
+	if (tgt_rejected(t, aoe_parse_mask(v, &m, &why), &why, "mask request") ||
+	    dropped_by_fault(t))
 		return;
 	tgt_answer_addr(t, v, dev, &a);
 	if (m.mcmd == AOE_MCMD_EDIT) {
@@ -248,16 +249,12 @@ static void handle_reserve(struct target *t, const struct aoe_view *v, struct tg
 {
 	struct aoe_reserve_view r;
 	struct aoe_addr a;
-	const char *why;
+	const char *why = NULL;
 	uint8_t *buf;
 
 	t->stats.requests_reserve++;
-	if (aoe_parse_reserve(v, &r, &why)) {
-		t->stats.ignored_invalid++;
-		tgt_debug(t, "reserve request ignored: %s\n", why);
-		return;
-	}
-	if (dropped_by_fault(t))
+	if (tgt_rejected(t, aoe_parse_reserve(v, &r, &why), &why, "reserve request") ||
+	    dropped_by_fault(t))
 		return;
 	tgt_answer_addr(t, v, dev, &a);
 	if (r.rcmd == AOE_RCMD_SET && dev->nreserve &&
@@ -334,14 +331,11 @@ static void handle_for_dev(struct target *t, const struct aoe_view *v, struct tg
 void tgt_handle_frame(struct target *t, const uint8_t *frame, size_t len)
 {
 	struct aoe_view v;
-	const char *why;
+	const char *why = NULL;
 	bool addressed = false;
 
-	if (aoe_parse(frame, len, &v, &why)) {
-		t->stats.ignored_invalid++;
-		tgt_debug(t, "frame of %zu bytes ignored: %s\n", len, why);
+	if (tgt_rejected(t, aoe_parse(frame, len, &v, &why), &why, "frame"))
 		return;
-	}
 	if (aoe_is_response(&v)) {
 		t->stats.ignored_responses++;
 		return;

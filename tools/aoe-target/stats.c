@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON dump of the aoe-target counters. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "stats.h"
+#include "target.h"
 
 struct stat_entry {
 	const char *group;
@@ -15,8 +13,9 @@ struct stat_entry {
 	uint64_t value;
 };
 
-static void print_json(const struct tgt_stats *st, FILE *out)
+static void print_json(FILE *out, const void *arg)
 {
+	const struct tgt_stats *st = arg;
 	const struct stat_entry entries[] = {
 #define TGT_STAT_ENTRY(g, n) { #g, #n, st->g##_##n },
 		TGT_STATS(TGT_STAT_ENTRY)
@@ -41,23 +40,5 @@ static void print_json(const struct tgt_stats *st, FILE *out)
 
 int tgt_stats_write(const struct tgt_stats *st, const char *path)
 {
-	char tmp[4096];
-	FILE *f;
-	int err = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	print_json(st, f);
-	if (fflush(f) || ferror(f))
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return tgt_write_file_atomic(path, print_json, st);
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "aoe_codec.h"
 #include "backing.h"
@@ -96,6 +97,10 @@ struct target {
  * message. */
 int tgt_options_parse(struct tgt_options *o, int argc, char **argv);
 
+/* files.c: writes path.tmp with fill(), then renames it to path. */
+int tgt_write_file_atomic(const char *path, void (*fill)(FILE *out, const void *arg),
+			  const void *arg);
+
 /* log.c */
 void tgt_log(const struct target *t, enum tgt_verbosity min, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -107,6 +112,9 @@ void tgt_handle_frame(struct target *t, const uint8_t *frame, size_t len);
 /* The config answer a target broadcasts when it starts (as vblade does). */
 void tgt_announce(struct target *t);
 bool tgt_mac_in(const uint8_t (*list)[6], unsigned int n, const uint8_t mac[6]);
+/* Counts and logs a request that failed to decode; true when parse_rc != 0.
+ * why is read only after the decoder has run (it is passed by address). */
+bool tgt_rejected(struct target *t, int parse_rc, const char *const *why, const char *what);
 
 /* ata.c: an ATA request for dev; faultable says whether faults apply. */
 void tgt_handle_ata(struct target *t, const struct aoe_view *v, struct tgt_dev *dev);
