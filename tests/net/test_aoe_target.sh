@@ -52,7 +52,7 @@ ip netns add "$NS_T" && ip netns add "$NS_I" &&
 	{ echo "FAIL: cannot build the veth pair"; exit 1; }
 
 tns() { ip netns exec "$NS_T" "$@"; }
-probe() { ip netns exec "$NS_I" "$PROBE" -i "$VI" "$@"; }
+probe() { ip netns exec "$NS_I" "$PROBE" -i "$VI" -w 2000 "$@"; }  # a later -w wins
 mac_of() { ip -n "$1" -br link show "$2" | awk '{print $3}'; }
 
 npass=0 nfail=0
@@ -364,6 +364,15 @@ expect "--mac-allow: other initiators ignored" '^no answer$' probe -w 200 -t 4.1
 same "--mac-allow: counted as masked" 1 "$(stats allow .ignored.masked)"
 stop_target allow
 
+start_target flap 4.1:ram:1M
+expect "before a link flap: answered" 'status=0x40' probe -t 4.1 read 0 1
+ip -n "$NS_T" link set dev "$VT" down
+expect "link down: no answer" '^no answer$' probe -w 200 -t 4.1 read 0 1
+ip -n "$NS_T" link set dev "$VT" up
+for i in $(seq 30); do probe -w 100 -t 4.1 config >/dev/null && break; done
+expect "link up again: answered" 'status=0x40' probe -t 4.1 read 0 1
+stop_target flap
+
 start_target bufcnt1 -b 1 4.1:ram:1M
 expect "bufcnt 1 advertised" 'bufcnt=1 ' probe -t 4.1 config
 expect "bufcnt 1: one request at a time works" 'sent=50 answered=50 ' probe -t 4.1 burst 50 1
@@ -408,6 +417,15 @@ err_case "RAM size not a multiple of 512" 'not a multiple of 512' -i "$VT" 1.1:r
 err_case "bad percentage" '--drop wants a percentage' -i "$VT" --drop 101 1.1:ram:1M
 err_case "same shelf.slot twice" 'given twice' -i "$VT" 1.1:ram:1M 1.1:ram:1M
 err_case "--sectors beyond the MTU" 'does not fit' -i "$VT" --sectors 18 1.1:ram:1M
+
+echo "# the interface disappears"
+start_target gone 4.1:ram:1M
+ip -n "$NS_T" link del "$VT"
+for i in $(seq 50); do kill -0 "$PID_gone" 2>/dev/null || break; sleep 0.1; done
+wait "$PID_gone"
+rc=$?
+same "interface deleted: aoe-target exits with status 1" 1 "$rc"
+expect "interface deleted: says so" "interface '$VT' is gone" cat "$D/gone.log"
 
 echo
 echo "$npass passed, $nfail failed"

@@ -267,10 +267,9 @@ static int run_loop(struct target *t)
 			fprintf(stderr, TGT_NAME ": ppoll failed: %s\n", strerror(errno));
 			return -errno;
 		}
-		if (fds[0].revents & POLLERR) {
-			fprintf(stderr, TGT_NAME ": socket error on %s (interface gone?)\n",
-				t->opt.ifname);
-			return -ENETDOWN;
+		if ((fds[0].revents & POLLERR) && !pkt_io_still_there(&t->io, t->opt.ifname)) {
+			fprintf(stderr, TGT_NAME ": interface '%s' is gone\n", t->opt.ifname);
+			return -ENODEV;
 		}
 		if (fds[1].revents & POLLIN)
 			handle_signals(t);

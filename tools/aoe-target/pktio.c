@@ -279,6 +279,15 @@ int pkt_tx_flush(struct pkt_io *io, unsigned int *dropped)
 	return (int)total;
 }
 
+bool pkt_io_still_there(struct pkt_io *io, const char *ifname)
+{
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+	return (int)if_nametoindex(ifname) == io->ifindex;
+}
+
 unsigned int pkt_rx_ring_drops(struct pkt_io *io)
 {
 	struct tpacket_stats st;

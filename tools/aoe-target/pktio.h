@@ -88,6 +88,12 @@ static inline bool pkt_tx_pending(const struct pkt_io *io)
 	return io->tx.count > 0;
 }
 
+/*
+ * After POLLERR: clears the socket error (the link went down; the socket
+ * works again once it is up) and says whether the interface still exists.
+ */
+bool pkt_io_still_there(struct pkt_io *io, const char *ifname);
+
 /* Frames the kernel dropped because the RX ring was full (since last call). */
 unsigned int pkt_rx_ring_drops(struct pkt_io *io);
 
