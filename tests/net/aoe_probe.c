@@ -83,7 +83,9 @@ static int usage(void)
 	      "  aoe CMD                        raw AoE command, no argument\n"
 	      "  mask read | mask edit (add|del|nop|bad) MAC [...]\n"
 	      "  reserve read | reserve (set|fset|rcmd=N) [MAC...]\n"
-	      "  burst COUNT DEPTH [LBA] [-n SECTORS] [--list]   reads, DEPTH outstanding\n"
+	      "  burst COUNT DEPTH [LBA] [-n SECTORS] [--list] [--linger]\n"
+	      "                                 reads, DEPTH outstanding; --linger: after the\n"
+	      "                                 last answer, listen for the timeout (duplicates)\n"
 	      "  noise COUNT [SEED]             hostile requests: random lengths and fields\n",
 	      stderr);
 	return EXIT_USAGE;
@@ -435,7 +437,7 @@ static int cmd_identify(struct probe *p, int argc, char **argv)
 
 /* Options after the positional arguments of read/write/burst. */
 struct rw_opts {
-	bool lba28, list;
+	bool lba28, list, linger;
 	const char *out, *in;
 	int pattern;		/* -1: none */
 	uint64_t data_sectors;	/* UINT64_MAX: same as COUNT */
@@ -454,6 +456,8 @@ static int parse_rw_opts(int argc, char **argv, struct rw_opts *o)
 			o->lba28 = true;
 		} else if (!strcmp(arg, "--list")) {
 			o->list = true;
+		} else if (!strcmp(arg, "--linger")) {
+			o->linger = true;
 		} else if (!strcmp(arg, "-o") && val) {
 			o->out = val;
 			i++;
@@ -798,7 +802,7 @@ static int cmd_burst(struct probe *p, int argc, char **argv)
 			rc = EXIT_SETUP;
 			goto out;
 		}
-		if (b.done == b.count)
+		if (b.done == b.count && !b.o.linger)
 			break;
 		got = burst_collect(p, &b);
 	} while (got > 0);

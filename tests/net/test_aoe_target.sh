@@ -331,11 +331,11 @@ same "stall: ignored frames counted" 6 "$(stats stall .faults.stalled_ignored)"
 stop_target stall
 
 start_target dup --dup 100 4.1:ram:1M
-expect "dup 100%: every answer twice" 'sent=20 answered=20 dups=20 ' probe -w 300 -t 4.1 burst 20 20
+expect "dup 100%: every answer twice" 'sent=20 answered=20 dups=20 ' probe -w 300 -t 4.1 burst 20 20 --linger
 stop_target dup
 
 start_target reorder --reorder 50 --seed 7 4.1:ram:1M
-expect "reorder 50%: all answered once" 'sent=100 answered=100 dups=0 ' probe -w 500 -t 4.1 burst 100 100
+expect "reorder 50%: all answered once" 'sent=100 answered=100 dups=0 ' probe -w 300 -t 4.1 burst 100 100 --linger
 check "reorder: answers were held" test "$(stats reorder .faults.reordered)" -gt 10
 stop_target reorder
 
