@@ -58,7 +58,7 @@ static int query_interface(struct pkt_io *io, const char *ifname, const char **w
 	}
 	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
 		*what = "use it (AoE needs an Ethernet interface)";
-		return -EPROTOTYPE;
+		return -EOPNOTSUPP;
 	}
 	memcpy(io->mac, ifr.ifr_hwaddr.sa_data, 6);
 	io->frame_cap = AOE_ETH_HLEN + AOE_VLAN_HLEN + io->mtu;
