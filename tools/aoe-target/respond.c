@@ -34,29 +34,33 @@ static struct held_frame *hold_copy(struct target *t, const uint8_t *buf, size_t
 	return h;
 }
 
-uint8_t *resp_buf(struct target *t)
+/* The next free TX buffer, flushing a full batch first; NULL while answers
+ * wait in the backlog (they go first) or the socket buffer is full. */
+static uint8_t *tx_room(struct target *t)
 {
 	uint8_t *buf;
 
 	if (t->backlog.count)
-		return t->scratch;
+		return NULL;
 	buf = pkt_tx_buf(&t->io);
 	if (!buf && resp_flush(t) == 0)
 		buf = pkt_tx_buf(&t->io);
+	return buf;
+}
+
+uint8_t *resp_buf(struct target *t)
+{
+	uint8_t *buf = tx_room(t);
+
 	return buf ? buf : t->scratch;
 }
 
 /* Queues a copy of a frame that lives outside the TX buffers. */
 static void emit_copy(struct target *t, const uint8_t *frame, size_t len)
 {
-	uint8_t *dst = NULL;
+	uint8_t *dst = tx_room(t);
 	struct held_frame *h;
 
-	if (!t->backlog.count) {
-		dst = pkt_tx_buf(&t->io);
-		if (!dst && resp_flush(t) == 0)
-			dst = pkt_tx_buf(&t->io);
-	}
 	if (dst) {
 		memcpy(dst, frame, len);
 		pkt_tx_commit(&t->io, len);
