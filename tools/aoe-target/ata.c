@@ -61,7 +61,7 @@ static void aoe_fail(struct ata_req *r, uint8_t error)
 	ata_reply(r);
 }
 
-static bool no_data_expected(const struct ata_req *r)
+static bool carries_no_data(const struct ata_req *r)
 {
 	/* Short frames may arrive padded to the Ethernet minimum. */
 	return aoe_len_matches(r->v->hdr_len + AOE_ATA_LEN + r->in.data_len,
@@ -72,7 +72,7 @@ static void ata_identify(struct ata_req *r)
 {
 	uint8_t *buf;
 
-	if (r->in.scnt != 1 || !no_data_expected(r)) {
+	if (r->in.scnt != 1 || !carries_no_data(r)) {
 		aoe_fail(r, AOE_ERR_BADARG);
 		return;
 	}
@@ -132,7 +132,7 @@ static bool rw_request_ok(struct ata_req *r, bool write, uint64_t lba)
 	unsigned int scnt = r->in.scnt;
 
 	if (!scnt || scnt > t->scnt ||
-	    (write ? r->in.data_len != (size_t)scnt * ATA_SECTOR_SIZE : !no_data_expected(r))) {
+	    (write ? r->in.data_len != (size_t)scnt * ATA_SECTOR_SIZE : !carries_no_data(r))) {
 		aoe_fail(r, AOE_ERR_BADARG);
 		return false;
 	}
