@@ -44,7 +44,7 @@ TARGET_LIB   := $(BUILD)/obj/aoe_codec.o $(BUILD)/obj/ata_identify.o
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
 NETTOOL_SRCS := $(wildcard tests/net/*.c)
-NETTOOL_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/%,$(NETTOOL_SRCS))
+NETTOOL_BINS := $(patsubst tests/net/aoe_%.c,$(BUILD)/tests/aoe-%,$(NETTOOL_SRCS))
 FUZZ_SRCS    := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
@@ -138,10 +138,11 @@ $(BUILD)/tests/bpf: $(BPFTEST_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $(BPFTEST_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
 
-# Peers for network tests (probes, spoofers): the codec is all they use.
-$(BUILD)/tests/%: tests/net/%.c $(TARGET_LIB) | $(BUILD)/tests
-	@echo "  CC      $@"
-	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^
+# Peers for network tests (tests/net/aoe_NAME.c -> build/tests/aoe-NAME):
+# the codec is all they use; sanitized like every test.
+$(BUILD)/tests/aoe-%: tests/net/aoe_%.c $(BUILD)/san/aoe_codec.o $(BUILD)/san/ata_identify.o | $(BUILD)/tests
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^
 
 # libFuzzer targets link only the codec: clang, sanitizers, coverage.
 $(BUILD)/fuzz/%: tests/fuzz/%.c user/aoe_codec.c user/ata_identify.c | $(BUILD)/fuzz

@@ -11,7 +11,7 @@ ns_add tgt
 veth_pair ini "${P}i" tgt "${P}t"
 truncate -s 32M "$TMP/disk"
 bg tgt vblade 1 1 "${P}t" "$TMP/disk"
-bg tgt "$BUILD/tests/aoe_spoof" "${P}t" "$(mac_of tgt "${P}t")" 8
+bg tgt "$BUILD/tests/aoe-spoof" "${P}t" "$(mac_of tgt "${P}t")" 8
 SPOOF_LOG=$LAST_LOG
 SPOOF_PID=$LAST_PID
 sleep 0.3
