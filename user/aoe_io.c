@@ -384,6 +384,9 @@ static bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_targe
 static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f)
 {
 	frame_unlink(f);
+	f->prev_tag = f->tag;
+	f->prev_t = f->path ? f->path->t : NULL;
+	f->prev_sent_ns = f->sent_ns;
 	frame_retag(d->eng, f);
 	f->retries++;
 	f->queued = true;
@@ -426,6 +429,25 @@ static size_t frame_rsp_data_len(const struct aoe_frame *f)
 	}
 }
 
+/*
+ * The answer to a frame's previous tag: the timeout that made us resend it
+ * was a false alarm. The answer itself is dropped (the resent frame will
+ * be answered), but the target gets its window back and a longer RTO.
+ */
+static void false_alarm(struct aoe_engine *e, struct aoe_frame *f, const struct aoe_view *v)
+{
+	struct aoe_target *t = f->prev_t;
+
+	if (!t || memcmp(v->src, t->mac, 6) || v->shelf != t->dev->shelf ||
+	    v->slot != t->dev->slot)
+		return;
+	f->prev_tag = 0;	/* once per retransmit */
+	t->st.false_alarms++;
+	t->timeouts_in_row = 0;
+	window_undo(&t->win);
+	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - f->prev_sent_ns) / NSEC_PER_USEC));
+}
+
 /* The frame a response claims to answer, after every check on who sent it. */
 static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *ifc,
 					const struct aoe_view *v)
@@ -441,6 +463,8 @@ static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *
 	f = &e->ft.f[idx];
 	if (!f->tag || f->tag != v->tag || f->queued) {
 		e->rx.late++;
+		if (f->tag && f->prev_tag == v->tag)
+			false_alarm(e, f, v);
 		return NULL;
 	}
 	d = f->path->t->dev;
@@ -558,7 +582,10 @@ static bool on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 		dev_go_down(d, "no answer within the dead timeout");
 		return true;
 	}
-	if (!t->tainted && t->timeouts_in_row >= TAINT_TIMEOUTS)
+	/* Several frames sent together time out together: taint only a
+	 * target that has been silent for a while, not one that is slow. */
+	if (!t->tainted && t->timeouts_in_row >= TAINT_TIMEOUTS &&
+	    e->now_ns - t->last_heard_ns > 2ull * rtt_rto_us(&t->rtt) * NSEC_PER_USEC)
 		taint(e, t);
 	t->st.retransmits++;
 	frame_requeue(d, f);

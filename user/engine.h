@@ -83,7 +83,7 @@ struct aoe_target_stats {
 	uint64_t retransmits;
 	uint64_t timeouts;
 	uint64_t errors;	/* error responses (AoE E flag or ATA status) */
-	uint64_t late;		/* answers to a tag already retransmitted or done */
+	uint64_t false_alarms;	/* timeouts whose first answer came after all */
 	uint64_t probes;
 };
 
@@ -149,6 +149,9 @@ struct aoe_dev {
 
 struct aoe_frame {
 	uint32_t tag;		/* 0 when free */
+	uint32_t prev_tag;	/* the tag before the last retransmit */
+	struct aoe_target *prev_t;	/* and where it went */
+	uint64_t prev_sent_ns;		/* and when */
 	struct aoe_req *req;	/* NULL for a probe */
 	struct aoe_path *path;
 	struct list_node node;	/* target->inflight, or dev->resend */

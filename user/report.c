@@ -183,12 +183,12 @@ static void target_stat_text(FILE *out, const struct aoe_target *t)
 
 	aoe_format_mac(mac, t->mac);
 	fprintf(out, "    target %s%s window %u/%u/%u rtt %.3f/%.3f ms rto %.1f ms "
-		"frames %llu retransmits %llu timeouts %llu errors %llu late %llu\n",
+		"frames %llu retransmits %llu timeouts %llu false-alarms %llu errors %llu\n",
 		mac, t->tainted ? " TAINTED" : "", t->win.nout, t->win.maxout, t->win.ssthresh,
 		us_to_ms(t->rtt.srtt_us), us_to_ms(t->rtt.rttvar_us), us_to_ms(rtt_rto_us(&t->rtt)),
 		(unsigned long long)t->st.frames, (unsigned long long)t->st.retransmits,
-		(unsigned long long)t->st.timeouts, (unsigned long long)t->st.errors,
-		(unsigned long long)t->st.late);
+		(unsigned long long)t->st.timeouts, (unsigned long long)t->st.false_alarms,
+		(unsigned long long)t->st.errors);
 }
 
 static void dev_stat_text(FILE *out, const struct aoe_dev *d, const struct report_export *ex)
@@ -278,7 +278,7 @@ static void target_stat_json(struct json *j, const struct aoe_target *t)
 	json_ku64(j, "retransmits", t->st.retransmits);
 	json_ku64(j, "timeouts", t->st.timeouts);
 	json_ku64(j, "errors", t->st.errors);
-	json_ku64(j, "late", t->st.late);
+	json_ku64(j, "false_alarms", t->st.false_alarms);
 	json_ku64(j, "probes", t->st.probes);
 	json_obj_end(j);
 }

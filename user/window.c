@@ -30,6 +30,8 @@ void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns)
 {
 	if (now_ns < w->cut_until_ns)
 		return;
+	w->undo_maxout = w->maxout;
+	w->undo_ssthresh = w->ssthresh;
 	w->ssthresh = w->maxout / 2 ? w->maxout / 2 : 1;
 	w->maxout = w->ssthresh;
 	w->acked = 0;
@@ -44,9 +46,30 @@ void window_restart(struct aoe_window *w)
 	w->acked = 0;
 }
 
+void window_undo(struct aoe_window *w)
+{
+	if (!w->undo_maxout)
+		return;
+	w->maxout = w->undo_maxout;
+	w->ssthresh = w->undo_ssthresh;
+	w->undo_maxout = 0;
+	w->cut_until_ns = 0;
+}
+
 void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us)
 {
-	*r = (struct aoe_rtt){ .rto_min_us = rto_min_us, .rto_max_us = rto_max_us };
+	*r = (struct aoe_rtt){ .rto_min_us = rto_min_us, .rto_max_us = rto_max_us,
+			       .floor_us = rto_min_us };
+}
+
+void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us)
+{
+	uint64_t want = (uint64_t)elapsed_us * 3 / 2;
+
+	if (want > r->rto_max_us)
+		want = r->rto_max_us;
+	if (want > r->floor_us)
+		r->floor_us = (uint32_t)want;
 }
 
 void rtt_sample(struct aoe_rtt *r, uint32_t m)
@@ -62,12 +85,22 @@ void rtt_sample(struct aoe_rtt *r, uint32_t m)
 	err = m > r->srtt_us ? m - r->srtt_us : r->srtt_us - m;
 	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + err / 4;
 	r->srtt_us = r->srtt_us - r->srtt_us / 8 + m / 8;
+	/* A raised floor sinks back slowly (1/4096 of the excess per answer,
+	 * at least 1 us), so one hiccup does not cost fast recovery for long
+	 * and a path that keeps hiccuping keeps its floor. */
+	if (r->floor_us > r->rto_min_us) {
+		uint32_t excess = r->floor_us - r->rto_min_us;
+
+		r->floor_us -= excess >> 12 ? excess >> 12 : 1;
+	}
 }
 
 static uint32_t clamp_rto(const struct aoe_rtt *r, uint64_t rto)
 {
-	if (rto < r->rto_min_us)
-		return r->rto_min_us;
+	uint32_t floor = r->floor_us > r->rto_min_us ? r->floor_us : r->rto_min_us;
+
+	if (rto < floor)
+		return floor;
 	if (rto > r->rto_max_us)
 		return r->rto_max_us;
 	return (uint32_t)rto;

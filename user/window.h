@@ -28,14 +28,17 @@ struct aoe_window {
 	uint32_t limit;		/* the target's buffer count, capped */
 	uint32_t acked;		/* acks toward the next additive step */
 	uint64_t cut_until_ns;	/* no second cut for one round trip */
+	uint32_t undo_maxout;	/* before the last cut, to undo a false alarm */
+	uint32_t undo_ssthresh;
 };
 
 struct aoe_rtt {
 	uint32_t srtt_us;
 	uint32_t rttvar_us;
 	bool sampled;
-	uint32_t rto_min_us;
+	uint32_t rto_min_us;	/* configured floor */
 	uint32_t rto_max_us;
+	uint32_t floor_us;	/* raised by false alarms, decays to rto_min_us */
 };
 
 void window_init(struct aoe_window *w, uint32_t bufcnt);
@@ -61,11 +64,18 @@ void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns);
 /* A tainted target that answered its probe starts over from one frame and
  * slow-starts back to where it was. */
 void window_restart(struct aoe_window *w);
+/* The timeout that caused the last cut was a false alarm (the answer came
+ * after all): put the window back as it was. */
+void window_undo(struct aoe_window *w);
 
 void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us);
 void rtt_sample(struct aoe_rtt *r, uint32_t sample_us);
 uint32_t rtt_rto_us(const struct aoe_rtt *r);
 /* RTO for a frame sent `retries` times before: doubles each time, clamped. */
 uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries);
+/* An answer came elapsed_us after its first send, when the frame had
+ * already been retransmitted: the RTO was too short for this path (a
+ * scheduling hiccup, a busy target). Raise the floor above what was seen. */
+void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us);
 
 #endif /* AOE_WINDOW_H */
