@@ -29,7 +29,8 @@ int frame_table_init(struct frame_table *ft, uint32_t n)
 	}
 	ft->n = n;
 	for (uint32_t i = 0; i < n; i++)
-		ft->free[i] = n - 1 - i;
+		ft->free[i] = i;
+	ft->head = 0;
 	ft->nfree = n;
 	return 0;
 }
@@ -45,10 +46,16 @@ static struct aoe_frame *frame_alloc(struct aoe_engine *e)
 {
 	struct aoe_frame *f;
 
+	uint32_t gen;
+
 	if (!e->ft.nfree)
 		return NULL;
-	f = &e->ft.f[e->ft.free[--e->ft.nfree]];
+	f = &e->ft.f[e->ft.free[e->ft.head]];
+	e->ft.head = (e->ft.head + 1) % e->ft.n;
+	e->ft.nfree--;
+	gen = f->gen;	/* survives reuse: see frame_retag() */
 	memset(f, 0, sizeof(*f));
+	f->gen = gen;
 	list_init(&f->node);
 	return f;
 }
@@ -57,19 +64,22 @@ static void frame_release(struct aoe_engine *e, struct aoe_frame *f)
 {
 	f->tag = 0;
 	f->req = NULL;
-	e->ft.free[e->ft.nfree++] = (uint32_t)(f - e->ft.f);
+	e->ft.free[(e->ft.head + e->ft.nfree) % e->ft.n] = (uint32_t)(f - e->ft.f);
+	e->ft.nfree++;
 }
 
-/* A new tag for f, different from the one it had: answers to the old one
- * are then recognised as late. */
+/*
+ * A new tag for f. Its generation moves on by a random odd step, so the
+ * tags one index carries over time do not repeat for 2^15 uses and cannot
+ * be guessed from the last one; answers to an old tag are recognised as
+ * late.
+ */
 static void frame_retag(struct aoe_engine *e, struct aoe_frame *f)
 {
-	uint32_t idx = (uint32_t)(f - e->ft.f), tag;
+	uint32_t idx = (uint32_t)(f - e->ft.f);
 
-	do {
-		tag = AOE_TAG_USER_BIT | (engine_random(e) & TAG_GEN_MASK) << TAG_GEN_SHIFT | idx;
-	} while (tag == f->tag);
-	f->tag = tag;
+	f->gen = (f->gen + (engine_random(e) | 1)) & TAG_GEN_MASK;
+	f->tag = AOE_TAG_USER_BIT | f->gen << TAG_GEN_SHIFT | idx;
 }
 
 static bool on_list(const struct list_node *n)

@@ -150,6 +150,7 @@ struct aoe_dev {
 struct aoe_frame {
 	uint32_t tag;		/* 0 when free */
 	uint32_t prev_tag;	/* the tag before the last retransmit */
+	uint32_t gen;		/* tag generation, kept across reuse */
 	struct aoe_target *prev_t;	/* and where it went */
 	uint64_t prev_sent_ns;		/* and when */
 	struct aoe_req *req;	/* NULL for a probe */
@@ -167,10 +168,16 @@ struct aoe_frame {
 	uint64_t deadline_ns;
 };
 
+/*
+ * Free frames are reused oldest first (a ring), so a stale or forged answer
+ * to a finished frame's tag would have to outlive every other frame in the
+ * table before the index is in use again.
+ */
 struct frame_table {
 	struct aoe_frame *f;
 	uint32_t n;
-	uint32_t *free;
+	uint32_t *free;		/* ring of n free indexes */
+	uint32_t head;		/* next to hand out */
 	uint32_t nfree;
 };
 
