@@ -8,9 +8,11 @@ VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # them (decompressed) so that loading them costs no 9p reads and no xz.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 VM_DEFAULT_MODULES="veth ublk_drv aoe ext4"
-# What the guest needs to mount its root over 9p.
+# What the guest loads first: virtio_rng seeds the kernel's random pool
+# (without it, getrandom() blocks for ~10 s after boot under TCG), 9p and
+# 9pnet_virtio mount the host root.
 # shellcheck disable=SC2034
-VM_BOOT_MODULES="9p 9pnet_virtio"
+VM_BOOT_MODULES="virtio_rng 9p 9pnet_virtio"
 
 # The cache follows $BUILD like every other output, so `make clean` or a
 # fresh checkout starts from nothing; VM_CACHE overrides it (e.g. to keep
