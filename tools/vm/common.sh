@@ -29,14 +29,12 @@ vm_cache_dir() {
 }
 
 # Serialises cache updates between concurrent runs (two tests starting on a
-# fresh machine must not both download and unpack). Holds fd 9 until the
-# calling script exits.
+# fresh machine must not both download and unpack). Locks the cache folder
+# itself through fd 9, held until the calling script exits.
 vm_lock_cache() {
-	exec 9>"$VM_CACHE/.lock" || return 1
-	flock 9 || {
-		echo "vm: cannot lock $VM_CACHE/.lock" >&2
-		return 1
-	}
+	exec 9<"$VM_CACHE" && flock 9 && return 0
+	echo "vm: cannot lock $VM_CACHE" >&2
+	return 1
 }
 
 vm_die() {

@@ -80,6 +80,11 @@ mount_host_root() {
 	mount -t proc proc $R/proc
 	mount -t sysfs sys $R/sys
 	mount -t devtmpfs dev $R/dev
+	# What udev would add: bash's <(...) needs /dev/fd.
+	ln -s /proc/self/fd $R/dev/fd
+	ln -s /proc/self/fd/0 $R/dev/stdin
+	ln -s /proc/self/fd/1 $R/dev/stdout
+	ln -s /proc/self/fd/2 $R/dev/stderr
 	mkdir -p $R/dev/pts $R/dev/shm
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
 	mount -t tmpfs tmpfs $R/dev/shm
@@ -117,6 +122,7 @@ mount_shares
 # shellcheck disable=SC2086 # a list of names
 load_modules $VM_MODULES
 hostname vm
+ip link set lo up
 say "running the command"
 
 S=$R$VM_SCRATCH

@@ -24,7 +24,12 @@
 # directory with VM_GUEST=1, HOME=/tmp, MODPROBE_OPTIONS (so `modprobe NAME`
 # finds the VM kernel's modules) and VM_SCRATCH: a writable folder the host
 # can read while the VM runs (deleted afterwards unless VM_KEEP=1).
-# COMMAND's stdout and stderr stream to ours; they are files in the guest.
+# COMMAND's stdin is empty; its stdout and stderr stream to ours (in the
+# guest they are files on the scratch share, so output is block-buffered).
+# The guest has no network but lo; tests build their own veth pairs.
+#
+# The kernel (fetched once, see get-kernel.sh) and the initramfs live in
+# VM_CACHE, by default $BUILD/vm.
 #
 # Exit status: COMMAND's, or 124 when it timed out, or 125 when the VM failed
 # (qemu did not start, the guest did not boot, a module did not load); the
@@ -119,12 +124,9 @@ export_line() { # name value
 write_run_script() { # file
 	local name kv rows cols
 	{
-		for name in $ALWAYS_PASSED_ENV ${VM_ENV:-}; do
-			[ -n "${!name+x}" ] && export_line "$name" "${!name}"
-		done
-		for kv in "${ENV_ARGS[@]}"; do
+		for kv in $ALWAYS_PASSED_ENV ${VM_ENV:-} "${ENV_ARGS[@]}"; do
 			name=${kv%%=*}
-			[[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || failed "--env $kv: not a variable name"
+			[[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || failed "'$kv' (--env or VM_ENV) is not a variable name"
 			if [ "$name" != "$kv" ]; then
 				export_line "$name" "${kv#*=}"
 			elif [ -n "${!name+x}" ]; then
@@ -191,10 +193,11 @@ choose_accel() {
 	esac
 	if [ ! -f "$cached" ]; then
 		if [ -r /dev/kvm ] && [ -w /dev/kvm ] && probe_kvm; then
-			echo kvm >"$cached"
+			echo kvm >"$RUN/accel"
 		else
-			echo tcg >"$cached"
+			echo tcg >"$RUN/accel"
 		fi
+		mv "$RUN/accel" "$cached"
 	fi
 	if [ "$(cat "$cached")" = kvm ]; then
 		ACCEL=(-accel kvm -cpu host)
