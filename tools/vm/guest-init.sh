@@ -91,7 +91,11 @@ mount_host_root() {
 	mount -t tmpfs tmpfs $R/tmp
 	mount -t tmpfs tmpfs $R/run
 	mount -t bpf bpf $R/sys/fs/bpf
-	cp /share/vm.conf /vm.conf
+}
+
+# The kernel runs /proc/sys/kernel/modprobe (in this initramfs) to autoload.
+setup_modprobe() {
+	cp "$R$VM_SCRATCH/vm.conf" /vm.conf
 	cat >/bin/vm-modprobe <<-'EOF'
 	#!/bin/sh
 	. /vm.conf
@@ -119,6 +123,7 @@ for m in $boot_modules; do
 done
 mount_host_root
 mount_shares
+setup_modprobe
 # shellcheck disable=SC2086 # a list of names
 load_modules $VM_MODULES
 hostname vm

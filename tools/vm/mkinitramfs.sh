@@ -5,14 +5,13 @@
 #   tools/vm/mkinitramfs.sh KERNEL_DIR
 #
 # Contents: busybox-static, tools/vm/guest-init.sh as /init, and, decompressed,
-# the modules needed to mount 9p over virtio (netfs, 9pnet, 9pnet_virtio, 9p)
-# and VM_DEFAULT_MODULES, with everything they depend on. /modules/deps has
-# one line per module: "name: dependency ... name", in insmod order (builtin
-# modules have an empty list); /modules/boot names the modules that mount
-# 9p. Any other module is loaded inside the guest
-# with modprobe from KERNEL_DIR over 9p.
-# Uncompressed: the guest boots faster without inflating it under TCG.
-# Rebuilt only when an input is newer; silent otherwise.
+# VM_BOOT_MODULES (random seed and 9p over virtio) and VM_DEFAULT_MODULES
+# with everything they depend on. /modules/deps has one line per module,
+# "name: dependency ... name" in insmod order (empty for builtin modules);
+# /modules/boot lists VM_BOOT_MODULES. The guest loads any other module with
+# modprobe from KERNEL_DIR over 9p. The archive is not compressed: inflating
+# it would cost boot time under TCG. Rebuilt only when an input is newer;
+# silent otherwise.
 set -eu
 # shellcheck source=tools/vm/common.sh
 . "$(dirname "$0")/common.sh"
@@ -80,7 +79,10 @@ main() {
 	local kdir kver out
 	kdir=$(cd "$1" && pwd)
 	kver=$(basename "$kdir")
-	[ -x "$BUSYBOX" ] || vm_die "$BUSYBOX missing: install busybox-static (make deps)"
+	# The initramfs has no C library: busybox must be the static build.
+	if [ ! -x "$BUSYBOX" ] || ! LC_ALL=C ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic executable'; then
+		vm_die "$BUSYBOX is missing or not static: install busybox-static (make deps)"
+	fi
 	vm_cache_dir
 	out=$VM_CACHE/initramfs-$kver.cpio
 	set -- "$0" "$INIT" "$BUSYBOX" "$kdir/.complete" "$VM_REPO/tools/vm/common.sh"
