@@ -1,6 +1,6 @@
 #!/bin/bash
 # Boots the test VM once and checks, inside, what the VM tests rely on:
-# ublk_drv gives /dev/ublk-control; the kernel aoe driver loads, finds a
+# modprobe ublk_drv gives /dev/ublk-control; the kernel aoe driver loads, finds a
 # vblade target across a veth pair into a network namespace and reads back
 # exactly what it serves; bpftool, libxdp (xdp-filter), fio with io_uring,
 # modprobe of a module not in the initramfs, and mkfs.ext4 + mount work.
@@ -70,9 +70,8 @@ fio_io_uring_runs() {
 guest() {
 	local ns=vmboot$$ disk=/tmp/aoe-disk.img vblade_pid dev=/dev/etherd/e$SHELF.$SLOT
 	echo "guest: up $(cut -d' ' -f1 /proc/uptime)s, kernel $(uname -r)"
-	check "ublk_drv is loaded" grep -q '^ublk_drv ' /proc/modules
-	check "/dev/ublk-control exists" test -c /dev/ublk-control
-	check "aoe is loaded" grep -q '^aoe ' /proc/modules
+	check "modprobe ublk_drv gives /dev/ublk-control" eval "modprobe ublk_drv && test -c /dev/ublk-control"
+	check "modprobe aoe gives /dev/etherd/discover" eval "modprobe aoe && test -c /dev/etherd/discover"
 	check "veth pair into netns $ns" eval "ip netns add $ns &&
 		ip link add aoe0 type veth peer name aoe1 netns $ns &&
 		ip link set aoe0 up && ip -n $ns link set aoe1 up"
