@@ -1,8 +1,8 @@
 #!/bin/bash
 # Boots the test VM once and checks, inside, what the VM tests rely on:
-# modprobe ublk_drv gives /dev/ublk-control; the kernel aoe driver loads, finds a
-# vblade target across a veth pair into a network namespace and reads back
-# exactly what it serves; bpftool, libxdp (xdp-filter), fio with io_uring,
+# modprobe ublk_drv gives /dev/ublk-control; the kernel aoe driver loads,
+# finds a vblade target across a veth pair into a network namespace and reads
+# back exactly what it serves; bpftool, libxdp (xdp-filter), fio with io_uring,
 # modprobe of a module not in the initramfs, and mkfs.ext4 + mount work.
 # Prints the boot time (qemu start to the command's first line of output):
 # measured and shown, not asserted.
