@@ -1,0 +1,37 @@
+#!/bin/bash
+# An interface is a name in a network namespace: two discovers on
+# same-named interfaces in two namespaces (two containers, two `ip netns`)
+# are on different wires and must both work at the same time.
+. "$(dirname "$0")/lib.sh"
+net_init
+command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
+command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
+
+IFC=$(uniq_if i0)	# the same name in both initiator namespaces
+for side in a b; do
+	ns_add "ini$side"
+	ns_add "tgt$side"
+	veth_pair "ini$side" "$IFC" "tgt$side" "$(uniq_if t0)"
+	truncate -s 1M "$TMP/$side.img"
+done
+bg tgta vblade 6 1 "$(uniq_if t0)" "$TMP/a.img"
+wait_log 5 "$LAST_LOG" 'e6\.1, 2048 sectors' || { cat "$LAST_LOG"; exit 1; }
+bg tgtb vblade 6 2 "$(uniq_if t0)" "$TMP/b.img"
+wait_log 5 "$LAST_LOG" 'e6\.2, 2048 sectors' || { cat "$LAST_LOG"; exit 1; }
+
+bg inia "$AOE_XDP" discover --timeout 3 --json "$IFC"
+A=$LAST_PID
+A_LOG=$LAST_LOG
+check "discover in namespace a attached to its $IFC" wait_for 5 xdp_attached inia "$IFC"
+in_ns inib "$AOE_XDP" discover --timeout 1 --json "$IFC" >"$TMP/b.json" 2>"$TMP/b.err"
+check "meanwhile, discover on $IFC in namespace b exits 0" test $? -eq 0
+jq_check "  ... and finds b's device e6.2 only" "$TMP/b.json" '[.devices[].name] == ["e6.2"]'
+wait "$A"
+check "discover in namespace a exits 0" test $? -eq 0
+grep '^{' "$A_LOG" >"$TMP/a.json"
+jq_check "  ... and finds a's device e6.1 only" "$TMP/a.json" '[.devices[].name] == ["e6.1"]'
+if [ "$FAILS" -gt 0 ]; then
+	echo "--- namespace b's discover stderr"; cat "$TMP/b.err"
+	echo "--- namespace a's discover"; cat "$A_LOG"
+fi
+net_done
