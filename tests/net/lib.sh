@@ -162,6 +162,36 @@ wait_for() {
 # wait_log SECONDS FILE REGEX: poll until a background log shows the line.
 wait_log() { wait_for "$1" grep -Eq -- "$3" "$2"; }
 
+# need COMMAND...: skip the test unless every command is installed.
+need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "needs $c (tools/deps.sh installs it)"
+	done
+}
+
+# one_wire [MTU [MTU2]]: namespaces ini and tgt joined by one veth pair,
+# $I0 (initiator end) <-> $T0 (target end).
+one_wire() {
+	I0=$(uniq_if i0)
+	T0=$(uniq_if t0)
+	ns_add ini
+	ns_add tgt
+	veth_pair ini "$I0" tgt "$T0" "$@"
+}
+
+# vblade_start NS [vblade options] SHELF SLOT IFACE FILE: start vblade and
+# wait until it serves (it prints "pid N: eSHELF.SLOT, N sectors").
+vblade_start() {
+	local ns=$1 shelf=${*: -4:1} slot=${*: -3:1}
+	shift
+	bg "$ns" vblade "$@"
+	wait_log 5 "$LAST_LOG" "e$shelf\\.$slot, [0-9]+ sectors" && return 0
+	cat "$LAST_LOG"
+	echo "vblade e$shelf.$slot did not start"
+	exit 1
+}
+
 # uniq_if NAME: an interface name no concurrently running test uses.
 # aoe-xdp's interface lock is keyed by name, host-wide (/run/aoe-xdp),
 # not per network namespace, so two tests that both attach to "i0" in

@@ -7,16 +7,9 @@
 # discover exits, neither the program nor the pins stay behind.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
-command -v bpftool >/dev/null || skip "needs bpftool (tools/deps.sh)"
-command -v ping >/dev/null || skip "needs ping (tools/deps.sh)"
+need vblade jq bpftool ping
 
-I0=$(uniq_if i0)
-T0=$(uniq_if t0)
-ns_add ini
-ns_add tgt
-veth_pair ini "$I0" tgt "$T0"
+one_wire
 in_ns ini ip addr add 10.99.0.1/24 dev "$I0"
 in_ns tgt ip addr add 10.99.0.2/24 dev "$T0"
 IMAC=$(mac_of ini "$I0")
@@ -25,10 +18,8 @@ PINS=/sys/fs/bpf/aoe-xdp
 STATS=$PINS/$I0/aoe_stats
 
 truncate -s 4M "$TMP/far.img" "$TMP/near.img"
-bg tgt vblade 1 1 "$T0" "$TMP/far.img"		# what the initiator finds
-wait_log 5 "$LAST_LOG" 'e1\.1, 8192 sectors' || { cat "$LAST_LOG"; exit 1; }
-bg ini vblade 2 2 "$I0" "$TMP/near.img"	# a target beside the initiator
-wait_log 5 "$LAST_LOG" 'e2\.2, 8192 sectors' || { cat "$LAST_LOG"; exit 1; }
+vblade_start tgt 1 1 "$T0" "$TMP/far.img"		# what the initiator finds
+vblade_start ini 2 2 "$I0" "$TMP/near.img"	# a target beside the initiator
 
 check "no BPF filesystem in the initiator namespace's fresh /sys yet" \
 	not quiet in_ns ini findmnt -t bpf /sys/fs/bpf

@@ -4,16 +4,11 @@
 # and no pins behind.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
-command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+need jq setpriv
 
-I0=$(uniq_if i0)
-T0=$(uniq_if t0)
+one_wire				# a wire with nobody on it
 D0=$(uniq_if d0)
 E0=$(uniq_if e0)
-ns_add ini
-ns_add tgt
-veth_pair ini "$I0" tgt "$T0"		# a wire with nobody on it
 veth_pair ini "$D0" tgt "$E0"
 ip -n "$P-ini" link set "$D0" down
 PINS=/sys/fs/bpf/aoe-xdp

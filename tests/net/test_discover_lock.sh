@@ -8,8 +8,7 @@
 #   refusal.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
+need vblade jq
 
 IFC=$(uniq_if i0)	# the same name in both initiator namespaces
 for side in a b; do
@@ -18,10 +17,8 @@ for side in a b; do
 	veth_pair "ini$side" "$IFC" "tgt$side" "$(uniq_if t0)"
 	truncate -s 1M "$TMP/$side.img"
 done
-bg tgta vblade 6 1 "$(uniq_if t0)" "$TMP/a.img"
-wait_log 5 "$LAST_LOG" 'e6\.1, 2048 sectors' || { cat "$LAST_LOG"; exit 1; }
-bg tgtb vblade 6 2 "$(uniq_if t0)" "$TMP/b.img"
-wait_log 5 "$LAST_LOG" 'e6\.2, 2048 sectors' || { cat "$LAST_LOG"; exit 1; }
+vblade_start tgta 6 1 "$(uniq_if t0)" "$TMP/a.img"
+vblade_start tgtb 6 2 "$(uniq_if t0)" "$TMP/b.img"
 
 bg inia "$AOE_XDP" discover --timeout 3 --json "$IFC"
 A=$LAST_PID

@@ -4,25 +4,18 @@
 # device with TWO targets, each on the interface it answered on.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
+need vblade jq
 
-I0=$(uniq_if i0)
+one_wire
 I1=$(uniq_if i1)
-T0=$(uniq_if t0)
 T1=$(uniq_if t1)
-ns_add ini
-ns_add tgt
-veth_pair ini "$I0" tgt "$T0"
 veth_pair ini "$I1" tgt "$T1"
 MAC0=$(mac_of tgt "$T0")
 MAC1=$(mac_of tgt "$T1")
 IMG=$TMP/disk.img
 truncate -s 16M "$IMG"
-bg tgt vblade -b 8 7 3 "$T0" "$IMG"
-wait_log 5 "$LAST_LOG" 'e7\.3, 32768 sectors' || { cat "$LAST_LOG"; exit 1; }
-bg tgt vblade -b 4 7 3 "$T1" "$IMG"
-wait_log 5 "$LAST_LOG" 'e7\.3, 32768 sectors' || { cat "$LAST_LOG"; exit 1; }
+vblade_start tgt -b 8 7 3 "$T0" "$IMG"
+vblade_start tgt -b 4 7 3 "$T1" "$IMG"
 
 J=$TMP/discover.json
 in_ns ini "$AOE_XDP" discover --timeout 1 --json "$I0" "$I1" >"$J" 2>"$TMP/discover.err"

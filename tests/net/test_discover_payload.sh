@@ -13,8 +13,7 @@
 # Each case is its own veth pair and vblade, all found by one discover.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
+need vblade jq
 
 ns_add ini
 ns_add tgt
@@ -37,8 +36,7 @@ for c in "${CASES[@]}"; do
 	IFS_LIST+=("$ifc")
 	veth_pair ini "$ifc" tgt "$tif" "$imtu" "$tmtu"
 	truncate -s 1M "$TMP/$name.img"
-	bg tgt vblade 9 "$slot" "$tif" "$TMP/$name.img"
-	wait_log 5 "$LAST_LOG" "e9\\.$slot, 2048 sectors" || { cat "$LAST_LOG"; exit 1; }
+	vblade_start tgt 9 "$slot" "$tif" "$TMP/$name.img"
 done
 
 J=$TMP/discover.json

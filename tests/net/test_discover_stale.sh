@@ -5,19 +5,13 @@
 # alive is not a crashed one: a second discover refuses to touch it.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
+need vblade jq
 
-I0=$(uniq_if i0)
-T0=$(uniq_if t0)
-ns_add ini
-ns_add tgt
-veth_pair ini "$I0" tgt "$T0"
+one_wire
 TMAC=$(mac_of tgt "$T0")
 PINS=/sys/fs/bpf/aoe-xdp
 truncate -s 4M "$TMP/disk.img"
-bg tgt vblade 5 5 "$T0" "$TMP/disk.img"
-wait_log 5 "$LAST_LOG" 'e5\.5, 8192 sectors' || { cat "$LAST_LOG"; exit 1; }
+vblade_start tgt 5 5 "$T0" "$TMP/disk.img"
 
 # start_long MODE: a discover that would run for 30 s; returns once its
 # program is on the interface and its pins are in place.

@@ -4,14 +4,9 @@
 # vblade has, on the initiator's interface, sorted by shelf then slot.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v jq >/dev/null || skip "needs jq (tools/deps.sh)"
+need vblade jq
 
-I0=$(uniq_if i0)
-T0=$(uniq_if t0)
-ns_add ini
-ns_add tgt
-veth_pair ini "$I0" tgt "$T0"
+one_wire
 TMAC=$(mac_of tgt "$T0")
 
 # shelf slot size-in-bytes bufcnt ("" = vblade's default of 16). Started in
@@ -29,13 +24,9 @@ for d in "${DISKS[@]}"; do
 	read -r shelf slot bytes bufcnt <<<"$d"
 	f=$TMP/e$shelf.$slot.img
 	truncate -s "$bytes" "$f"
-	if [ "$bufcnt" = "''" ]; then
-		bg tgt vblade "$shelf" "$slot" "$T0" "$f"
-	else
-		bg tgt vblade -b "$bufcnt" "$shelf" "$slot" "$T0" "$f"
-	fi
-	wait_log 5 "$LAST_LOG" "e$shelf\\.$slot, [0-9]+ sectors" ||
-		{ cat "$LAST_LOG"; echo "vblade e$shelf.$slot did not start"; exit 1; }
+	opts=()
+	[ "$bufcnt" = "''" ] || opts=(-b "$bufcnt")
+	vblade_start tgt "${opts[@]}" "$shelf" "$slot" "$T0" "$f"
 done
 
 J=$TMP/discover.json

@@ -7,15 +7,9 @@
 # answered.
 . "$(dirname "$0")/lib.sh"
 net_init
-command -v vblade >/dev/null || skip "needs vblade (tools/deps.sh)"
-command -v tshark >/dev/null || skip "needs tshark (tools/deps.sh)"
-command -v text2pcap >/dev/null || skip "needs text2pcap (wireshark-common, with tshark)"
+need vblade tshark text2pcap
 
-I0=$(uniq_if i0)
-T0=$(uniq_if t0)
-ns_add ini
-ns_add tgt
-veth_pair ini "$I0" tgt "$T0"
+one_wire
 IMAC=$(mac_of ini "$I0")
 TMAC=$(mac_of tgt "$T0")
 CAP=$TMP/discover.pcapng
@@ -41,10 +35,8 @@ check "the malformed-frame filter flags a truncated AoE frame" \
 	test "$(TCAP=$TMP/bad.pcap tcount "aoe && ($BAD_FILTER)")" -eq 1
 
 truncate -s 2M "$TMP/a.img" "$TMP/b.img"
-bg tgt vblade 4 1 "$T0" "$TMP/a.img"
-wait_log 5 "$LAST_LOG" 'e4\.1, 4096 sectors' || { cat "$LAST_LOG"; exit 1; }
-bg tgt vblade 4 2 "$T0" "$TMP/b.img"
-wait_log 5 "$LAST_LOG" 'e4\.2, 4096 sectors' || { cat "$LAST_LOG"; exit 1; }
+vblade_start tgt 4 1 "$T0" "$TMP/a.img"
+vblade_start tgt 4 2 "$T0" "$TMP/b.img"
 
 bg tgt tshark -i "$T0" -w "$CAP"
 TSHARK=$LAST_PID
