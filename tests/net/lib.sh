@@ -53,6 +53,9 @@ net_cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# aoe-xdp keeps a lock file per interface name for good; ours were
+	# unique to this test (uniq_if), so nobody else will ever use them.
+	rm -f "/run/aoe-xdp/iface-"*"-$$.lock"
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 

@@ -49,6 +49,7 @@ jq_check "the far end finds e2.2, served from $I0 ($IMAC)" "$J2" \
 check "no XDP program left on $T0 after the far end's discover" xdp_clear tgt "$T0"
 
 S=$TMP/stats.json
+check "the background discover is still attached for the stats dump" kill -0 "$DISC"
 in_ns ini bpftool -j map dump pinned "$STATS" >"$S" 2>&1
 check "bpftool dumps the pinned aoe_stats" test $? -eq 0
 jq_check "bpftool prints aoe_stats' fields by name" "$S" \
