@@ -9,6 +9,8 @@
 #   veth_pair ini i0 tgt t0       # i0 in ini <-> t0 in tgt, both up
 #   bg tgt vblade 1 2 t0 FILE     # background process, pid remembered
 #   in_ns ini aoe-xdp discover i0 # run in a namespace
+# Name interfaces with uniq_if (see there) and check with check/jq_check;
+# net_done turns the failures into the exit status.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
@@ -24,6 +26,11 @@ log() { echo "# $*"; }
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 skip() { echo "SKIP: $*"; exit 77; }
 ok() { echo "ok: $*"; }
+
+# Modifiers for check/wait_for: not COMMAND... succeeds when it fails;
+# quiet COMMAND... drops its output.
+not() { ! "$@"; }
+quiet() { "$@" >/dev/null 2>&1; }
 
 # check DESCRIPTION COMMAND...: a failing command counts, the test goes on.
 check() {
@@ -46,6 +53,9 @@ net_cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# aoe-xdp keeps a lock file per interface name for good; ours were
+	# unique to this test (uniq_if), so nobody else will ever use them.
+	rm -f "/run/aoe-xdp/iface-"*"-$$.lock"
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 
@@ -60,36 +70,54 @@ net_init() {
 	trap 'exit 130' INT TERM
 }
 
+# A holder process per namespace keeps one mount namespace alive for it.
+# `ip netns exec` gives every command a fresh /sys, so a BPF filesystem
+# mounted (and maps pinned) by one command would vanish with it; entering
+# the holder's namespaces instead makes the namespace behave like a host
+# whose /sys/fs/bpf outlives the processes that use it.
+declare -A HOLDER=()
+
+holder_ready() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]; }
+
 ns_add() {
 	ip netns add "$P-$1" || { echo "cannot create namespace $P-$1"; exit 1; }
 	NSS+=("$P-$1")
 	ip -n "$P-$1" link set lo up
+	ip netns exec "$P-$1" sleep infinity &
+	HOLDER[$1]=$!
+	PIDS+=("$!")
+	wait_for 5 holder_ready "$!" || { echo "namespace $P-$1: holder did not start"; exit 1; }
 }
 
-# veth_pair NS1 IF1 NS2 IF2 [MTU]
+# veth_pair NS1 IF1 NS2 IF2 [MTU [MTU2]]: MTU on both ends, or MTU on IF1
+# and MTU2 on IF2.
 veth_pair() {
 	ip link add "$2" netns "$P-$1" type veth peer name "$4" netns "$P-$3" || exit 1
-	if [ -n "${5:-}" ]; then
-		ip -n "$P-$1" link set "$2" mtu "$5"
-		ip -n "$P-$3" link set "$4" mtu "$5"
-	fi
-	# IPv6 autoconf noise is not what these tests are about.
+	# IPv6 autoconf noise is not what these tests are about. (Before the
+	# MTU: below 1280 the interface has no IPv6 settings left to change.)
 	ip netns exec "$P-$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
 	ip netns exec "$P-$3" sysctl -qw "net.ipv6.conf.$4.disable_ipv6=1"
+	if [ -n "${5:-}" ]; then
+		ip -n "$P-$1" link set "$2" mtu "$5" || exit 1
+		ip -n "$P-$3" link set "$4" mtu "${6:-$5}" || exit 1
+	fi
 	ip -n "$P-$1" link set "$2" up
 	ip -n "$P-$3" link set "$4" up
 }
 
 mac_of() { ip -n "$P-$1" -o link show "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
 
-in_ns() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
+# in_ns NS COMMAND...: run in a namespace. (Not "in": that is a bash
+# reserved word and cannot name a function.)
+in_ns() { local ns=$1; shift; nsenter -t "${HOLDER[$ns]}" -m -n -- "$@"; }
 
 # bg NS COMMAND...: start in the background, remember the pid;
 # its output goes to $LAST_LOG.
 bg() {
 	local ns=$1; shift
 	LAST_LOG=$TMP/bg-${#PIDS[@]}-$(basename "$1").log
-	ip netns exec "$P-$ns" "$@" >"$LAST_LOG" 2>&1 &
+	# nsenter execs the command: $! is the command's own pid.
+	nsenter -t "${HOLDER[$ns]}" -m -n -- "$@" >"$LAST_LOG" 2>&1 &
 	LAST_PID=$!
 	PIDS+=("$LAST_PID")
 }
@@ -126,11 +154,79 @@ stat_json() { "$AOE_XDP" stat --json | jq -r "$1"; }
 
 # wait_for SECONDS COMMAND...: poll until the command succeeds.
 wait_for() {
-	local t=$1 i; shift
-	for i in $(seq $((t * 10))); do
+	local t=$1; shift
+	for _ in $(seq $((t * 10))); do
 		"$@" 2>/dev/null && return 0
 		sleep 0.1
 	done
+	return 1
+}
+
+# wait_log SECONDS FILE REGEX: poll until a background log shows the line.
+wait_log() { wait_for "$1" grep -Eq -- "$3" "$2"; }
+
+# need COMMAND...: skip the test unless every command is installed.
+need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "needs $c (tools/deps.sh installs it)"
+	done
+}
+
+# one_wire [MTU [MTU2]]: namespaces ini and tgt joined by one veth pair,
+# $I0 (initiator end) <-> $T0 (target end).
+one_wire() {
+	I0=$(uniq_if i0)
+	T0=$(uniq_if t0)
+	ns_add ini
+	ns_add tgt
+	veth_pair ini "$I0" tgt "$T0" "$@"
+}
+
+# vblade_start NS [vblade options] SHELF SLOT IFACE FILE: start vblade and
+# wait until it serves (it prints "pid N: eSHELF.SLOT, N sectors").
+vblade_start() {
+	local ns=$1 shelf=${*: -4:1} slot=${*: -3:1}
+	shift
+	bg "$ns" vblade "$@"
+	wait_log 5 "$LAST_LOG" "e$shelf\\.$slot, [0-9]+ sectors" && return 0
+	cat "$LAST_LOG"
+	echo "vblade e$shelf.$slot did not start"
+	exit 1
+}
+
+# uniq_if NAME: an interface name no concurrently running test uses.
+# aoe-xdp's interface lock is keyed by name, host-wide (/run/aoe-xdp),
+# not per network namespace, so two tests that both attach to "i0" in
+# their own namespaces would refuse each other.
+uniq_if() { echo "$1-$$"; }
+
+# xdp_attached NS IF: some XDP program (any mode) is on the interface.
+# xdp_clear NS IF: the interface exists and has none.
+xdp_link() { ip -n "$P-$1" -d link show "$2" 2>/dev/null; }
+xdp_attached() { xdp_link "$@" | grep -Eq '(^| )(xdp|xdpgeneric|xdpoffload)( |$)|prog/xdp'; }
+xdp_clear() { xdp_link "$@" >/dev/null && ! xdp_attached "$@"; }
+
+# jq_check DESCRIPTION FILE [jq options...] FILTER: FILE holds exactly one
+# JSON document and FILTER gives at least one result on it, all true. (jq
+# 1.6's -e alone passes an empty file or a filter that selects nothing.)
+jq_check() {
+	local what=$1 file=$2 filter=${*: -1}
+	shift 2
+	if jq -n -e "${@:1:$#-1}" "[inputs] as \$docs | (\$docs | length) == 1 and
+	    ([\$docs[0] | ($filter)] | length > 0 and all(. == true))" \
+	    "$file" >/dev/null 2>&1; then
+		ok "$what"
+		return 0
+	fi
+	fail "$what"
+	echo "  jq filter: $filter"
+	if [ "${JQ_SHOWN:-}" != "$file" ]; then
+		echo "  in $file:"
+		[ -s "$file" ] || echo "    (empty)"
+		sed 's/^/    /' "$file"
+		JQ_SHOWN=$file
+	fi
 	return 1
 }
 
