@@ -54,6 +54,7 @@ static int discover_wait(struct aoe_engine *e, unsigned int timeout)
 		if (e->now_ns >= hard)
 			return 0;
 	}
+	pr_err("interrupted by signal %d before discovery finished\n", e->stop_signal);
 	return -EINTR;
 }
 

@@ -182,9 +182,9 @@ static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 			i++;
 			continue;
 		}
+		if (engine_find_iface(&dm->eng, argv[i]))
+			continue;	/* attached already */
 		err = engine_add_iface(&dm->eng, argv[i]);
-		if (err == -EEXIST)
-			continue;
 		if (err) {
 			ctl_replyf(c, 1, "aoe-xdp: cannot attach %s: %s (details in %s/%s)\n",
 				   argv[i], strerror(-err), dm->run_dir, DAEMON_LOG_NAME);

@@ -258,8 +258,10 @@ int engine_add_iface(struct aoe_engine *e, const char *name)
 	struct list_node *pos;
 	int err;
 
-	if (engine_find_iface(e, name))
+	if (engine_find_iface(e, name)) {
+		pr_err("%s is named twice; each interface is used once\n", name);
 		return -EEXIST;
+	}
 	for (slot = 0; slot < POOL_MAX_IFACES && e->ifaces[slot]; slot++)
 		;
 	if (slot == POOL_MAX_IFACES) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,19 @@ int ifname_check(const char *ifname)
 	return 0;
 }
 
+/*
+ * Interface names are per network namespace: eth0 in a container is not
+ * the host's eth0. The lock names the namespace by its inode.
+ */
 static int lock_path(char *path, size_t size, const char *ifname)
 {
-	int n = snprintf(path, size, "%s/iface-%s.lock", IFACE_LOCK_DIR, ifname);
+	struct stat st;
+	int n;
 
+	if (stat("/proc/self/ns/net", &st))
+		st.st_ino = 0;
+	n = snprintf(path, size, "%s/iface-%s@%llu.lock", IFACE_LOCK_DIR, ifname,
+		     (unsigned long long)st.st_ino);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -57,21 +67,44 @@ static int write_our_pid(int fd)
 	return 0;
 }
 
+/* The daemon runs as `aoe-xdp attach ...`; discover and bench do not. */
+static bool owner_is_daemon(long pid)
+{
+	char path[64], args[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, args, sizeof(args) - 1);
+	close(fd);
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(args + i) + 1) {
+		args[n] = '\0';
+		if (!strcmp(args + i, "attach"))
+			return true;
+	}
+	return false;
+}
+
 static void report_owner(const char *ifname, int fd)
 {
 	long pid = read_owner_pid(fd);
 
-	if (pid > 0)
-		pr_err("%s is in use by a running aoe-xdp (pid %ld); run 'aoe-xdp detach %s' first\n",
-		       ifname, pid, ifname);
+	if (pid > 0 && owner_is_daemon(pid))
+		pr_err("%s is attached by the aoe-xdp daemon (pid %ld); run 'aoe-xdp detach %s' "
+		       "to give it back\n", ifname, pid, ifname);
+	else if (pid > 0)
+		pr_err("%s is in use by another aoe-xdp command (pid %ld); wait for it to end, "
+		       "or stop it with 'kill %ld'\n", ifname, pid, pid);
 	else
-		pr_err("%s is in use by a running aoe-xdp (pid unknown); run 'aoe-xdp detach %s' first\n",
-		       ifname, ifname);
+		pr_err("%s is in use by another aoe-xdp process; wait for it to end\n", ifname);
 }
 
 int iface_lock_acquire(const char *ifname)
 {
-	char path[64];
+	char path[96];
 	int fd, err;
 
 	err = ifname_check(ifname);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One aoe-xdp per interface: a non-blocking flock on
- * /run/aoe-xdp/iface-<ifname>.lock, holding the owner's pid for messages.
+ * /run/aoe-xdp/iface-<ifname>@<netns inode>.lock, holding the owner's pid
+ * for messages.
  * The kernel drops the lock when the owner dies, so a crash never leaves
  * the interface locked; what it may leave is handled by whoever locks next.
  */

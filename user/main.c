@@ -64,14 +64,15 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		err = cli_parse(cmd, cfg, argc - i, argv + i, &first_pos);
-		if (!err)
-			err = cmd->run(cfg, argc - i - first_pos, argv + i + first_pos);
-		else if (err == 1)
-			err = 0;
+		if (err) {
+			free(cfg);
+			return err == 1 ? 0 : 2;	/* --help, or a usage error */
+		}
+		err = cmd->run(cfg, argc - i - first_pos, argv + i + first_pos);
 		free(cfg);
 		if (err <= -CMD_STATUS_BASE)
 			return -err - CMD_STATUS_BASE;
-		return err == 0 ? 0 : (err == -EINVAL ? 2 : 1);
+		return err ? 1 : 0;
 	}
 	fprintf(stderr, "aoe-xdp: unknown command '%s'; see 'aoe-xdp --help'\n", argv[i]);
 	return 2;

@@ -47,7 +47,7 @@ done
 check "[live] a long discover attached and pinned" start_long auto
 in_ns ini "$AOE_XDP" discover --timeout 1 "$I0" >"$TMP/second.out" 2>"$TMP/second.err"
 check "[live] a second discover on $I0 fails" test $? -ne 0
-check "[live] ... naming the running one's pid" grep -q "in use by a running aoe-xdp (pid $LONG)" "$TMP/second.err"
+check "[live] ... naming the running one's pid" grep -q "in use by another aoe-xdp command (pid $LONG)" "$TMP/second.err"
 check "[live] ... and the first one's program is still there" xdp_attached ini "$I0"
 check "[live] ... and so are its pins" in_ns ini test -e "$PINS/$I0/aoe_stats"
 kill -TERM "$LONG"
