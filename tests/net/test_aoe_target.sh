@@ -35,7 +35,10 @@ teardown() {
 	for pid in "${PIDS[@]}" $CAP_PID; do
 		kill "$pid" 2>/dev/null
 	done
+	# Whatever ignores SIGTERM for 5 s is killed: a test never hangs here.
 	for pid in "${PIDS[@]}" $CAP_PID; do
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
 	ip netns del "$NS_T" 2>/dev/null
