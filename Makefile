@@ -57,7 +57,7 @@ TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUIL
 
 # --- top-level targets ---------------------------------------------------------
 .PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install clean vm-shell check-deps
-all: $(PROGS)
+all: $(PROGS) $(BUILD)/aoe-xdp.8
 
 deps:
 	$(Q)tools/deps.sh
@@ -88,11 +88,18 @@ bench: deps all
 vm-shell: all
 	$(Q)tools/vm/run-vm.sh --shell
 
-install: $(BUILD)/aoe-xdp
+# The man page comes from the binary's own option tables: it cannot drift.
+$(BUILD)/aoe-xdp.8: $(BUILD)/aoe-xdp
+	$(Q)$(BUILD)/aoe-xdp --man > $@
+
+install: all $(BUILD)/aoe-xdp.8
 	install -D -m 0755 $(BUILD)/aoe-xdp $(DESTDIR)$(PREFIX)/sbin/aoe-xdp
 	install -D -m 0755 $(BUILD)/aoe-target $(DESTDIR)$(PREFIX)/sbin/aoe-target
-	install -D -m 0644 tools/aoe-xdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/aoe-xdp.8
-	install -D -m 0644 tools/aoe-xdp.service $(DESTDIR)$(PREFIX)/lib/systemd/system/aoe-xdp@.service
+	install -D -m 0644 $(BUILD)/aoe-xdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/aoe-xdp.8
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' tools/aoe-xdp.service > $(BUILD)/aoe-xdp.service
+	install -D -m 0644 $(BUILD)/aoe-xdp.service $(DESTDIR)$(PREFIX)/lib/systemd/system/aoe-xdp.service
+	[ -e $(DESTDIR)/etc/default/aoe-xdp ] || \
+		install -D -m 0644 tools/aoe-xdp.default $(DESTDIR)/etc/default/aoe-xdp
 
 clean:
 	rm -rf $(BUILD)

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "manpage.h"
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_attach,
@@ -41,6 +42,9 @@ int main(int argc, char **argv)
 			log_set_level(LOG_LVL_ERROR);
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--man")) {
+			manpage_write(stdout, commands, NCOMMANDS);
 			return 0;
 		} else {
 			fprintf(stderr, "aoe-xdp: unknown option '%s'; see 'aoe-xdp --help'\n", argv[i]);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AOE_MANPAGE_H
+#define AOE_MANPAGE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+/* Writes aoe-xdp.8 (roff) from the command and option tables. */
+void manpage_write(FILE *out, const struct cli_cmd *const *cmds, size_t n);
+
+#endif /* AOE_MANPAGE_H */
