@@ -185,21 +185,41 @@ static bool frame_is_write(const struct aoe_frame *f)
 	return f->ata_cmd == ATA_CMD_WRITE_EXT || f->ata_cmd == ATA_CMD_WRITE;
 }
 
-/* Builds f into a fresh TX chunk of path and puts it on the TX ring. */
+/* Chunks for one frame of len bytes; on failure none are kept. */
+static int take_chunks(struct aoe_path *path, unsigned int n, uint64_t *addr)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (frame_pool_get(&path->tx, path->ifc->slot, &addr[i])) {
+			while (i--)
+				frame_pool_complete(&path->ifc->umem, addr[i]);
+			return -EAGAIN;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Builds f into fresh TX chunks of path (one, or several on a multi-buffer
+ * socket for jumbo frames) and puts it on the TX ring. Chunks the kernel
+ * may still hold are never reused: each send takes new ones.
+ */
 static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
 {
 	struct aoe_target *t = path->t;
 	struct aoe_dev *d = t->dev;
 	struct aoe_iface *ifc = path->ifc;
 	size_t data_len = frame_is_write(f) ? (size_t)f->nsect * ATA_SECTOR_SIZE : 0;
-	size_t hdr_len = AOE_ATA_HDR_LEN + (path->has_vlan ? AOE_VLAN_HLEN : 0);
+	size_t hdr_len = aoe_ata_data_offset(path->has_vlan), len, done;
+	uint64_t addr[XSK_MAX_SEGS];
+	uint32_t seg_len[XSK_MAX_SEGS];
+	unsigned int nseg;
 	struct aoe_ata_args ata;
 	struct aoe_addr a;
-	uint64_t addr;
-	uint8_t *buf;
-	int len;
+	int built;
 
-	if (frame_pool_get(&path->tx, ifc->slot, &addr))
+	len = hdr_len + data_len < AOE_ETH_ZLEN ? AOE_ETH_ZLEN : hdr_len + data_len;
+	nseg = (unsigned int)((len + UMEM_CHUNK_SIZE - 1) / UMEM_CHUNK_SIZE);
+	if (nseg > XSK_MAX_SEGS || take_chunks(path, nseg, addr))
 		return -EAGAIN;
 	memset(&a, 0, sizeof(a));
 	memcpy(a.dst, t->mac, 6);
@@ -210,14 +230,25 @@ static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path
 	a.slot = d->slot;
 	a.tag = f->tag;
 	frame_ata_args(f, d, &ata);
-	buf = umem_ptr(&ifc->umem, addr);
-	len = aoe_build_ata_hdr(buf, UMEM_CHUNK_SIZE, &a, &ata, data_len);
-	if (len < 0 || xsk_sock_tx(iface_tx_sock(ifc), addr, (uint32_t)len) < 0) {
-		frame_pool_complete(&ifc->umem, addr);
+	/* The builder writes the header (and pads short frames) in the first
+	 * chunk only; the data that follows is laid out chunk by chunk. */
+	built = aoe_build_ata_hdr(umem_ptr(&ifc->umem, addr[0]), len, &a, &ata, data_len);
+	for (unsigned int i = 0, off = 0; i < nseg; i++, off += UMEM_CHUNK_SIZE)
+		seg_len[i] = (uint32_t)(len - off < UMEM_CHUNK_SIZE ? len - off : UMEM_CHUNK_SIZE);
+	done = 0;
+	for (unsigned int i = 0; i < nseg && data_len; i++) {
+		size_t at = i ? 0 : hdr_len, n = seg_len[i] - at;
+
+		if (n > data_len - done)
+			n = data_len - done;
+		memcpy((uint8_t *)umem_ptr(&ifc->umem, addr[i]) + at, f->req->buf + f->off + done, n);
+		done += n;
+	}
+	if (built < 0 || xsk_sock_tx(iface_tx_sock(ifc), addr, seg_len, nseg) < 0) {
+		for (unsigned int i = 0; i < nseg; i++)
+			frame_pool_complete(&ifc->umem, addr[i]);
 		return -EAGAIN;
 	}
-	if (data_len)
-		memcpy(buf + hdr_len, f->req->buf + f->off, data_len);
 	f->path = path;
 	f->sent_ns = e->now_ns;
 	if (!f->first_ns)
@@ -493,8 +524,26 @@ static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *
 	return f;
 }
 
+/* Copies n bytes at offset off of a frame that may be in pieces. */
+static void rx_frame_copy(const struct rx_frame *fr, size_t off, uint8_t *dst, size_t n)
+{
+	for (unsigned int i = 0; i < fr->nseg && n; i++) {
+		size_t take;
+
+		if (off >= fr->seg_len[i]) {
+			off -= fr->seg_len[i];
+			continue;
+		}
+		take = fr->seg_len[i] - off < n ? fr->seg_len[i] - off : n;
+		memcpy(dst, fr->seg[i] + off, take);
+		dst += take;
+		n -= take;
+		off = 0;
+	}
+}
+
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
-		   size_t len)
+		   const struct rx_frame *fr)
 {
 	struct aoe_frame *f = match_response(e, ifc, v);
 	struct aoe_ata_view a;
@@ -511,7 +560,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 	}
 	want = frame_rsp_data_len(f);
 	if (aoe_parse_ata(v, &a, &why) ||
-	    !aoe_len_matches(len, v->hdr_len + AOE_ATA_LEN + want)) {
+	    !aoe_len_matches(fr->len, v->hdr_len + AOE_ATA_LEN + want)) {
 		e->rx.bad_len++;
 		return;
 	}
@@ -526,7 +575,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		return;
 	}
 	if (want && f->req)
-		memcpy(f->req->buf + f->off, a.data, want);
+		rx_frame_copy(fr, v->hdr_len + AOE_ATA_LEN, f->req->buf + f->off, want);
 	/* Karn: only first transmissions tell the round-trip time. */
 	if (!f->retries)
 		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC));

@@ -143,6 +143,14 @@ void path_update_max_sect(struct aoe_path *p)
 	p->max_sect = n;
 }
 
+/* UMEM chunks the largest frame of p takes (several with multi-buffer). */
+static uint32_t path_chunks_per_frame(const struct aoe_path *p)
+{
+	uint32_t len = AOE_ATA_HDR_LEN + AOE_VLAN_HLEN + p->max_sect * ATA_SECTOR_SIZE;
+
+	return (len + UMEM_CHUNK_SIZE - 1) / UMEM_CHUNK_SIZE;
+}
+
 int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out)
 {
@@ -162,14 +170,18 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 	p->t = t;
 	p->has_vlan = has_vlan;
 	p->vlan = vlan;
-	err = txpool_init_path(&p->tx, &t->dev->pool, &ifc->umem, t->win.limit);
+	p->ifc = ifc;
+	path_update_max_sect(p);
+	/* A window's worth of the largest frames, taken now, not on the I/O path. */
+	err = txpool_init_path(&p->tx, &t->dev->pool, &ifc->umem,
+			       t->win.limit * path_chunks_per_frame(p));
 	if (err) {
+		p->ifc = NULL;
+		p->max_sect = 0;
 		pr_err("%s: no UMEM chunks left for a path on %s: %s; raise --tx-chunks\n",
 		       t->dev->name, ifc->name, strerror(-err));
 		return err;
 	}
-	p->ifc = ifc;
-	path_update_max_sect(p);
 	*out = p;
 	return 0;
 }

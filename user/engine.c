@@ -16,6 +16,7 @@
 
 #include "engine_priv.h"
 #include "log.h"
+#include "xdp_compat.h"
 
 #define ENGINE_RING_ENTRIES	512
 #define RX_BATCHES_PER_PASS	8
@@ -318,7 +319,7 @@ int engine_send_raw(struct aoe_engine *e, struct aoe_iface *ifc, const void *fra
 	if (err)
 		return err;
 	memcpy(umem_ptr(&ifc->umem, addr), frame, len);
-	err = xsk_sock_tx(iface_tx_sock(ifc), addr, (uint32_t)len);
+	err = xsk_sock_tx(iface_tx_sock(ifc), &addr, &(uint32_t){ (uint32_t)len }, 1);
 	if (err)
 		umem_chunk_put(&ifc->umem, addr);
 	return err;
@@ -346,14 +347,15 @@ struct aoe_dev *engine_find_dev_name(struct aoe_engine *e, const char *name)
 	return NULL;
 }
 
-static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc, const uint8_t *buf,
-			    size_t len)
+static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc,
+			    const struct rx_frame *fr)
 {
 	struct aoe_view v;
 	const char *why;
 
 	e->rx.frames++;
-	if (aoe_parse(buf, len, &v, &why)) {
+	/* Every header is in the first piece: pieces are whole chunks. */
+	if (aoe_parse(fr->seg[0], fr->seg_len[0], &v, &why)) {
 		e->rx.malformed++;
 		return;
 	}
@@ -367,10 +369,13 @@ static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc, const u
 	}
 	switch (v.cmd) {
 	case AOE_CMD_CFG:
-		discover_on_config(e, ifc, &v);
+		if (fr->nseg == 1)
+			discover_on_config(e, ifc, &v);
+		else
+			e->rx.malformed++;	/* config answers fit one chunk */
 		break;
 	case AOE_CMD_ATA:
-		aoe_io_rx_ata(e, ifc, &v, len);
+		aoe_io_rx_ata(e, ifc, &v, fr);
 		break;
 	default:
 		e->rx.bad_cmd++;
@@ -378,27 +383,64 @@ static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc, const u
 	}
 }
 
+/* Adds descriptor d to the frame being gathered; false if it is unusable. */
+static bool rx_frame_add(struct rx_frame *fr, struct aoe_iface *ifc, const struct xdp_desc *d)
+{
+	uint64_t in_chunk = d->addr % UMEM_CHUNK_SIZE;
+
+	if (fr->nseg >= XSK_MAX_SEGS || d->len > UMEM_CHUNK_SIZE ||
+	    in_chunk + d->len > UMEM_CHUNK_SIZE || d->addr >= ifc->umem.size)
+		return false;
+	fr->seg[fr->nseg] = umem_ptr(&ifc->umem, d->addr);
+	fr->seg_len[fr->nseg++] = d->len;
+	fr->len += d->len;
+	return true;
+}
+
+/*
+ * Handles the frames on one RX ring. A frame in several pieces (multi-
+ * buffer) is read in place, piece by piece; one cut by the end of a batch
+ * is handed back and read whole on the next pass.
+ */
 static bool engine_rx_socket(struct aoe_engine *e, struct aoe_iface *ifc, struct xsk_sock *s)
 {
 	bool got = false;
 
 	for (int b = 0; b < RX_BATCHES_PER_PASS; b++) {
 		uint32_t idx;
-		unsigned int n = xsk_sock_rx_peek(s, XSK_BATCH, &idx);
+		unsigned int n = xsk_sock_rx_peek(s, XSK_BATCH, &idx), i = 0;
 
 		if (!n)
 			break;
 		got = true;
-		for (unsigned int i = 0; i < n; i++) {
-			const struct xdp_desc *d = xsk_sock_rx_desc(s, idx + i);
+		while (i < n) {
+			struct rx_frame fr = { .nseg = 0 };
+			bool ok = true, whole = false;
+			unsigned int j = i;
 
-			if (d->len > UMEM_CHUNK_SIZE || (d->addr % UMEM_CHUNK_SIZE) + d->len > UMEM_CHUNK_SIZE) {
-				e->rx.malformed++;
+			if (s->rx_skip) {	/* the rest of a frame we gave up on */
+				s->rx_skip = xsk_sock_rx_desc(s, idx + i++)->options & XDP_PKT_CONTD;
 				continue;
 			}
-			engine_rx_frame(e, ifc, umem_ptr(&ifc->umem, d->addr), d->len);
+			while (j < n && !whole) {
+				const struct xdp_desc *d = xsk_sock_rx_desc(s, idx + j++);
+
+				ok &= rx_frame_add(&fr, ifc, d);
+				whole = !(d->options & XDP_PKT_CONTD);
+			}
+			if (!whole && i > 0)
+				break;	/* cut by the batch: read it whole next time */
+			if (!whole)
+				s->rx_skip = true;	/* longer than a batch: not ours */
+			if (ok && whole)
+				engine_rx_frame(e, ifc, &fr);
+			else
+				e->rx.malformed++;
+			i = j;
 		}
-		xsk_sock_rx_release(s, idx, n);
+		xsk_sock_rx_release(s, idx, i);
+		if (i < n)
+			xsk_sock_rx_unpeek(s, n - i);
 	}
 	return got;
 }

@@ -181,6 +181,14 @@ struct frame_table {
 	uint32_t nfree;
 };
 
+/* A received frame: one piece, or several with multi-buffer AF_XDP. */
+struct rx_frame {
+	const uint8_t *seg[XSK_MAX_SEGS];
+	uint32_t seg_len[XSK_MAX_SEGS];
+	unsigned int nseg;
+	size_t len;		/* all pieces together */
+};
+
 /* Why received frames were dropped; all counted, none acted on. */
 struct engine_rx_stats {
 	uint64_t frames;

@@ -27,7 +27,7 @@ void dev_forget_iface(struct aoe_dev *d, struct aoe_iface *ifc);
 int frame_table_init(struct frame_table *ft, uint32_t n);
 void frame_table_fini(struct frame_table *ft);
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
-		   size_t len);
+		   const struct rx_frame *fr);
 void aoe_io_pump(struct aoe_dev *d);
 /* Runs timeouts, probes; returns the next deadline (ns). */
 uint64_t aoe_io_timers(struct aoe_engine *e);

@@ -96,10 +96,12 @@ int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
 		err = -ENOMEM;
 		goto fail;
 	}
+	ifc->sg = true;
 	for (uint32_t q = 0; q < ifc->nqueues; q++) {
 		err = xsk_sock_open(&ifc->socks[q], name, q, &ifc->umem, ifc->prog.xsks_fd);
 		if (err)
 			goto fail;
+		ifc->sg &= ifc->socks[q].sg;
 	}
 	pr_debug("%s: attached in %s mode, %u queue%s, MTU %u\n", name,
 		xdp_mode_str(ifc->prog.mode), ifc->nqueues, ifc->nqueues == 1 ? "" : "s",

@@ -7,6 +7,7 @@
 #define AOE_IFACE_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "umem.h"
@@ -24,6 +25,7 @@ struct aoe_iface {
 	struct xdp_prog prog;
 	struct umem_area umem;
 	uint32_t nqueues;
+	bool sg;		/* every socket takes frames that span chunks */
 	struct xsk_sock *socks;
 	uint32_t next_tx;	/* socket the next frame goes out on */
 };
@@ -35,12 +37,14 @@ void iface_close(struct aoe_iface *ifc);
 /* Re-reads the MTU (it may change while attached). */
 int iface_refresh(struct aoe_iface *ifc);
 
-/* Largest AoE frame this interface can carry in one UMEM chunk. */
+/* Largest AoE frame this interface can carry: what the MTU allows, within
+ * one UMEM chunk, or XSK_MAX_SEGS of them with multi-buffer sockets. */
 static inline uint32_t iface_frame_max(const struct aoe_iface *ifc)
 {
 	uint32_t l2 = ifc->mtu + 14;	/* MTU counts from after the Ethernet header */
+	uint32_t cap = ifc->sg ? XSK_MAX_SEGS * UMEM_RX_FRAME_MAX : UMEM_RX_FRAME_MAX;
 
-	return l2 < UMEM_RX_FRAME_MAX ? l2 : UMEM_RX_FRAME_MAX;
+	return l2 < cap ? l2 : cap;
 }
 
 static inline struct xsk_sock *iface_tx_sock(struct aoe_iface *ifc)

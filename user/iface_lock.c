@@ -33,7 +33,7 @@ int ifname_check(const char *ifname)
  * Interface names are per network namespace: eth0 in a container is not
  * the host's eth0. The lock names the namespace by its inode.
  */
-static int lock_path(char *path, size_t size, const char *ifname)
+int iface_lock_path(char *path, size_t size, const char *ifname)
 {
 	struct stat st;
 	int n;
@@ -109,7 +109,7 @@ int iface_lock_acquire(const char *ifname)
 
 	err = ifname_check(ifname);
 	if (!err)
-		err = lock_path(path, sizeof(path), ifname);
+		err = iface_lock_path(path, sizeof(path), ifname);
 	if (err)
 		return err;
 	if (mkdir(IFACE_LOCK_DIR, 0755) && errno != EEXIST) {

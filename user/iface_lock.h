@@ -9,10 +9,15 @@
 #ifndef AOE_IFACE_LOCK_H
 #define AOE_IFACE_LOCK_H
 
+#include <stddef.h>
+
 #define IFACE_LOCK_DIR	"/run/aoe-xdp"
 
 /* Interface names that are safe to put in a path (the kernel's own rules). */
 int ifname_check(const char *ifname);
+
+/* The lock file's path for ifname in this network namespace. */
+int iface_lock_path(char *path, size_t size, const char *ifname);
 
 /*
  * Takes the lock and records our pid: returns the lock fd (>= 0), or -EBUSY

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <linux/if_xdp.h>
+#include "xdp_compat.h"
 
 #include "frame_pool.h"
 #include "log.h"
@@ -39,7 +39,7 @@ int xsk_sock_open(struct xsk_sock *s, const char *ifname, uint32_t queue,
 		.rx_size = XSK_RING_SIZE,
 		.tx_size = XSK_RING_SIZE,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_USE_NEED_WAKEUP,
+		.bind_flags = XDP_USE_NEED_WAKEUP | XDP_USE_SG,
 	};
 	int err;
 
@@ -49,6 +49,16 @@ int xsk_sock_open(struct xsk_sock *s, const char *ifname, uint32_t queue,
 	s->fd = -1;
 	err = xsk_socket__create_shared(&s->xsk, ifname, queue, u->xsk, &s->rx, &s->tx,
 					&s->fill, &s->comp, &cfg);
+	if (err == -EINVAL || err == -EOPNOTSUPP) {
+		/* Before Linux 6.6: one chunk per frame, 7 sectors at most. */
+		pr_info("%s queue %u: no multi-buffer AF_XDP in this kernel; frames are "
+			"limited to one %u-byte chunk\n", ifname, queue, UMEM_RX_FRAME_MAX);
+		cfg.bind_flags = XDP_USE_NEED_WAKEUP;
+		err = xsk_socket__create_shared(&s->xsk, ifname, queue, u->xsk, &s->rx, &s->tx,
+						&s->fill, &s->comp, &cfg);
+	} else if (!err) {
+		s->sg = true;
+	}
 	if (err) {
 		pr_err("creating an AF_XDP socket on %s queue %u failed: %s; "
 		       "is another AF_XDP program bound to that queue?\n",
@@ -80,22 +90,26 @@ void xsk_sock_close(struct xsk_sock *s)
 	s->fd = -1;
 }
 
-int xsk_sock_tx(struct xsk_sock *s, uint64_t addr, uint32_t len)
+int xsk_sock_tx(struct xsk_sock *s, const uint64_t *addr, const uint32_t *len, unsigned int n)
 {
-	struct xdp_desc *d;
 	uint32_t idx;
 
-	if (xsk_ring_prod__reserve(&s->tx, 1, &idx) != 1) {
+	if (n > 1 && !s->sg)
+		return -EMSGSIZE;
+	if (xsk_ring_prod__reserve(&s->tx, n, &idx) != n) {
 		s->st.tx_ring_full++;
 		return -EAGAIN;
 	}
-	d = xsk_ring_prod__tx_desc(&s->tx, idx);
-	d->addr = addr;
-	d->len = len;
-	d->options = 0;
-	xsk_ring_prod__submit(&s->tx, 1);
-	s->tx_unkicked++;
-	s->tx_inflight++;
+	for (unsigned int i = 0; i < n; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&s->tx, idx + i);
+
+		d->addr = addr[i];
+		d->len = len[i];
+		d->options = i + 1 < n ? XDP_PKT_CONTD : 0;
+	}
+	xsk_ring_prod__submit(&s->tx, n);
+	s->tx_unkicked += n;
+	s->tx_inflight += n;
 	s->st.tx_frames++;
 	return 0;
 }

@@ -14,6 +14,8 @@
 #define XSK_FILL_SIZE		2048
 #define XSK_RX_CHUNKS		1024	/* UMEM chunks each socket receives into */
 #define XSK_BATCH		64
+/* Pieces one frame may take (multi-buffer): 4 chunks carry a 9000 MTU. */
+#define XSK_MAX_SEGS		4
 /* Copy-mode TX sends at most 32 descriptors per kick. */
 #define XSK_KICK_BUDGET		64
 
@@ -34,6 +36,8 @@ struct xsk_sock {
 	struct xsk_ring_prod tx;
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp;
+	bool sg;		/* bound with XDP_USE_SG: frames may span chunks */
+	bool rx_skip;		/* dropping the pieces of a frame too long to read */
 	uint32_t tx_unkicked;	/* descriptors put on the ring since the last kick */
 	uint32_t tx_inflight;	/* descriptors not yet completed */
 	struct xsk_sock_stats st;
@@ -45,8 +49,9 @@ int xsk_sock_open(struct xsk_sock *s, const char *ifname, uint32_t queue,
 		  struct umem_area *u, int xsks_map_fd);
 void xsk_sock_close(struct xsk_sock *s);
 
-/* Puts one frame (chunk addr, len bytes) on the TX ring: 0 or -EAGAIN. */
-int xsk_sock_tx(struct xsk_sock *s, uint64_t addr, uint32_t len);
+/* Puts one frame on the TX ring, in n pieces (n > 1 only on an SG
+ * socket): all or nothing, 0 or -EAGAIN. */
+int xsk_sock_tx(struct xsk_sock *s, const uint64_t *addr, const uint32_t *len, unsigned int n);
 /* Makes the kernel send what is on the TX ring (copy mode needs repeated
  * kicks). Returns 0 or -errno for a lasting error. */
 int xsk_sock_kick(struct xsk_sock *s);
@@ -61,5 +66,11 @@ static inline const struct xdp_desc *xsk_sock_rx_desc(struct xsk_sock *s, uint32
 	return xsk_ring_cons__rx_desc(&s->rx, idx);
 }
 void xsk_sock_rx_release(struct xsk_sock *s, uint32_t idx, unsigned int n);
+/* Gives back the last n peeked descriptors unread (a frame cut by the
+ * batch); the next peek returns them again. */
+static inline void xsk_sock_rx_unpeek(struct xsk_sock *s, unsigned int n)
+{
+	xsk_ring_cons__cancel(&s->rx, n);
+}
 
 #endif /* AOE_XSK_H */

@@ -23,12 +23,12 @@
 #include "aoe_wire.h"
 #include "aoe_xdp.skel.h"
 #include "xdp_fixture.h"
+#include "iface_lock.h"
 #include "xdp_prog.h"
 
 #define PIN_DIR		AOE_XDP_PIN_ROOT "/" VETH_LOCAL
 #define STATS_PIN	PIN_DIR "/" AOE_XDP_STATS_MAP
 #define XSKS_PIN	PIN_DIR "/" AOE_XDP_XSKS_MAP
-#define LOCK_FILE	AOE_XDP_LOCK_DIR "/iface-" VETH_LOCAL ".lock"
 #define UNPRIVILEGED_ID	65534	/* nobody */
 #define BPFTOOL_OUT_MAX	65536
 
@@ -80,10 +80,12 @@ static unsigned int pinned_map_id(const char *path)
 
 static long lock_file_pid(void)
 {
-	char text[32] = "";
-	FILE *f = fopen(LOCK_FILE, "r");
+	char text[32] = "", path[128];
+	FILE *f;
 
-	cr_assert_not_null(f, "no lock file %s", LOCK_FILE);
+	cr_assert_eq(iface_lock_path(path, sizeof(path), VETH_LOCAL), 0);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "no lock file %s", path);
 	if (!fgets(text, sizeof(text), f))
 		text[0] = '\0';
 	fclose(f);

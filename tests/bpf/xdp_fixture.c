@@ -27,6 +27,7 @@
 #include <criterion/criterion.h>
 
 #include "aoe_wire.h"
+#include "xdp_compat.h"
 #include "xdp_fixture.h"
 #include "xdp_prog.h"
 
@@ -35,13 +36,6 @@
 #define XSK_FRAME_SIZE	XSK_UMEM__DEFAULT_FRAME_SIZE
 #define CMD_MAX		512
 
-/* Multi-buffer AF_XDP (kernel 6.6) postdates Debian 12's UAPI headers. */
-#ifndef XDP_USE_SG
-#define XDP_USE_SG	(1 << 4)
-#endif
-#ifndef XDP_PKT_CONTD
-#define XDP_PKT_CONTD	(1 << 0)
-#endif
 
 static const unsigned char peer_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xae, 0x01 };
 static const unsigned char bcast_mac[AOE_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };

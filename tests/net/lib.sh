@@ -55,7 +55,7 @@ net_cleanup() {
 	done
 	# aoe-xdp keeps a lock file per interface name for good; ours were
 	# unique to this test (uniq_if), so nobody else will ever use them.
-	rm -f "/run/aoe-xdp/iface-"*"-$$.lock"
+	rm -f "/run/aoe-xdp/iface-"*"-$$@"*.lock
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 
@@ -196,9 +196,9 @@ vblade_start() {
 }
 
 # uniq_if NAME: an interface name no concurrently running test uses.
-# aoe-xdp's interface lock is keyed by name, host-wide (/run/aoe-xdp),
-# not per network namespace, so two tests that both attach to "i0" in
-# their own namespaces would refuse each other.
+# Pins live in /sys/fs/bpf/aoe-xdp/<ifname>, and daemons started with innet
+# share the host's bpffs: two tests attaching to "i0" at once would meet
+# there (the interface lock itself is per network namespace).
 uniq_if() { echo "$1-$$"; }
 
 # xdp_attached NS IF: some XDP program (any mode) is on the interface.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The payload per frame follows the MTU. For each device:
-#   payload = 512 * min(interface sectors, target max_sectors, UMEM sectors)
+#   payload = 512 * min(interface sectors, target max_sectors)
 # where
 #   interface sectors = (MTU + 14 - 36) / 512: the MTU counts from after
 #     the 14-byte Ethernet header and the AoE+ATA headers take 36 bytes of
@@ -8,8 +8,9 @@
 #   target max_sectors = what vblade advertises in its config answer, which
 #     it computes as (its own MTU - 36) / 512 (it counts the Ethernet header
 #     against the MTU, one sector short sometimes, never too long);
-#   UMEM sectors = 7: a response must fit one 4 KiB UMEM chunk minus the
-#     256-byte RX headroom, 3840 bytes, and (3840 - 36) / 512 = 7 (3584 B).
+# A jumbo frame spans several 4 KiB UMEM chunks (multi-buffer AF_XDP,
+# XDP_USE_SG): both kernels here have it, so one chunk is no limit. (Without
+# it the cap would be 7 sectors, (3840 - 36) / 512.)
 # Each case is its own veth pair and vblade, all found by one discover.
 . "$(dirname "$0")/lib.sh"
 net_init
@@ -24,7 +25,7 @@ CASES=(
 	"b 3000 3000 2 5 2560 MTU 3000 on both ends: vblade offers 5, the interface carries 5"
 	"c 3000 1500 3 2 1024 the target's 2 sectors are the limit"
 	"d 1500 3000 4 5 1024 the initiator's MTU is the limit though vblade offers 5"
-	"e 9000 9000 5 17 3584 jumbo: vblade offers 17, one UMEM chunk holds 7"
+	"e 9000 9000 5 17 8704 jumbo: vblade offers 17, multi-buffer AF_XDP carries 17"
 	"f 1046 9000 6 17 1024 MTU 1046 = 10 AoE + 12 ATA + 1024 data bytes: exactly 2 sectors"
 	"g 1045 9000 7 17 512 one byte less and only 1 sector fits"
 )
