@@ -199,12 +199,12 @@ static void bench_report(struct bench *b)
 		json_ku64(&j, "bs", b->bs);
 		json_ku64(&j, "qd", b->qd);
 		json_key(&j, "seconds");
-		fprintf(f, "%.3f", secs);
+		json_double(&j, secs, 3);
 		json_ku64(&j, "ios", b->ios);
 		json_key(&j, "iops");
-		fprintf(f, "%.1f", iops);
+		json_double(&j, iops, 1);
 		json_key(&j, "mb_per_s");
-		fprintf(f, "%.2f", mbs);
+		json_double(&j, mbs, 2);
 		json_ku64(&j, "lat_p50_ns", lat_quantile(&b->lat, 0.50));
 		json_ku64(&j, "lat_p99_ns", lat_quantile(&b->lat, 0.99));
 		json_ku64(&j, "lat_p999_ns", lat_quantile(&b->lat, 0.999));

@@ -94,6 +94,12 @@ void json_bool(struct json *j, bool v)
 	fputs(v ? "true" : "false", j->f);
 }
 
+void json_double(struct json *j, double v, int decimals)
+{
+	json_sep(j);
+	fprintf(j->f, "%.*f", decimals, v);
+}
+
 void json_null(struct json *j)
 {
 	json_sep(j);

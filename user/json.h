@@ -26,6 +26,8 @@ void json_str(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
 void json_bool(struct json *j, bool v);
+/* A number with `decimals` digits after the point. */
+void json_double(struct json *j, double v, int decimals);
 void json_null(struct json *j);
 
 /* key + value in one call */
