@@ -11,7 +11,8 @@
 #   check "write" put "$TMP/r" "$F"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Every dd/fio/mkfs step is bounded: a broken engine hangs, a test must not.
+# Every dd/fio/mkfs step is bounded (see bounded): a broken engine hangs,
+# a test must not.
 STEP_TIMEOUT=${STEP_TIMEOUT:-30}
 LOOPS=()
 MOUNTS=()
@@ -62,18 +63,43 @@ fuse_file() { echo "$AOE_XDP_RUN_DIR/fuse/$1"; }
 # random_file PATH MIB
 random_file() { head -c "$(($2 * 1024 * 1024))" /dev/urandom >"$1"; }
 
+# bounded SECONDS COMMAND...: run COMMAND; if it is not done in time, kill
+# the daemon (kill -9) and return 124. A process waiting on a FUSE request
+# that the daemon never answers cannot be ended by any signal (not even by
+# `timeout`'s SIGKILL), only by the daemon going away: this is how a step
+# on a broken engine stays bounded. (The watch is a loop here, not a
+# background subshell killed when done: a subshell that gets SIGTERM
+# before it resets the traps it inherited runs the test's EXIT trap.)
+bounded() {
+	local t=$1 pid n=0
+	shift
+	"$@" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $n -ge $((t * 20)) ]; then
+			echo "not done after ${t}s, daemon killed to end it: $*"
+			[ -n "$DAEMON_PID" ] && kill -9 "$DAEMON_PID"
+			wait "$pid"
+			return 124
+		fi
+		sleep 0.05
+		n=$((n + 1))
+	done
+	wait "$pid"
+}
+
 # put SRC DST [dd options...]: SRC onto DST in 1 MiB writes, then fsync.
 put() {
 	local src=$1 dst=$2
 	shift 2
-	timeout "$STEP_TIMEOUT" dd if="$src" of="$dst" bs=1M conv=notrunc,fsync status=none "$@"
+	bounded "$STEP_TIMEOUT" dd if="$src" of="$dst" bs=1M conv=notrunc,fsync status=none "$@"
 }
 
 # get SRC DST [dd options...]: all of SRC into DST, read with O_DIRECT.
 get() {
 	local src=$1 dst=$2
 	shift 2
-	timeout "$STEP_TIMEOUT" dd if="$src" of="$dst" bs=1M iflag=direct status=none "$@"
+	bounded "$STEP_TIMEOUT" dd if="$src" of="$dst" bs=1M iflag=direct status=none "$@"
 }
 
 # same_bytes DESCRIPTION A B [BYTES]: A and B are equal (in their first
@@ -110,7 +136,10 @@ stat_save() { timeout 10 "$AOE_XDP" stat --json >"$1" 2>"$1.err"; }
 # bg_io COMMAND...: run on the host in the background (a dd on the FUSE
 # file); $IO_PID is its pid, `wait "$IO_PID"` its exit status.
 bg_io() {
-	"$@" &
+	(
+		trap - EXIT INT TERM
+		"$@"
+	) &
 	IO_PID=$!
 	PIDS+=("$IO_PID")
 }

@@ -35,7 +35,7 @@ stop_round() {
 	check "[$round] ... FUSE mount on $RUN/fuse" fuse_mounted
 	check "[$round] ... control socket" test -S "$RUN/aoe-xdp.sock"
 	kill -STOP "$TPID"
-	bg_io timeout 60 dd "$@" bs=1M status=none 2>"$TMP/$round.dd.err"
+	bg_io bounded 20 dd "$@" bs=1M status=none 2>"$TMP/$round.dd.err"
 	sleep 1
 	check "[$round] the dd hangs on the frozen target (still running after 1 s)" kill -0 "$IO_PID"
 	check "[$round] ... with frames in flight" test "$(dev_json $DEV .targets[0].nout)" -gt 0
@@ -53,7 +53,7 @@ stop_round() {
 	wait "$IO_PID"
 	rc=$?
 	log "[$round] dd exited $rc after $(($(now_ms) - t0)) ms: $(head -n 1 "$TMP/$round.dd.err")"
-	check "[$round] ... with an error (not the 60 s timeout)" test $rc -ne 0 -a $rc -ne 124
+	check "[$round] ... with an error (not the 20 s watchdog)" test $rc -ne 0 -a $rc -ne 124
 	check "[$round] ... an I/O error" grep -q "Input/output error" "$TMP/$round.dd.err"
 	check "[$round] the daemon exits within ${GONE_S}s" wait_for $GONE_S not kill -0 "$pid"
 	kill -0 "$pid" 2>/dev/null || DAEMON_PID=

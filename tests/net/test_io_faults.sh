@@ -4,7 +4,7 @@
 # two veth pairs, one daemon:
 #   e3.1: --drop 5 --dup 5 --reorder 5
 #   e3.2: --delay 3 --jitter 3 --drop 2 --dup 2 (answers overtake each other)
-# For each: write and read back 16 MiB, each step bounded (no hang), equal
+# For each: write and read back 8 MiB, each step bounded (no hang), equal
 # to what was written and to the backing file; the target's own counters
 # show the faults happened; stat shows retransmits > 0, late answers
 # (duplicates after completion) > 0, the device still up and no request

@@ -10,6 +10,11 @@
 #     16 requests in flight (libaio);
 #   - an ext4 made through a loop device on the FUSE file: files written,
 #     fsck -fn clean, read back equal after a fresh loop device.
+# A fifth device, aoe-target on a sparse 3 TiB file (6442450944 sectors),
+# takes odd-sized writes across sector 2^28 (the LBA28 limit) and 2^32
+# (32-bit sector numbers) and at its very end, where a write that crosses
+# the end writes what fits and fails with ENOSPC, and a read returns what
+# is left.
 . "$(dirname "$0")/iolib.sh"
 io_init
 need vblade jq fio losetup mkfs.ext4 fsck.ext4
@@ -27,6 +32,18 @@ CASES=(
 	"at9000 aoe-target 9000 2.2 3584"
 )
 IFACES=()
+BIG_IMG=$TMP/big.img
+BIG_SIZE=$((3 << 40))
+if truncate -s "$BIG_SIZE" "$BIG_IMG" 2>/dev/null; then
+	ifc=$(uniq_if ibig)
+	tif=$(uniq_if tbig)
+	IFACES+=("$ifc")
+	veth_pair ini "$ifc" tgt "$tif"
+	target_start tgt -q -i "$tif" "2.9:$BIG_IMG"
+else
+	log "no sparse 3 TiB file in $TMP: the large-LBA part is left out"
+	BIG_IMG=
+fi
 for c in "${CASES[@]}"; do
 	read -r label kind mtu addr _ <<<"$c"
 	ifc=$(uniq_if "i$label")
@@ -46,14 +63,15 @@ check "attach on ${#IFACES[@]} interfaces with --export fuse" test $? -eq 0
 cat "$TMP/attach.out"
 
 EDITS=$TMP/edits.bin
-random_file "$EDITS" 1
+EDITS_SIZE=$((2 * 1024 * 1024))
+random_file "$EDITS" 2
 
 # edit OFF LEN [COUNT]: COUNT consecutive writes of LEN bytes at byte OFF,
 # to the device ($F) and to the local copy ($L); each write is fsynced.
 edit() {
 	local off=$1 len=$2 n=${3:-1} src
-	src=$(((off * 7) % (1024 * 1024 - len * n)))
-	timeout "$STEP_TIMEOUT" dd if="$EDITS" of="$F" bs="$len" count="$n" skip="$src" \
+	src=$(((off * 7) % (EDITS_SIZE - len * n)))
+	bounded "$STEP_TIMEOUT" dd if="$EDITS" of="$F" bs="$len" count="$n" skip="$src" \
 		seek="$off" iflag=skip_bytes oflag=seek_bytes conv=notrunc,fsync status=none ||
 		{ echo "  dd write of $n x $len bytes at $off failed"; EDIT_FAILS=$((EDIT_FAILS + 1)); }
 	dd if="$EDITS" of="$L" bs="$len" count="$n" skip="$src" seek="$off" \
@@ -64,7 +82,7 @@ edit() {
 # the device's bytes equal to the local copy's.
 read_same() {
 	local off=$1 len=$2 n=${3:-1}
-	timeout "$STEP_TIMEOUT" dd if="$F" of="$TMP/ra" bs="$len" count="$n" skip="$off" \
+	bounded "$STEP_TIMEOUT" dd if="$F" of="$TMP/ra" bs="$len" count="$n" skip="$off" \
 		iflag=skip_bytes status=none || return 1
 	dd if="$L" of="$TMP/rb" bs="$len" count="$n" skip="$off" iflag=skip_bytes status=none
 	cmp "$TMP/ra" "$TMP/rb"
@@ -102,7 +120,7 @@ unaligned() {
 # fio_verify LABEL BS ENGINE DEPTH: randwrite of 4 MiB with crc32c verify.
 fio_verify() {
 	local label=$1 bs=$2 eng=$3 qd=$4 out=$TMP/fio-$1-$2-$3.json
-	timeout 60 fio --name=verify --filename="$F" --size=4M --offset=4M --rw=randwrite \
+	bounded 60 fio --name=verify --filename="$F" --size=4M --offset=4M --rw=randwrite \
 		--bs="$bs" --ioengine="$eng" --iodepth="$qd" --direct=1 --fallocate=none \
 		--verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
 		--output-format=json --output="$out" >"$out.err" 2>&1
@@ -126,20 +144,20 @@ ext4_round() {
 	mkdir -p "$mnt"
 	loop=$(losetup -f --show "$F") || { fail "[$label] losetup on $F"; return; }
 	LOOPS+=("$loop")
-	check "[$label] mkfs.ext4 on $loop (over $F)" timeout "$STEP_TIMEOUT" mkfs.ext4 -q -F "$loop"
-	check "[$label] mount it" mount "$loop" "$mnt" || return
+	check "[$label] mkfs.ext4 on $loop (over $F)" bounded "$STEP_TIMEOUT" mkfs.ext4 -q -F "$loop"
+	check "[$label] mount it" bounded "$STEP_TIMEOUT" mount "$loop" "$mnt" || return
 	MOUNTS+=("$mnt")
 	check "[$label] copy $(du -sk "$TREE" | cut -f1) KiB of files onto it" \
-		timeout "$STEP_TIMEOUT" cp -a "$TREE" "$mnt/"
-	check "[$label] umount" timeout "$STEP_TIMEOUT" umount "$mnt"
+		bounded "$STEP_TIMEOUT" cp -a "$TREE" "$mnt/"
+	check "[$label] umount" bounded "$STEP_TIMEOUT" umount "$mnt"
 	losetup -d "$loop"
 	# Straight from the FUSE file: no cache of the loop device in between.
-	timeout "$STEP_TIMEOUT" fsck.ext4 -fn "$F" >"$TMP/fsck-$label.out" 2>&1
+	bounded "$STEP_TIMEOUT" fsck.ext4 -fn "$F" >"$TMP/fsck-$label.out" 2>&1
 	check "[$label] fsck.ext4 -fn is clean" test $? -eq 0 || cat "$TMP/fsck-$label.out"
 	loop=$(losetup -f --show -r "$F") || { fail "[$label] second losetup"; return; }
 	LOOPS+=("$loop")
-	mount -o ro "$loop" "$mnt" &&
-		check "[$label] a fresh loop device shows the same files" diff -r "$TREE" "$mnt/tree"
+	bounded "$STEP_TIMEOUT" mount -o ro "$loop" "$mnt" &&
+		check "[$label] a fresh loop device shows the same files" bounded "$STEP_TIMEOUT" diff -r "$TREE" "$mnt/tree"
 	umount "$mnt"
 	losetup -d "$loop"
 }
@@ -173,9 +191,52 @@ for c in "${CASES[@]}"; do
 	ext4_round "$label"
 done
 
+# region FILE OFF LEN OUT: LEN bytes of FILE from byte OFF into OUT.
+region() {
+	bounded "$STEP_TIMEOUT" dd if="$1" of="$4" bs=1M skip="$2" count="$3" \
+		iflag=skip_bytes,count_bytes status=none
+}
+
+# big_edit OFF LEN: write LEN bytes at byte OFF of the big device; they read
+# back the same, and land in the backing file.
+big_edit() {
+	local off=$1 len=$2 src
+	src=$(((off * 7) % (EDITS_SIZE - len)))
+	region "$EDITS" "$src" "$len" "$TMP/want"
+	bounded "$STEP_TIMEOUT" dd if="$TMP/want" of="$F" bs="$len" seek="$off" \
+		oflag=seek_bytes conv=notrunc,fsync status=none
+	check "[big] write $len bytes at byte $off (sector $((off / 512)))" test $? -eq 0
+	region "$F" "$off" "$len" "$TMP/got"
+	same_bytes "[big] ... reads back the same" "$TMP/got" "$TMP/want"
+	region "$BIG_IMG" "$off" "$len" "$TMP/disk"
+	same_bytes "[big] ... and is in the backing file there" "$TMP/disk" "$TMP/want"
+}
+
+NDEV=4
+if [ -n "$BIG_IMG" ]; then
+	NDEV=5
+	F=$(fuse_file e2.9)
+	check "[big] $F is 3 TiB" test "$(stat -c %s "$F" 2>/dev/null)" = "$BIG_SIZE"
+	big_edit $(((1 << 37) - 700)) 1400
+	big_edit $(((1 << 41) - 3000)) $((1024 * 1024 + 333))
+	big_edit $((BIG_SIZE - 1000)) 1000
+	# Across the end: the 500 bytes that fit are written, then ENOSPC.
+	head -c 1000 /dev/urandom >"$TMP/tail"
+	bounded "$STEP_TIMEOUT" dd if="$TMP/tail" of="$F" bs=1000 seek=$((BIG_SIZE - 500)) \
+		oflag=seek_bytes conv=notrunc status=none 2>"$TMP/tail.err"
+	check "[big] a write across the end fails" test $? -ne 0
+	check "[big] ... with ENOSPC" grep -q "No space left on device" "$TMP/tail.err"
+	head -c 500 "$TMP/tail" >"$TMP/want"
+	region "$BIG_IMG" $((BIG_SIZE - 500)) 1000 "$TMP/disk"
+	same_bytes "[big] ... after writing the 500 bytes that fit" "$TMP/disk" "$TMP/want"
+	bounded "$STEP_TIMEOUT" dd if="$F" of="$TMP/got" bs=1000 count=1 skip=$((BIG_SIZE - 500)) \
+		iflag=skip_bytes status=none
+	same_bytes "[big] a read across the end returns those 500 bytes" "$TMP/got" "$TMP/want"
+fi
+
 stat_save "$TMP/stat.json"
-jq_check "all four devices still up, no request failed" "$TMP/stat.json" \
-	'(.devices | length) == 4 and all(.devices[]; .state == "up" and .errors == 0)'
+jq_check "all $NDEV devices still up, no request failed" "$TMP/stat.json" --argjson n $NDEV \
+	'(.devices | length) == $n and all(.devices[]; .state == "up" and .errors == 0)'
 if [ "$FAILS" -gt 0 ]; then
 	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
 	echo "--- stat"; "$AOE_XDP" stat

@@ -10,7 +10,10 @@
 #   - stat: B tainted, A not; the device up, no request failed;
 #   - B restarted: it rejoins (tainted false) within a bounded time and
 #     carries frames again; a read of 32 MiB during which A is killed
-#     completes with the right data too.
+#     completes with the right data too;
+#   - A restarted and rejoined: `aoe-xdp detach i1` in the middle of a
+#     16 MiB write: the write completes on i0 with the right data, the
+#     daemon keeps i0 only, and nothing of it is left on i1.
 . "$(dirname "$0")/iolib.sh"
 io_init
 need jq
@@ -98,6 +101,29 @@ jq_check "after the read: A tainted, B not, $DEV up, no request failed" "$TMP/af
 	'.devices[0] | .state == "up" and .errors == 0 and
 	 (.targets[] | select(.mac == $a) | .tainted == true) and
 	 (.targets[] | select(.mac == $b) | .tainted == false)'
+# Round 3: one interface goes away in the middle of a write.
+start_a
+check "restarted A rejoins within ${REJOIN_S}s" wait_for $REJOIN_S tainted_is $DEV "$MAC_A" false
+random_file "$TMP/data3" 16
+written0=$(dev_json $DEV .write_bytes)
+bg_io put "$TMP/data3" "$F"
+write_4m() { written_at_least $DEV $((written0 + 4 * 1024 * 1024)); }
+wait_for 20 write_4m
+innet ini "$AOE_XDP" detach "$I1" >"$TMP/detach.out" 2>&1
+check "aoe-xdp detach $I1 in the middle of a write exits 0" test $? -eq 0 || cat "$TMP/detach.out"
+wait "$IO_PID"
+check "... the 16 MiB write completes (dd exits 0)" test $? -eq 0
+get "$F" "$TMP/back3" count=16
+same_bytes "... read back equals what was written" "$TMP/back3" "$TMP/data3"
+same_bytes "... and so does the backing file" "$IMG" "$TMP/data3" $((16 * 1024 * 1024))
+stat_save "$TMP/after-detach.json"
+jq_check "... the daemon keeps $I0 only, $DEV up, no request failed" "$TMP/after-detach.json" \
+	--arg i0 "$I0" \
+	'[.interfaces[].name] == [$i0] and .devices[0].state == "up" and .devices[0].errors == 0'
+check "... no XDP program left on $I1" xdp_clear ini "$I1"
+check "... no pins left for $I1" test ! -e "/sys/fs/bpf/aoe-xdp/$I1"
+check "... while $I0 keeps its program" xdp_attached ini "$I0"
+
 if [ "$FAILS" -gt 0 ]; then
 	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
 	echo "--- stat"; "$AOE_XDP" stat

@@ -58,10 +58,10 @@ while_down() {
 	jq_check "[$round] stat: $DEV down with an error saying why, failed requests counted (errors > 0)" \
 		"$TMP/$round.down.json" \
 		'.devices[0] | .state == "down" and (.error | type) == "string" and .errors > 0'
-	timed timeout 10 dd if="$F" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null
+	timed bounded 10 dd if="$F" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null
 	check "[$round] a new read fails" test $? -ne 0
 	check "[$round] ... at once ($ELAPSED_MS ms < $AT_ONCE_MS ms)" test "$ELAPSED_MS" -lt $AT_ONCE_MS
-	timed timeout 10 dd if="$TMP/data" of="$F" bs=4k count=1 conv=notrunc status=none 2>/dev/null
+	timed bounded 10 dd if="$TMP/data" of="$F" bs=4k count=1 conv=notrunc status=none 2>/dev/null
 	check "[$round] a new write fails" test $? -ne 0
 	check "[$round] ... at once ($ELAPSED_MS ms < $AT_ONCE_MS ms)" test "$ELAPSED_MS" -lt $AT_ONCE_MS
 }
