@@ -30,8 +30,8 @@ MAC_A=$(mac_of tgt "$T0")
 MAC_B=$(mac_of tgt "$T1")
 IMG=$TMP/disk.img
 truncate -s "$SIZE" "$IMG"
-# 16 frames of 1 KiB every 4 ms: about 4 MB/s per target.
-TARGET_OPTS=(-q --bufcnt 16 --delay 4)
+# 32 frames of 1 KiB every 4 ms: about 8 MB/s per target.
+TARGET_OPTS=(-q --bufcnt 32 --delay 4)
 start_a() { target_start tgt "${TARGET_OPTS[@]}" -i "$T0" "4.4:$IMG"; PID_A=$LAST_PID; }
 start_b() { target_start tgt "${TARGET_OPTS[@]}" -i "$T1" "4.4:$IMG"; PID_B=$LAST_PID; }
 start_a
@@ -59,6 +59,17 @@ kill_mid() {
 	log "killed target $name ($mac, pid $pid)"
 }
 
+# only_tainted ROUND NAME DEAD-MAC LIVE-MAC: after the round, the killed
+# target is tainted, the other not, the device up, no request failed.
+only_tainted() {
+	stat_save "$TMP/after-$1.json"
+	jq_check "after the $1: $2 tainted, the other not, $DEV up, no request failed" \
+		"$TMP/after-$1.json" --arg dead "$3" --arg live "$4" \
+		'.devices[0] | .state == "up" and .errors == 0 and
+		 (.targets[] | select(.mac == $dead) | .tainted == true) and
+		 (.targets[] | select(.mac == $live) | .tainted == false)'
+}
+
 # Round 1: a write; B dies.
 random_file "$TMP/data" "$MIB"
 t0=$(now_ms)
@@ -70,12 +81,7 @@ check "B is tainted within 5 s of its death (A still carries the write)" \
 wait "$IO_PID"
 check "the 32 MiB write completes (dd exits 0)" test $? -eq 0
 log "write took $(($(now_ms) - t0)) ms"
-stat_save "$TMP/after-write.json"
-jq_check "after the write: B tainted, A not, $DEV up, no request failed" "$TMP/after-write.json" \
-	--arg a "$MAC_A" --arg b "$MAC_B" \
-	'.devices[0] | .state == "up" and .errors == 0 and
-	 (.targets[] | select(.mac == $a) | .tainted == false) and
-	 (.targets[] | select(.mac == $b) | .tainted == true)'
+only_tainted write B "$MAC_B" "$MAC_A"
 same_bytes "the backing file holds what was written" "$IMG" "$TMP/data"
 
 # B comes back.
@@ -95,12 +101,8 @@ check "the 32 MiB read completes (dd exits 0)" test $? -eq 0
 same_bytes "read back equals what was written" "$TMP/back" "$TMP/data"
 check "B carried frames of the read after it rejoined" \
 	test "$(target_json $DEV "$MAC_B" .frames)" -gt "$frames_b"
-stat_save "$TMP/after-read.json"
-jq_check "after the read: A tainted, B not, $DEV up, no request failed" "$TMP/after-read.json" \
-	--arg a "$MAC_A" --arg b "$MAC_B" \
-	'.devices[0] | .state == "up" and .errors == 0 and
-	 (.targets[] | select(.mac == $a) | .tainted == true) and
-	 (.targets[] | select(.mac == $b) | .tainted == false)'
+only_tainted read A "$MAC_A" "$MAC_B"
+
 # Round 3: one interface goes away in the middle of a write.
 start_a
 check "restarted A rejoins within ${REJOIN_S}s" wait_for $REJOIN_S tainted_is $DEV "$MAC_A" false
