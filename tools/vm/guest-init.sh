@@ -22,6 +22,13 @@
 # The host root has no modules for this kernel: modprobe needs
 # `-d $VM_KDIR` (run-vm.sh puts it in MODPROBE_OPTIONS), and the kernel's
 # own module autoloading goes through /bin/vm-modprobe, which adds it.
+#
+# The command runs with the host root moved onto / (as switch_root does),
+# not merely chrooted into: a process that enters a mount namespace (setns,
+# `nsenter -m`, as tests/net/lib.sh does) lands on that namespace's root,
+# which would otherwise be the initramfs. This shell and the kernel's
+# module helper keep the initramfs as their root and reach the host root
+# through a recursive bind mount at /host.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -93,13 +100,21 @@ mount_host_root() {
 	mount -t bpf bpf $R/sys/fs/bpf
 }
 
+# /host: the host root with everything mounted in it so far, seen from the
+# initramfs even after /root moved onto /. From here on $R is /host.
+bind_host_root() {
+	mkdir -p /host
+	mount --rbind $R /host || fail "cannot bind the host root at /host"
+	R=/host
+}
+
 # The kernel runs /proc/sys/kernel/modprobe (in this initramfs) to autoload.
 setup_modprobe() {
 	cp "$R$VM_SCRATCH/vm.conf" /vm.conf
 	cat >/bin/vm-modprobe <<-'EOF'
 	#!/bin/sh
 	. /vm.conf
-	exec chroot /root /sbin/modprobe -d "$VM_KDIR" "$@"
+	exec chroot /host /sbin/modprobe -d "$VM_KDIR" "$@"
 	EOF
 	chmod +x /bin/vm-modprobe
 	echo /bin/vm-modprobe >/proc/sys/kernel/modprobe
@@ -123,6 +138,7 @@ for m in $boot_modules; do
 done
 mount_host_root
 mount_shares
+bind_host_root
 setup_modprobe
 # shellcheck disable=SC2086 # a list of names
 load_modules $VM_MODULES
@@ -131,10 +147,13 @@ ip link set lo up
 say "running the command"
 
 S=$R$VM_SCRATCH
+# The host root onto /; "chroot ." (from inside it) makes it the command's
+# root. This shell still resolves paths in the initramfs.
+cd /root && mount -o move /root / || fail "cannot move the host root onto /"
 if [ "$VM_MODE" = shell ]; then
-	setsid -c chroot $R /bin/bash "$VM_SCRATCH/run.sh" <>/dev/ttyS0 >&0 2>&0
+	setsid -c chroot . /bin/bash "$VM_SCRATCH/run.sh" <>/dev/ttyS0 >&0 2>&0
 else
-	chroot $R /bin/bash "$VM_SCRATCH/run.sh" </dev/null >>"$S/stdout" 2>>"$S/stderr"
+	chroot . /bin/bash "$VM_SCRATCH/run.sh" </dev/null >>"$S/stdout" 2>>"$S/stderr"
 fi
 echo $? >"$S/rc"
 say "command exited"
