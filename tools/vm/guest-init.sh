@@ -149,7 +149,7 @@ say "running the command"
 S=$R$VM_SCRATCH
 # The host root onto /; "chroot ." (from inside it) makes it the command's
 # root. This shell still resolves paths in the initramfs.
-cd /root && mount -o move /root / || fail "cannot move the host root onto /"
+{ cd /root && mount -o move /root /; } || fail "cannot move the host root onto /"
 if [ "$VM_MODE" = shell ]; then
 	setsid -c chroot . /bin/bash "$VM_SCRATCH/run.sh" <>/dev/ttyS0 >&0 2>&0
 else
