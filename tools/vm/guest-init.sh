@@ -4,11 +4,12 @@
 #
 # Mounts the host root (9p tag "hostroot", read-only) at /root and the run's
 # scratch share (9p tag "work", writable) over the very path it has on the
-# host, loads the modules the run asked for, then chroots into the host root
-# and runs <scratch>/run.sh (written by run-vm.sh) with its stdout and stderr
-# going to <scratch>/stdout and <scratch>/stderr, which the host streams. The
-# exit code goes to <scratch>/rc; then the VM powers off. The console (ttyS0)
-# carries kernel messages and this script's progress and errors.
+# host, loads the modules the run asked for, then makes the host root the
+# root (see below) and runs <scratch>/run.sh (written by run-vm.sh) with its
+# stdout and stderr going to <scratch>/stdout and <scratch>/stderr, which the
+# host streams. The exit code goes to <scratch>/rc; then the VM powers off.
+# The console (ttyS0) carries kernel messages and this script's progress
+# and errors.
 #
 # Settings come from <scratch>/vm.conf (sourced):
 #   VM_MODE     run | shell (shell: run.sh on the console, interactive)
