@@ -4,11 +4,12 @@
 #
 # Mounts the host root (9p tag "hostroot", read-only) at /root and the run's
 # scratch share (9p tag "work", writable) over the very path it has on the
-# host, loads the modules the run asked for, then chroots into the host root
-# and runs <scratch>/run.sh (written by run-vm.sh) with its stdout and stderr
-# going to <scratch>/stdout and <scratch>/stderr, which the host streams. The
-# exit code goes to <scratch>/rc; then the VM powers off. The console (ttyS0)
-# carries kernel messages and this script's progress and errors.
+# host, loads the modules the run asked for, then makes the host root the
+# root (see below) and runs <scratch>/run.sh (written by run-vm.sh) with its
+# stdout and stderr going to <scratch>/stdout and <scratch>/stderr, which the
+# host streams. The exit code goes to <scratch>/rc; then the VM powers off.
+# The console (ttyS0) carries kernel messages and this script's progress
+# and errors.
 #
 # Settings come from <scratch>/vm.conf (sourced):
 #   VM_MODE     run | shell (shell: run.sh on the console, interactive)
@@ -22,6 +23,13 @@
 # The host root has no modules for this kernel: modprobe needs
 # `-d $VM_KDIR` (run-vm.sh puts it in MODPROBE_OPTIONS), and the kernel's
 # own module autoloading goes through /bin/vm-modprobe, which adds it.
+#
+# The command runs with the host root moved onto / (as switch_root does),
+# not merely chrooted into: a process that enters a mount namespace (setns,
+# `nsenter -m`, as tests/net/lib.sh does) lands on that namespace's root,
+# which would otherwise be the initramfs. This shell and the kernel's
+# module helper keep the initramfs as their root and reach the host root
+# through a recursive bind mount at /host.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -93,13 +101,21 @@ mount_host_root() {
 	mount -t bpf bpf $R/sys/fs/bpf
 }
 
+# /host: the host root with everything mounted in it so far, seen from the
+# initramfs even after /root moved onto /. From here on $R is /host.
+bind_host_root() {
+	mkdir -p /host
+	mount --rbind $R /host || fail "cannot bind the host root at /host"
+	R=/host
+}
+
 # The kernel runs /proc/sys/kernel/modprobe (in this initramfs) to autoload.
 setup_modprobe() {
 	cp "$R$VM_SCRATCH/vm.conf" /vm.conf
 	cat >/bin/vm-modprobe <<-'EOF'
 	#!/bin/sh
 	. /vm.conf
-	exec chroot /root /sbin/modprobe -d "$VM_KDIR" "$@"
+	exec chroot /host /sbin/modprobe -d "$VM_KDIR" "$@"
 	EOF
 	chmod +x /bin/vm-modprobe
 	echo /bin/vm-modprobe >/proc/sys/kernel/modprobe
@@ -123,6 +139,7 @@ for m in $boot_modules; do
 done
 mount_host_root
 mount_shares
+bind_host_root
 setup_modprobe
 # shellcheck disable=SC2086 # a list of names
 load_modules $VM_MODULES
@@ -131,10 +148,13 @@ ip link set lo up
 say "running the command"
 
 S=$R$VM_SCRATCH
+# The host root onto /; "chroot ." (from inside it) makes it the command's
+# root. This shell still resolves paths in the initramfs.
+{ cd /root && mount -o move /root /; } || fail "cannot move the host root onto /"
 if [ "$VM_MODE" = shell ]; then
-	setsid -c chroot $R /bin/bash "$VM_SCRATCH/run.sh" <>/dev/ttyS0 >&0 2>&0
+	setsid -c chroot . /bin/bash "$VM_SCRATCH/run.sh" <>/dev/ttyS0 >&0 2>&0
 else
-	chroot $R /bin/bash "$VM_SCRATCH/run.sh" </dev/null >>"$S/stdout" 2>>"$S/stderr"
+	chroot . /bin/bash "$VM_SCRATCH/run.sh" </dev/null >>"$S/stdout" 2>>"$S/stderr"
 fi
 echo $? >"$S/rc"
 say "command exited"
