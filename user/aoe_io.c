@@ -235,6 +235,8 @@ static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path
 	built = aoe_build_ata_hdr(umem_ptr(&ifc->umem, addr[0]), len, &a, &ata, data_len);
 	for (unsigned int i = 0, off = 0; i < nseg; i++, off += UMEM_CHUNK_SIZE)
 		seg_len[i] = (uint32_t)(len - off < UMEM_CHUNK_SIZE ? len - off : UMEM_CHUNK_SIZE);
+	/* The data goes in before the descriptors are published: from then on
+	 * the kernel (or a zero-copy NIC) may read the chunks at any moment. */
 	done = 0;
 	for (unsigned int i = 0; i < nseg && data_len; i++) {
 		size_t at = i ? 0 : hdr_len, n = seg_len[i] - at;
@@ -616,17 +618,17 @@ static void taint(struct aoe_engine *e, struct aoe_target *t)
 	t->tainted = true;
 	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 	aoe_format_mac(mac, t->mac);
-	pr_warn("%s: target %s stopped answering (%u timeouts in a row); "
-		"its frames move to other targets while a probe checks it\n",
-		t->dev->name, mac, t->timeouts_in_row);
+	pr_warn("%s: target %s stopped answering (%u timeouts in a row); %s\n",
+		t->dev->name, mac, t->timeouts_in_row,
+		dev_has_other_target(t->dev, t) ?
+			"its frames move to other targets while a probe checks it" :
+			"it is the only one: its frames wait for it while a probe checks it");
 }
 
-/* Returns true when the device went down. */
-static bool on_timeout(struct aoe_engine *e, struct aoe_frame *f)
+static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 {
 	struct aoe_target *t = f->path->t;
 	struct aoe_dev *d = t->dev;
-	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
 
 	t->st.timeouts++;
 	t->timeouts_in_row++;
@@ -635,11 +637,7 @@ static bool on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 		frame_unlink(f);
 		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 		frame_end(e, f, 0);
-		return false;
-	}
-	if (dead_ns && e->now_ns - f->first_ns >= dead_ns) {
-		dev_go_down(d, "no answer within the dead timeout");
-		return true;
+		return;
 	}
 	/* Several frames sent together time out together: taint only a
 	 * target that has been silent for a while, not one that is slow. */
@@ -648,18 +646,45 @@ static bool on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 		taint(e, t);
 	t->st.retransmits++;
 	frame_requeue(d, f);
+}
+
+/* A frame unanswered since its first send for the dead timeout takes the
+ * device down, checked on time (not only when its retransmit is due). */
+static bool frame_dead(const struct aoe_engine *e, const struct aoe_frame *f, uint64_t *next)
+{
+	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
+
+	if (!dead_ns || f->probe)
+		return false;
+	if (e->now_ns - f->first_ns >= dead_ns)
+		return true;
+	if (f->first_ns + dead_ns < *next)
+		*next = f->first_ns + dead_ns;
 	return false;
 }
 
-/* Requests queued so long without a path that the device counts as dead. */
-static bool pending_too_old(const struct aoe_dev *d, uint64_t now, uint64_t dead_ns)
+/* Requests or retransmits queued so long without a path that the device
+ * counts as dead. */
+static bool queued_too_long(struct aoe_dev *d, uint64_t *next)
 {
-	const struct aoe_req *req;
+	struct aoe_engine *e = d->eng;
+	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
+	struct list_node *pos;
 
-	if (!dead_ns || list_empty(&d->pending))
+	if (!dead_ns)
 		return false;
-	req = list_first_entry(&d->pending, struct aoe_req, node);
-	return now - req->start_ns >= dead_ns;
+	for (pos = d->resend.next; pos != &d->resend; pos = pos->next)
+		if (frame_dead(e, container_of(pos, struct aoe_frame, node), next))
+			return true;
+	if (!list_empty(&d->pending)) {
+		const struct aoe_req *req = list_first_entry(&d->pending, struct aoe_req, node);
+
+		if (e->now_ns - req->start_ns >= dead_ns)
+			return true;
+		if (req->start_ns + dead_ns < *next)
+			*next = req->start_ns + dead_ns;
+	}
+	return false;
 }
 
 static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t next,
@@ -670,15 +695,17 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 	list_for_each_safe(pos, tmp, &t->inflight) {
 		struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
 
+		if (frame_dead(e, f, &next)) {
+			dev_go_down(t->dev, "no answer within the dead timeout");
+			*down = true;
+			return next;
+		}
 		if (f->deadline_ns > e->now_ns) {
 			if (f->deadline_ns < next)
 				next = f->deadline_ns;
 			continue;
 		}
-		if (on_timeout(e, f)) {
-			*down = true;
-			return next;
-		}
+		on_timeout(e, f);
 	}
 	if (t->tainted && !t->probe_out && target_usable(t)) {
 		if (e->now_ns >= t->next_probe_ns) {
@@ -694,7 +721,6 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 uint64_t aoe_io_timers(struct aoe_engine *e)
 {
 	uint64_t next = e->now_ns + NSEC_PER_SEC;
-	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
 	struct list_node *pos, *tmp;
 
 	list_for_each_safe(pos, tmp, &e->devs) {
@@ -705,8 +731,10 @@ uint64_t aoe_io_timers(struct aoe_engine *e)
 			continue;
 		for (unsigned int i = 0; i < d->ntargets && !down; i++)
 			next = target_timers(e, d->targets[i], next, &down);
-		if (!down && pending_too_old(d, e->now_ns, dead_ns))
+		if (!down && queued_too_long(d, &next)) {
 			dev_go_down(d, "no usable path to any target within the dead timeout");
+			down = true;
+		}
 		if (!down)
 			aoe_io_pump(d);
 	}

@@ -229,7 +229,11 @@ static void slot_serve(struct ublk_slot *s)
 	struct aoe_req *req = &s->req;
 	uint8_t op = ublksrv_get_op(iod);
 
-	if (!u->d || !daemon_accepting(u->ux->dm) || u->state != U_LIVE) {
+	/* STARTING serves too: START_DEV reads the partition table through
+	 * us, and requests held over a daemon restart arrive right after
+	 * END_USER_RECOVERY was sent. */
+	if (!u->d || !daemon_accepting(u->ux->dm) ||
+	    (u->state != U_LIVE && u->state != U_STARTING)) {
 		slot_commit(s, -EIO);
 		return;
 	}

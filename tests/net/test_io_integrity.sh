@@ -1,6 +1,6 @@
 #!/bin/bash
 # Data integrity through the FUSE export, against vblade and aoe-target
-# (file-backed), at MTU 1500 (1024 bytes per frame) and MTU 9000 (3584):
+# (file-backed), at MTU 1500 (1024 bytes per frame) and MTU 9000 (8704, 17 sectors over several UMEM chunks):
 # one daemon on four veth pairs, one device behind each. For every device:
 #   - random data written with dd (conv=notrunc,fsync), read back with
 #     O_DIRECT, equal to what was written and to the target's backing file;
@@ -27,9 +27,9 @@ ns_add tgt
 # label target MTU shelf.slot payload
 CASES=(
 	"vb1500 vblade 1500 1.1 1024"
-	"vb9000 vblade 9000 1.2 3584"
+	"vb9000 vblade 9000 1.2 8704"
 	"at1500 aoe-target 1500 2.1 1024"
-	"at9000 aoe-target 9000 2.2 3584"
+	"at9000 aoe-target 9000 2.2 8704"
 )
 IFACES=()
 BIG_IMG=$TMP/big.img
@@ -88,7 +88,7 @@ read_same() {
 	cmp "$TMP/ra" "$TMP/rb"
 }
 
-# Odd offsets and lengths: single bytes, sector and frame (1024, 3584)
+# Odd offsets and lengths: single bytes, sector and frame (1024, 3584, 8704)
 # boundaries crossed, a write larger than one FUSE request, the device's
 # last bytes, and runs of 1000-byte writes that share sectors.
 unaligned() {
