@@ -487,6 +487,8 @@ static void false_alarm(struct aoe_engine *e, struct aoe_frame *f, const struct 
 	f->prev_tag = 0;	/* once per retransmit */
 	t->st.false_alarms++;
 	t->timeouts_in_row = 0;
+	t->last_heard_ns = e->now_ns;
+	t->tainted = false;	/* it was answering, only slowly */
 	window_undo(&t->win);
 	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - f->prev_sent_ns) / NSEC_PER_USEC));
 }
@@ -580,7 +582,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		rx_frame_copy(fr, v->hdr_len + AOE_ATA_LEN, f->req->buf + f->off, want);
 	/* Karn: only first transmissions tell the round-trip time. */
 	if (!f->retries)
-		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC));
+		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC), e->now_ns);
 	list_del(&f->node);
 	window_on_ack(&t->win);
 	frame_end(e, f, 0);
@@ -618,11 +620,9 @@ static void taint(struct aoe_engine *e, struct aoe_target *t)
 	t->tainted = true;
 	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 	aoe_format_mac(mac, t->mac);
-	pr_warn("%s: target %s stopped answering (%u timeouts in a row); %s\n",
-		t->dev->name, mac, t->timeouts_in_row,
-		dev_has_other_target(t->dev, t) ?
-			"its frames move to other targets while a probe checks it" :
-			"it is the only one: its frames wait for it while a probe checks it");
+	pr_warn("%s: target %s stopped answering (%u timeouts in a row); "
+		"its frames move to other targets while a probe checks it\n",
+		t->dev->name, mac, t->timeouts_in_row);
 }
 
 static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
@@ -640,9 +640,12 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 		return;
 	}
 	/* Several frames sent together time out together: taint only a
-	 * target that has been silent for a while, not one that is slow. */
+	 * target that has been silent for a while, not one that is slow, and
+	 * only when another target can take its frames (tainting the only
+	 * one would just restart its window). */
 	if (!t->tainted && t->timeouts_in_row >= TAINT_TIMEOUTS &&
-	    e->now_ns - t->last_heard_ns > 2ull * rtt_rto_us(&t->rtt) * NSEC_PER_USEC)
+	    e->now_ns - t->last_heard_ns > 2ull * rtt_rto_us(&t->rtt) * NSEC_PER_USEC &&
+	    dev_has_other_target(d, t))
 		taint(e, t);
 	t->st.retransmits++;
 	frame_requeue(d, f);

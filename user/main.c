@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* aoe-xdp: user-space ATA-over-Ethernet initiator. Command dispatch only. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_route_libs();
+	/* A peer that went away (the attaching process, a control client)
+	 * is an EPIPE to handle, never a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	for (size_t c = 0; c < NCOMMANDS; c++) {
 		const struct cli_cmd *cmd = commands[c];
 		void *cfg;

@@ -72,8 +72,29 @@ void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us)
 		r->floor_us = (uint32_t)want;
 }
 
-void rtt_sample(struct aoe_rtt *r, uint32_t m)
+#define FLOOR_DECAY_PERIOD_NS	1000000000ull	/* the excess loses 1/8 a second */
+
+/* A raised floor sinks back with time, not with traffic: a path that
+ * stalls now and then keeps it for a while whatever its rate, and one
+ * hiccup is forgotten within half a minute. */
+static void floor_decay(struct aoe_rtt *r, uint64_t now_ns)
 {
+	uint32_t excess;
+
+	if (r->floor_us <= r->rto_min_us) {
+		r->floor_decay_ns = now_ns;
+		return;
+	}
+	if (now_ns - r->floor_decay_ns < FLOOR_DECAY_PERIOD_NS)
+		return;
+	excess = r->floor_us - r->rto_min_us;
+	r->floor_us -= excess / 8 ? excess / 8 : excess;
+	r->floor_decay_ns = now_ns;
+}
+
+void rtt_sample(struct aoe_rtt *r, uint32_t m, uint64_t now_ns)
+{
+	floor_decay(r, now_ns);
 	uint32_t err;
 
 	if (!r->sampled) {
@@ -85,14 +106,6 @@ void rtt_sample(struct aoe_rtt *r, uint32_t m)
 	err = m > r->srtt_us ? m - r->srtt_us : r->srtt_us - m;
 	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + err / 4;
 	r->srtt_us = r->srtt_us - r->srtt_us / 8 + m / 8;
-	/* A raised floor sinks back slowly (1/4096 of the excess per answer,
-	 * at least 1 us), so one hiccup does not cost fast recovery for long
-	 * and a path that keeps hiccuping keeps its floor. */
-	if (r->floor_us > r->rto_min_us) {
-		uint32_t excess = r->floor_us - r->rto_min_us;
-
-		r->floor_us -= excess >> 12 ? excess >> 12 : 1;
-	}
 }
 
 static uint32_t clamp_rto(const struct aoe_rtt *r, uint64_t rto)

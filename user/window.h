@@ -39,6 +39,7 @@ struct aoe_rtt {
 	uint32_t rto_min_us;	/* configured floor */
 	uint32_t rto_max_us;
 	uint32_t floor_us;	/* raised by false alarms, decays to rto_min_us */
+	uint64_t floor_decay_ns;	/* when the floor last sank */
 };
 
 void window_init(struct aoe_window *w, uint32_t bufcnt);
@@ -69,7 +70,8 @@ void window_restart(struct aoe_window *w);
 void window_undo(struct aoe_window *w);
 
 void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us);
-void rtt_sample(struct aoe_rtt *r, uint32_t sample_us);
+/* An RTT sample taken at now_ns (which also lets a raised floor sink). */
+void rtt_sample(struct aoe_rtt *r, uint32_t sample_us, uint64_t now_ns);
 uint32_t rtt_rto_us(const struct aoe_rtt *r);
 /* RTO for a frame sent `retries` times before: doubles each time, clamped. */
 uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries);

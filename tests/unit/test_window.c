@@ -89,7 +89,7 @@ Test(rtt, first_sample_and_clamps)
 
 	rtt_init(&r, 1000, 100000);
 	cr_assert_eq(rtt_rto_us(&r), 100000, "initial RTO clamped to max");
-	rtt_sample(&r, 100);
+	rtt_sample(&r, 100, 0);
 	cr_assert_eq(r.srtt_us, 100);
 	cr_assert_eq(r.rttvar_us, 50);
 	cr_assert_eq(rtt_rto_us(&r), 1000, "clamped to the minimum");
@@ -104,13 +104,31 @@ Test(rtt, adapts_within_a_few_samples)
 
 	rtt_init(&r, 1, 10000000);
 	for (int i = 0; i < 50; i++)
-		rtt_sample(&r, 1000);
+		rtt_sample(&r, 1000, 0);
 	/* The path slows down tenfold: the estimate must follow quickly
 	 * (the kernel's 1/256 gain needs hundreds of samples). */
 	while (r.srtt_us < 9000 && n < 1000) {
-		rtt_sample(&r, 10000);
+		rtt_sample(&r, 10000, 0);
 		n++;
 	}
 	cr_assert_lt(n, 25, "took %d samples", n);
 	cr_assert_geq(rtt_rto_us(&r), r.srtt_us);
+}
+
+Test(rtt, false_alarm_floor_holds_then_sinks_with_time)
+{
+	struct aoe_rtt r;
+	uint64_t t = 1000 * MS;
+
+	rtt_init(&r, 20000, 4000000);
+	rtt_sample(&r, 500, t);
+	rtt_false_alarm(&r, 60000);	/* an answer came 60 ms late */
+	cr_assert_eq(rtt_rto_us(&r), 90000, "floor at 1.5x what was seen");
+	for (int i = 0; i < 100000; i++)
+		rtt_sample(&r, 500, t);	/* heavy traffic within one second */
+	cr_assert_eq(rtt_rto_us(&r), 90000, "traffic alone must not erase the floor");
+	for (int s = 1; s <= 60; s++)
+		rtt_sample(&r, 500, t + s * 1000 * MS);
+	cr_assert_lt(rtt_rto_us(&r), 21000, "a minute later the floor is gone: %u",
+		     rtt_rto_us(&r));
 }
