@@ -1,0 +1,82 @@
+#!/bin/bash
+# Turns a bench results folder (results.jsonl, meta.json, notes.txt, written
+# by tools/bench/guest.sh) into the markdown report on stdout.
+#
+#   tools/bench/report.sh build/bench > build/bench/results.md
+set -u
+OUT=${1:?usage: report.sh RESULTS_FOLDER}
+
+jq -r -s --slurpfile meta "$OUT/meta.json" --rawfile notes "$OUT/notes.txt" '
+def num(d): if . == null then "n/a" else (. * pow(10; d) | round / pow(10; d) | tostring) end;
+def fig: if . == null then "n/a" elif . >= 100 then num(0) else num(1) end;
+def ratio(a; b): if a == null or b == null or b == 0 then "n/a" else (a / b | num(2)) end;
+def row: "| " + join(" | ") + " |";
+# One driver'"'"'s runs of one test: mean, range, counters summed.
+def runs: [.[] | .value | select(. != null)] as $v
+  | {mean: (if ($v | length) > 0 then ($v | add / length) else null end),
+     min: ($v | min), max: ($v | max), n: ($v | length),
+     retransmits: (if any(.[]; .retransmits != null) then [.[].retransmits // 0] | add else null end),
+     false_alarms: ([.[].false_alarms // 0] | add)};
+def cell: if .n > 1 then "\(.mean | fig) (\(.min | fig)-\(.max | fig))" else (.mean | fig) end;
+$meta[0] as $m
+| (map(select(.kind == "fio"))) as $fio
+| (map(select(.kind == "payload"))) as $payload
+| (map(select(.kind == "link"))) as $link
+| ($fio | map(.mtu) | unique) as $mtus
+| (reduce ($fio[] | .test) as $t ([]; if any(.[]; . == $t) then . else . + [$t] end)) as $tests
+| [
+  "# aoe-xdp vs the kernel aoe driver",
+  "",
+  "VM: kernel \($m.kernel), \($m.cpus) vCPUs, \($m.mem_mb) MiB, accelerator \($m.accel)" +
+    (if $m.accel == "tcg" then " (emulated CPU: absolute figures are tiny, compare ratios)" else "" end) + ".",
+  "Target: `\($m.target)` on a bridge in its own namespace; aoe-xdp (its own namespace) and the kernel driver (root namespace) each on a veth pair into that bridge, same MTU everywhere, both attached for the whole round; each test runs on one device at a time, the two alternating which goes first (see tools/bench/guest.sh).",
+  "",
+  "Command: `\($m.command)`",
+  "",
+  "Each test: `\($m.fio)`",
+  "",
+  "aoe-xdp: `\($m.aoe_xdp)`, fio on /dev/ublkbN; kernel: `modprobe aoe`, `echo \($m.kernel_if) > /dev/etherd/interfaces`, fio on /dev/etherd/e1.1.",
+  "",
+  "## Results",
+  "",
+  "Under TCG on a shared host the guest'"'"'s speed drifts, at times by a factor of two or three within minutes: a ratio whose two ranges overlap is not a difference.",
+  "",
+  "Each figure is the mean of \($m.repeat) runs (their range in brackets), run A B B A between the two devices; the ratio compares the means. aoe-xdp retransmits: frames aoe-xdp sent again during the test (from `aoe-xdp stat --json`, per-target counters, after minus before, summed over the runs); false alarms: retransmits whose first answer came after all.",
+  "",
+  (["MTU", "test", "unit", "aoe-xdp", "kernel aoe", "aoe-xdp/kernel", "aoe-xdp retransmits (false alarms)"] | row),
+  ("|---|---|---|--:|--:|--:|--:|"),
+  ($mtus[] as $mtu | $tests[] as $test
+    | [$fio[] | select(.mtu == $mtu and .test == $test)] | select(length > 0)
+    | (map(select(.driver == "aoe-xdp")) | runs) as $x
+    | (map(select(.driver == "kernel")) | runs) as $k
+    | [($mtu | tostring), $test, .[0].unit, ($x | cell), ($k | cell), ratio($x.mean; $k.mean),
+       (if $x.retransmits == null then "n/a" else "\($x.retransmits) (\($x.false_alarms))" end)]
+    | row),
+  "",
+  "Payload per AoE frame (measured: `aoe-xdp stat` and /sys/block/etherd!e1.1/payload):",
+  "",
+  ($mtus[] as $mtu
+    | "- MTU \($mtu): " + ([$payload[] | select(.mtu == $mtu)
+        | "\(if .driver == "kernel" then "kernel aoe" else .driver end) \(.bytes) bytes (\(.bytes / 512) sectors)"]
+        | join(", "))),
+  "",
+  "aoe-xdp receives each frame into one 4 KiB UMEM chunk, so its payload stops at 7 sectors (3584 bytes) whatever the MTU. Where the kernel driver carries more per frame, it needs that many times fewer frames for the same data:",
+  "",
+  ($mtus[] as $mtu
+    | ([$payload[] | select(.mtu == $mtu and .driver == "aoe-xdp") | .bytes][0]) as $x
+    | ([$payload[] | select(.mtu == $mtu and .driver == "kernel") | .bytes][0]) as $k
+    | select($x != null and $k != null and $k != $x)
+    | "- MTU \($mtu): \($k / $x | num(2)) times fewer frames for the kernel driver"),
+  "",
+  "## The link alone",
+  "",
+  "AoE reads answered per second by the same aoe-target over the same wire (from aoe-xdp'"'"'s interface), measured with aoe-probe burst (tests/net/aoe_probe.c built with -O2: a minimal AF_PACKET initiator, sendmmsg/recvmmsg, no block layer, no retransmits) keeping 64 reads outstanding (then 1, for the round trip a QD1 test cannot beat), at the end of each round once both initiators had let go (aoe-xdp detached, the kernel device flushed). Payload MB/s = answers/s x sectors x 512: what this simple initiator gets at that payload per frame. It is a reference, not a ceiling: the probe shares the guest'"'"'s two vCPUs with the target like any initiator, and an initiator that batches better can pass it.",
+  "",
+  (["MTU", "sectors per read", "reads outstanding", "answers/s", "payload MB/s"] | row),
+  ("|---|--:|--:|--:|--:|"),
+  ($link[] | [(.mtu | tostring), (.sectors | tostring), (.depth | tostring), (.answers_per_s | fig),
+              (.mb_per_s | fig)] | row),
+  "",
+  (if ($notes | length) > 0 then "## Notes\n\n" + ($notes | split("\n") | map(select(length > 0) | "- " + .) | join("\n")) + "\n" else empty end),
+  "Raw data next to this file: *.fio.json (fio), *.stat-before.json and *.stat.json (aoe-xdp stat --json around each aoe-xdp test), mtu*.links.json (veth counters, drops included), mtu*-aoe-target.json (the target'"'"'s counters), results.jsonl (every figure above, with aoe-xdp'"'"'s RTT and RTO after each test), dmesg.txt."
+] | .[]' "$OUT/results.jsonl"
