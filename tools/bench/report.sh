@@ -60,7 +60,7 @@ $meta[0] as $m
         | "\(if .driver == "kernel" then "kernel aoe" else .driver end) \(.bytes) bytes (\(.bytes / 512) sectors)"]
         | join(", "))),
   "",
-  "aoe-xdp receives each frame into one 4 KiB UMEM chunk, so its payload stops at 7 sectors (3584 bytes) whatever the MTU. Where the kernel driver carries more per frame, it needs that many times fewer frames for the same data:",
+  "aoe-xdp spreads a jumbo frame over several 4 KiB UMEM chunks (multi-buffer AF_XDP), so both carry what the MTU allows. Where one driver carried more per frame than the other, the other needs that many more frames for the same data:",
   "",
   ($mtus[] as $mtu
     | ([$payload[] | select(.mtu == $mtu and .driver == "aoe-xdp") | .bytes][0]) as $x

@@ -11,8 +11,8 @@
 #     at a time, interleaved, twice each: 1 MiB sequential read and write (QD 8), 4 KiB
 #     random read and write at QD 1 and QD 32, direct I/O, io_uring, time
 #     based;
-#   - at MTU 1500 and 9000 (aoe-xdp carries at most 7 sectors per frame, one
-#     4 KiB UMEM chunk each; the kernel driver 17 at MTU 9000);
+#   - at MTU 1500 and 9000 (17 sectors per frame for both at 9000: aoe-xdp
+#     spreads a jumbo frame over several UMEM chunks);
 #   - aoe-xdp's retransmit and false-alarm counters around every test;
 #   - the link's own AoE answer rate (aoe-probe burst) for reference.
 #
