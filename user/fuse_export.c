@@ -285,6 +285,16 @@ static struct fuse_slot *io_begin(fuse_req_t req, fuse_ino_t ino, struct aoe_dev
 	return s;
 }
 
+/* At most one FUSE request's worth, and not past the end of the disk. */
+static size_t clamp_io(const struct aoe_dev *d, off_t off, size_t size)
+{
+	if (size > FUSE_IO_MAX)
+		size = FUSE_IO_MAX;
+	if ((uint64_t)off + size > dev_bytes(d))
+		size = (size_t)(dev_bytes(d) - (uint64_t)off);
+	return size;
+}
+
 static void span(off_t off, size_t size, uint64_t *lba, uint32_t *nsect, size_t *head)
 {
 	uint64_t first = (uint64_t)off / ATA_SECTOR_SIZE;
@@ -311,10 +321,7 @@ static void fx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		slot_put(s);
 		return;
 	}
-	if (size > FUSE_IO_MAX)
-		size = FUSE_IO_MAX;
-	if ((uint64_t)off + size > dev_bytes(d))
-		size = (size_t)(dev_bytes(d) - (uint64_t)off);
+	size = clamp_io(d, off, size);
 	s->kind = SLOT_READ;
 	s->size = size;
 	span(off, size, &lba, &nsect, &s->head);
@@ -337,10 +344,7 @@ static void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 		slot_put(s);
 		return;
 	}
-	if (size > FUSE_IO_MAX)
-		size = FUSE_IO_MAX;
-	if ((uint64_t)off + size > dev_bytes(d))
-		size = (size_t)(dev_bytes(d) - (uint64_t)off);	/* a short write */
+	size = clamp_io(d, off, size);	/* past the end: a short write */
 	s->size = size;
 	span(off, size, &lba, &nsect, &s->head);
 	if (!s->head && size % ATA_SECTOR_SIZE == 0) {

@@ -35,10 +35,12 @@ static void target_ifaces_json(struct json *j, const struct aoe_target *t)
 	json_arr_end(j);
 }
 
-static void dev_discover_json(struct json *j, const struct aoe_dev *d)
+static void dev_discover_json(struct json *j, const struct aoe_dev *d,
+			      const struct report_export *ex)
 {
 	char mac[18];
 
+	(void)ex;
 	json_obj_begin(j);
 	json_kstr(j, "name", d->name);
 	json_ku64(j, "shelf", d->shelf);
@@ -97,6 +99,24 @@ static void dev_discover_text(FILE *out, const struct aoe_dev *d)
 	}
 }
 
+typedef void (*dev_json_fn)(struct json *j, const struct aoe_dev *d,
+			    const struct report_export *ex);
+
+static void json_devices(struct json *j, struct aoe_engine *e, dev_json_fn one,
+			 const struct report_export *ex)
+{
+	struct aoe_dev *d;
+
+	json_key(j, "devices");
+	json_arr_begin(j);
+	for_each_dev(e, d)
+		one(j, d, ex);
+	json_arr_end(j);
+}
+
+static void dev_stat_json(struct json *j, const struct aoe_dev *d,
+			  const struct report_export *ex);
+
 int report_discover(FILE *out, struct aoe_engine *e, bool json)
 {
 	struct aoe_dev *d;
@@ -110,11 +130,7 @@ int report_discover(FILE *out, struct aoe_engine *e, bool json)
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		json_key(&j, "devices");
-		json_arr_begin(&j);
-		for_each_dev(e, d)
-			dev_discover_json(&j, d);
-		json_arr_end(&j);
+		json_devices(&j, e, dev_discover_json, NULL);
 		json_obj_end(&j);
 		return failed;
 	}
@@ -365,11 +381,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		json_key(&j, "devices");
-		json_arr_begin(&j);
-		for_each_dev(e, d)
-			dev_stat_json(&j, d, ex);
-		json_arr_end(&j);
+		json_devices(&j, e, dev_stat_json, ex);
 		json_key(&j, "interfaces");
 		json_arr_begin(&j);
 		for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
