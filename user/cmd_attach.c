@@ -26,6 +26,7 @@ struct attach_cfg {
 	unsigned int tx_chunks;
 	unsigned int ublk_depth;
 	unsigned int ublk_max_io_kb;
+	unsigned int busy_poll_us;
 };
 
 static const struct cli_enum_val export_vals[] = {
@@ -66,6 +67,9 @@ static const struct cli_opt attach_opts[] = {
 	OPT("rediscover", 0, CLI_UINT, rediscover, "SEC",
 	    "seconds between discovery broadcasts; 0 only on demand (default 60)",
 	    .min = 0, .max = 86400),
+	OPT("busy-poll-us", 0, CLI_UINT, busy_poll_us, "US",
+	    "with I/O in flight, spin this long for answers before sleeping (default 0)",
+	    .min = 0, .max = 10000),
 	OPT("tx-chunks", 0, CLI_UINT, tx_chunks, "N",
 	    "UMEM chunks for sending, per interface (default 4096)", .min = 256, .max = 262144),
 	CLI_OPT_END,
@@ -98,6 +102,7 @@ static void daemon_config_from(struct daemon_config *dc, const struct attach_cfg
 	dc->eng.rto_max_us = c->rto_max_ms * 1000;
 	dc->eng.rediscover_s = c->rediscover;
 	dc->eng.tx_chunks = c->tx_chunks;
+	dc->eng.busy_poll_us = c->busy_poll_us;
 	dc->export = c->export;
 	dc->ublk_depth = c->ublk_depth;
 	dc->ublk_max_io = c->ublk_max_io_kb * 1024;

@@ -58,7 +58,8 @@ static int engine_ring_init(struct aoe_engine *e)
 
 	/* SQE128: ublk control commands share this ring. */
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SQE128 | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
+	p.flags = IORING_SETUP_SQE128 | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
+		  IORING_SETUP_SINGLE_ISSUER;
 	err = io_uring_queue_init_params(ENGINE_RING_ENTRIES, &e->ring, &p);
 	if (err == -EINVAL) {
 		memset(&p, 0, sizeof(p));
@@ -516,6 +517,33 @@ static void engine_reap(struct aoe_engine *e)
 	io_uring_cq_advance(&e->ring, n);
 }
 
+/*
+ * With frames in flight, an answer is often microseconds away: spinning on
+ * the RX rings (and on io_uring's "task work waiting" flag, which is how a
+ * ublk request announces itself) for a short while saves the two wake-ups
+ * of sleeping in the kernel. True when something arrived.
+ */
+static bool engine_busy_poll(struct aoe_engine *e)
+{
+	uint64_t until = engine_now() + (uint64_t)e->cfg.busy_poll_us * NSEC_PER_USEC;
+
+	for (unsigned int i = 1;; i++) {
+		if (io_uring_cq_ready(&e->ring) ||
+		    (IO_URING_READ_ONCE(*e->ring.sq.kflags) & IORING_SQ_TASKRUN))
+			return true;
+		for (unsigned int s = 0; s < POOL_MAX_IFACES; s++) {
+			struct aoe_iface *ifc = e->ifaces[s];
+
+			for (uint32_t q = 0; ifc && q < ifc->nqueues; q++)
+				if (xsk_sock_rx_ready(&ifc->socks[q]))
+					return true;
+		}
+		if (!(i % 64) && engine_now() >= until)
+			return false;
+		__builtin_ia32_pause();
+	}
+}
+
 int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 {
 	uint64_t wait_ns = max_wait_ns;
@@ -528,6 +556,8 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	else if (e->next_timer_ns - e->now_ns < wait_ns)
 		wait_ns = e->next_timer_ns - e->now_ns;
 	if (engine_tx_waiting(e))
+		wait_ns = 0;
+	if (wait_ns && e->cfg.busy_poll_us && e->ft.nfree < e->ft.n && engine_busy_poll(e))
 		wait_ns = 0;
 	if (wait_ns) {
 		struct __kernel_timespec ts = {

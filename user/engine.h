@@ -214,6 +214,7 @@ struct engine_config {
 	uint32_t rto_max_us;
 	uint32_t tx_chunks;		/* per interface */
 	uint32_t rediscover_s;		/* 0: only on demand */
+	uint32_t busy_poll_us;		/* spin this long for answers before sleeping */
 };
 
 struct engine_hooks {

@@ -66,6 +66,11 @@ static inline const struct xdp_desc *xsk_sock_rx_desc(struct xsk_sock *s, uint32
 	return xsk_ring_cons__rx_desc(&s->rx, idx);
 }
 void xsk_sock_rx_release(struct xsk_sock *s, uint32_t idx, unsigned int n);
+/* Something waits on the RX ring (no system call, for busy polling). */
+static inline bool xsk_sock_rx_ready(struct xsk_sock *s)
+{
+	return xsk_cons_nb_avail(&s->rx, 1) > 0;
+}
 /* Gives back the last n peeked descriptors unread (a frame cut by the
  * batch); the next peek returns them again. */
 static inline void xsk_sock_rx_unpeek(struct xsk_sock *s, unsigned int n)

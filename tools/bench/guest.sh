@@ -195,7 +195,8 @@ payload() { # mtu driver bytes
 xdp_attach() { # mtu
 	local bytes
 	say "MTU $1: aoe-xdp on $IF_XDP (namespace $NS_INI), ublk export"
-	run nsenter --net=/run/netns/$NS_INI "$AOE_XDP" attach --export ublk $IF_XDP || return 1
+	# shellcheck disable=SC2086 # BENCH_ATTACH_OPTS: words for attach
+	run nsenter --net=/run/netns/$NS_INI "$AOE_XDP" attach --export ublk ${BENCH_ATTACH_OPTS:-} $IF_XDP || return 1
 	DAEMON_PID=$(cat "$AOE_XDP_RUN_DIR/aoe-xdp.pid")
 	XDP_DEV=$(readlink "$AOE_XDP_RUN_DIR/by-aoe/$DEV_NAME")
 	if [ ! -b "$XDP_DEV" ]; then
@@ -375,7 +376,7 @@ write_meta() {
 		--arg command "${BENCH_COMMAND:-tools/bench/guest.sh}" --argjson repeat "$REPEAT" \
 		--arg fio "$(cmdline fio --name=TEST --filename=DEVICE --rw=RW --bs=BS --iodepth=QD \
 			"${FIO_COMMON[@]}" --output=FILE)" \
-		--arg aoe_xdp "$(cmdline "$AOE_XDP" attach --export ublk $IF_XDP)" \
+		--arg aoe_xdp "$(cmdline "$AOE_XDP" attach --export ublk ${BENCH_ATTACH_OPTS:-} $IF_XDP)" \
 		--arg kernel_if $IF_KERNEL \
 		--arg target "$(cmdline "$AOE_TARGET" -i $BRIDGE "$SHELF.$SLOT:ram:${DISK_MB}M")" \
 		'$ARGS.named' >"$OUT/meta.json"

@@ -62,7 +62,7 @@ main() {
 	mkdir -p "$OUT" || die "cannot create $OUT"
 	vm=(tools/vm/run-vm.sh --smp "$VM_SMP" --mem "$VM_MEM_MB" --timeout "$VM_TIMEOUT_SECONDS"
 		--rw "$OUT" --env BENCH_OUT="$OUT" --env BENCH_SECONDS="${BENCH_SECONDS:-4}"
-		--env BENCH_REPEAT="${BENCH_REPEAT:-2}"
+		--env BENCH_REPEAT="${BENCH_REPEAT:-2}" --env BENCH_ATTACH_OPTS="${BENCH_ATTACH_OPTS:-}"
 		--env BENCH_MTUS="${BENCH_MTUS:-1500 9000}" --env BENCH_PROBE="$PROBE" --env BENCH_COMMAND
 		-- tools/bench/guest.sh)
 	echo "bench: $(cmdline "${vm[@]}")"
