@@ -149,8 +149,7 @@ static uint8_t ata_rw_cmd(const struct aoe_dev *d, bool write)
 	return write ? ATA_CMD_WRITE : ATA_CMD_READ;
 }
 
-static void frame_ata_args(const struct aoe_frame *f, const struct aoe_dev *d,
-			   struct aoe_ata_args *a)
+static void frame_ata_args(const struct aoe_frame *f, struct aoe_ata_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->cmdstat = f->ata_cmd;
@@ -177,7 +176,6 @@ static void frame_ata_args(const struct aoe_frame *f, const struct aoe_dev *d,
 		a->scnt = 1;
 	else if (f->nsect)
 		a->scnt = (uint8_t)f->nsect;
-	(void)d;
 }
 
 static bool frame_is_write(const struct aoe_frame *f)
@@ -229,7 +227,7 @@ static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path
 	a.shelf = d->shelf;
 	a.slot = d->slot;
 	a.tag = f->tag;
-	frame_ata_args(f, d, &ata);
+	frame_ata_args(f, &ata);
 	/* The builder writes the header (and pads short frames) in the first
 	 * chunk only; the data that follows is laid out chunk by chunk. */
 	built = aoe_build_ata_hdr(umem_ptr(&ifc->umem, addr[0]), len, &a, &ata, data_len);

@@ -217,7 +217,6 @@ static int engine_watch_iface(struct aoe_engine *e, struct aoe_iface *ifc)
 	for (uint32_t q = 0; q < ifc->nqueues && !err; q++) {
 		evs[q].ev.fn = xsk_event_fn;
 		evs[q].eng = e;
-		evs[q].sock = &ifc->socks[q];
 		evs[q].fd = ifc->socks[q].fd;
 		err = engine_watch_fd(e, &evs[q].ev, evs[q].fd, POLLIN);
 	}
@@ -403,17 +402,14 @@ static bool rx_frame_add(struct rx_frame *fr, struct aoe_iface *ifc, const struc
  * buffer) is read in place, piece by piece; one cut by the end of a batch
  * is handed back and read whole on the next pass.
  */
-static bool engine_rx_socket(struct aoe_engine *e, struct aoe_iface *ifc, struct xsk_sock *s)
+static void engine_rx_socket(struct aoe_engine *e, struct aoe_iface *ifc, struct xsk_sock *s)
 {
-	bool got = false;
-
 	for (int b = 0; b < RX_BATCHES_PER_PASS; b++) {
 		uint32_t idx;
 		unsigned int n = xsk_sock_rx_peek(s, XSK_BATCH, &idx), i = 0;
 
 		if (!n)
 			break;
-		got = true;
 		while (i < n) {
 			struct rx_frame fr = { .nseg = 0 };
 			bool ok = true, whole = false;
@@ -443,24 +439,19 @@ static bool engine_rx_socket(struct aoe_engine *e, struct aoe_iface *ifc, struct
 		if (i < n)
 			xsk_sock_rx_unpeek(s, n - i);
 	}
-	return got;
 }
 
-/* Reads every RX ring and returns completed TX chunks; true if any frame
- * arrived (more may follow at once). */
-static bool engine_service_sockets(struct aoe_engine *e)
+/* Reads every RX ring and returns completed TX chunks. */
+static void engine_service_sockets(struct aoe_engine *e)
 {
-	bool got = false;
-
 	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
 		struct aoe_iface *ifc = e->ifaces[i];
 
 		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++) {
-			got |= engine_rx_socket(e, ifc, &ifc->socks[q]);
+			engine_rx_socket(e, ifc, &ifc->socks[q]);
 			xsk_sock_drain_completions(&ifc->socks[q]);
 		}
 	}
-	return got;
 }
 
 static void engine_kick_all(struct aoe_engine *e)

@@ -233,7 +233,6 @@ struct engine_event {
 struct engine_xsk_event {
 	struct engine_event ev;
 	struct aoe_engine *eng;
-	struct xsk_sock *sock;
 	int fd;
 };
 
