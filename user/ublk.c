@@ -25,7 +25,8 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "ublk_compat.h"
+/* The vendored 6.12 UAPI header (include/linux/), not Debian 12's 6.1 one. */
+#include <linux/ublk_cmd.h>
 
 #define UBLK_CONTROL		"/dev/ublk-control"
 #define UBLK_DEPTH_DEFAULT	128
