@@ -78,6 +78,11 @@ randread-qd1 randread 4k 1 IOPS
 randread-qd32 randread 4k 32 IOPS
 randwrite-qd1 randwrite 4k 1 IOPS
 randwrite-qd32 randwrite 4k 32 IOPS"
+# BENCH_TESTS="randread-qd1 randwrite-qd32" keeps only the tests named.
+if [ -n "${BENCH_TESTS:-}" ]; then
+	TESTS=$(awk -v keep=" $BENCH_TESTS " 'index(keep, " " $1 " ")' <<<"$TESTS")
+	[ -n "$TESTS" ] || { echo "bench: BENCH_TESTS names no known test ($BENCH_TESTS): use seqread seqwrite randread-qd1 randread-qd32 randwrite-qd1 randwrite-qd32" >&2; exit 2; }
+fi
 
 # A test runs SECONDS_PER_TEST: one still running long after is stuck.
 FIO_TIMEOUT_SECONDS=$((SECONDS_PER_TEST + RAMP_SECONDS + 60))

@@ -20,7 +20,8 @@
 # aoe-xdp stat snapshots, link and target counters in build/bench/.
 #
 # Settings (environment): BENCH_SECONDS (4) per fio run, BENCH_REPEAT (2)
-# runs per test and device, BENCH_MTUS ("1500 9000"), BUILD (build). Under
+# runs per test and device, BENCH_MTUS ("1500 9000"), BENCH_TESTS (all;
+# names from the table, e.g. "randread-qd1 randwrite-qd32"), BUILD (build). Under
 # TCG the whole run takes about 8 minutes.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -63,7 +64,7 @@ main() {
 	vm=(tools/vm/run-vm.sh --smp "$VM_SMP" --mem "$VM_MEM_MB" --timeout "$VM_TIMEOUT_SECONDS"
 		--rw "$OUT" --env BENCH_OUT="$OUT" --env BENCH_SECONDS="${BENCH_SECONDS:-4}"
 		--env BENCH_REPEAT="${BENCH_REPEAT:-2}" --env BENCH_ATTACH_OPTS="${BENCH_ATTACH_OPTS:-}"
-		--env BENCH_MTUS="${BENCH_MTUS:-1500 9000}" --env BENCH_PROBE="$PROBE" --env BENCH_COMMAND
+		--env BENCH_MTUS="${BENCH_MTUS:-1500 9000}" --env BENCH_PROBE="$PROBE" --env BENCH_TESTS="${BENCH_TESTS:-}" --env BENCH_COMMAND
 		-- tools/bench/guest.sh)
 	echo "bench: $(cmdline "${vm[@]}")"
 	BENCH_COMMAND="make bench, that is: $(cmdline "${vm[@]}")" "${vm[@]}"
