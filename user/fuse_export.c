@@ -39,6 +39,12 @@ struct fuse_slot {
 	uint8_t *wbuf;		/* a write's data while its edges are read */
 	size_t head;		/* the caller's bytes start at buf + head */
 	size_t size;
+	/* A write, from arrival to its answer: its sectors, on which list. */
+	struct aoe_dev *dev;
+	uint64_t lba;
+	uint32_t nsect;
+	bool rmw;		/* not whole sectors: read around, then write */
+	struct list_node wnode;	/* on fx->writing or fx->blocked */
 };
 
 struct fuse_export {
@@ -51,6 +57,10 @@ struct fuse_export {
 	struct fuse_slot slots[FUSE_SLOTS];
 	struct fuse_slot *free[FUSE_SLOTS];
 	unsigned int nfree;
+	struct list_node writing;	/* writes sent to the engine */
+	struct list_node blocked;	/* writes waiting for those, in order */
+	bool unblocking;
+	bool unblock_again;
 	bool starved;		/* stopped reading requests: no free slot */
 	bool mounted;
 	struct timespec born;
@@ -231,31 +241,101 @@ static void slot_submit(struct fuse_slot *s, struct aoe_dev *d, enum aoe_req_op 
 	engine_submit(&s->fx->dm->eng, d, r);
 }
 
+/*
+ * Write ordering. A read-modify-write rewrites whole sectors, the bytes
+ * around the caller's included, so another write into those sectors
+ * between its read and its write would be undone. The kernel serializes
+ * plain writes to a file but not asynchronous direct ones (libaio or
+ * io_uring on an O_DIRECT descriptor), so here a write whose sectors meet
+ * those of an earlier one still in progress, where either of the two is a
+ * read-modify-write, waits for it. Whole-sector writes among themselves
+ * go out at once, as on a block device.
+ */
+static bool write_waits_on(const struct fuse_slot *s, const struct list_node *h,
+			   const struct list_node *stop)
+{
+	for (const struct list_node *p = h->next; p != h && p != stop; p = p->next) {
+		const struct fuse_slot *o = container_of(p, struct fuse_slot, wnode);
+
+		if ((s->rmw || o->rmw) && s->dev == o->dev &&
+		    s->lba < o->lba + o->nsect && o->lba < s->lba + s->nsect)
+			return true;
+	}
+	return false;
+}
+
+static void write_start(struct fuse_slot *s)
+{
+	list_add_tail(&s->fx->writing, &s->wnode);
+	if (s->rmw) {
+		s->kind = SLOT_RMW_READ;
+		slot_submit(s, s->dev, AOE_OP_READ, s->lba, s->nsect);
+	} else {
+		s->kind = SLOT_WRITE;
+		slot_submit(s, s->dev, AOE_OP_WRITE, s->lba, s->nsect);
+	}
+}
+
+/* Starts the waiting writes nothing earlier holds back any more. A start
+ * may complete at once (device down) and end up here again: the inner
+ * call only asks the outer one to scan again. */
+static void writes_unblock(struct fuse_export *fx)
+{
+	if (fx->unblocking) {
+		fx->unblock_again = true;
+		return;
+	}
+	fx->unblocking = true;
+	do {
+		fx->unblock_again = false;
+		for (struct list_node *p = fx->blocked.next; p != &fx->blocked; p = p->next) {
+			struct fuse_slot *b = container_of(p, struct fuse_slot, wnode);
+
+			if (write_waits_on(b, &fx->writing, NULL) ||
+			    write_waits_on(b, &fx->blocked, p))
+				continue;
+			list_del(&b->wnode);
+			write_start(b);
+			fx->unblock_again = true;	/* the lists changed: scan again */
+			break;
+		}
+	} while (fx->unblock_again);
+	fx->unblocking = false;
+}
+
+static void write_arrive(struct fuse_slot *s)
+{
+	struct fuse_export *fx = s->fx;
+
+	if (write_waits_on(s, &fx->writing, NULL) || write_waits_on(s, &fx->blocked, NULL))
+		list_add_tail(&fx->blocked, &s->wnode);
+	else
+		write_start(s);
+}
+
 static void slot_done(struct aoe_req *req, int res)
 {
 	struct fuse_slot *s = req->priv;
+	bool write = s->kind == SLOT_WRITE || s->kind == SLOT_RMW_READ;
 
-	if (res) {
-		fuse_reply_err(s->freq, EIO);
-		slot_put(s);
-		return;
-	}
-	switch (s->kind) {
-	case SLOT_READ:
-		fuse_reply_buf(s->freq, (const char *)s->buf + s->head, s->size);
-		break;
-	case SLOT_RMW_READ:
+	if (!res && s->kind == SLOT_RMW_READ) {
 		/* The edges are in: lay the new bytes over them and write. */
 		memcpy(s->buf + s->head, s->wbuf, s->size);
 		s->kind = SLOT_WRITE;
 		slot_submit(s, req->dev, AOE_OP_WRITE, req->lba, req->nsect);
 		return;
-	case SLOT_WRITE:
+	}
+	if (res)
+		fuse_reply_err(s->freq, EIO);
+	else if (s->kind == SLOT_READ)
+		fuse_reply_buf(s->freq, (const char *)s->buf + s->head, s->size);
+	else if (s->kind == SLOT_WRITE)
 		fuse_reply_write(s->freq, s->size);
-		break;
-	case SLOT_FSYNC:
-		fuse_reply_err(s->freq, 0);
-		break;
+	else
+		fuse_reply_err(s->freq, 0);	/* SLOT_FSYNC */
+	if (write) {
+		list_del(&s->wnode);
+		writes_unblock(s->fx);
 	}
 	slot_put(s);
 }
@@ -333,8 +413,6 @@ static void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 {
 	struct aoe_dev *d;
 	struct fuse_slot *s = io_begin(req, ino, &d);
-	uint64_t lba;
-	uint32_t nsect;
 
 	(void)fi;
 	if (!s)
@@ -346,19 +424,12 @@ static void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	}
 	size = clamp_io(d, off, size);	/* past the end: a short write */
 	s->size = size;
-	span(off, size, &lba, &nsect, &s->head);
-	if (!s->head && size % ATA_SECTOR_SIZE == 0) {
-		s->kind = SLOT_WRITE;
-		memcpy(s->buf, buf, size);
-		slot_submit(s, d, AOE_OP_WRITE, lba, nsect);
-		return;
-	}
-	/* Not whole sectors: read the sectors around, then write them back.
-	 * Two such writes into one sector at once may lose one; block
-	 * devices have the same rule and callers align (dd, loop, fio). */
-	s->kind = SLOT_RMW_READ;
-	memcpy(s->wbuf, buf, size);
-	slot_submit(s, d, AOE_OP_READ, lba, nsect);
+	s->dev = d;
+	span(off, size, &s->lba, &s->nsect, &s->head);
+	s->rmw = s->head || size % ATA_SECTOR_SIZE;
+	/* The caller's buffer lives only as long as this call. */
+	memcpy(s->rmw ? s->wbuf : s->buf, buf, size);
+	write_arrive(s);
 }
 
 static void fx_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
@@ -503,6 +574,8 @@ static int fx_export_init(struct daemon *dm, void **priv)
 	if (!fx)
 		return -ENOMEM;
 	fx->dm = dm;
+	list_init(&fx->writing);
+	list_init(&fx->blocked);
 	clock_gettime(CLOCK_REALTIME, &fx->born);
 	if (dm->cfg.fuse_dir)
 		snprintf(fx->dir, sizeof(fx->dir), "%s", dm->cfg.fuse_dir);

@@ -6,6 +6,8 @@
 #     O_DIRECT, equal to what was written and to the target's backing file;
 #   - writes and reads at odd byte offsets and lengths (read-modify-write
 #     in the export) equal to the same edits made to a local copy;
+#   - many unaligned writes into shared sectors in flight at once
+#     (libaio, O_DIRECT): none undoes another;
 #   - fio randwrite with crc32c verify, bs 4k and 64k (psync), and 4k with
 #     16 requests in flight (libaio);
 #   - an ext4 made through a loop device on the FUSE file: files written,
@@ -117,6 +119,21 @@ unaligned() {
 		test "$bad" -eq 0
 }
 
+# shared_sectors LABEL BS: 48 asynchronous direct writes of BS bytes (not
+# whole sectors) side by side, all in flight at once, so neighbours share
+# sectors: each is a read-modify-write in the export, and none may undo
+# another (the kernel does not serialize async direct writes to a file).
+# fio's crc32c verify reads every block back.
+shared_sectors() {
+	local label=$1 bs=$2 out=$TMP/fio-shared-$1-$2.json
+	bounded 60 fio --name=shared --filename="$F" --rw=write --bs="$bs" --size=$((bs * 48)) \
+		--offset=5000001 --ioengine=libaio --iodepth=48 --direct=1 --fallocate=none \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
+		--output-format=json --output="$out" >"$out.err" 2>&1
+	check "[$label] 48 concurrent ${bs}-byte O_DIRECT writes sharing sectors (libaio) verify" \
+		test $? -eq 0 || cat "$out.err"
+}
+
 # fio_verify LABEL BS ENGINE DEPTH: randwrite of 4 MiB with crc32c verify.
 fio_verify() {
 	local label=$1 bs=$2 eng=$3 qd=$4 out=$TMP/fio-$1-$2-$3.json
@@ -185,6 +202,8 @@ for c in "${CASES[@]}"; do
 		test "$(dev_json "$dev" '"\(.write_bytes) \(.read_bytes)"')" = "$SIZE $SIZE"
 
 	unaligned "$label"
+	shared_sectors "$label" 100
+	shared_sectors "$label" 700
 	fio_verify "$label" 4k psync 1
 	fio_verify "$label" 64k psync 1
 	fio_verify "$label" 4k libaio 16
