@@ -8,15 +8,17 @@ command -v vblade >/dev/null || skip "needs vblade (make deps)"
 
 ns_add ini
 ns_add tgt
-veth_pair ini "${P}i" tgt "${P}t"
+I0=$(uniq_if i0)
+T0=$(uniq_if t0)
+veth_pair ini "$I0" tgt "$T0"
 truncate -s 32M "$TMP/disk"
-bg tgt vblade 1 1 "${P}t" "$TMP/disk"
-bg tgt "$BUILD/tests/aoe-spoof" "${P}t" "$(mac_of tgt "${P}t")" 8
+bg tgt vblade 1 1 "$T0" "$TMP/disk"
+bg tgt "$BUILD/tests/aoe-spoof" "$T0" "$(mac_of tgt "$T0")" 8
 SPOOF_LOG=$LAST_LOG
 SPOOF_PID=$LAST_PID
 sleep 0.3
 
-daemon_start ini --timeout 2 "${P}i" || { fail "attach"; net_done; }
+daemon_start ini --timeout 2 "$I0" || { fail "attach"; net_done; }
 FILE=$AOE_XDP_RUN_DIR/fuse/e1.1
 check "device exported" test -f "$FILE"
 
