@@ -184,6 +184,15 @@ one_wire() {
 	veth_pair ini "$I0" tgt "$T0" "$@"
 }
 
+# two_wires [MTU]: one_wire plus a second pair between the same namespaces,
+# $I1 <-> $T1: two paths to the same targets.
+two_wires() {
+	one_wire "$@"
+	I1=$(uniq_if i1)
+	T1=$(uniq_if t1)
+	veth_pair ini "$I1" tgt "$T1" "$@"
+}
+
 # vblade_start NS [vblade options] SHELF SLOT IFACE FILE: start vblade and
 # wait until it serves (it prints "pid N: eSHELF.SLOT, N sectors").
 vblade_start() {

@@ -6,10 +6,7 @@
 net_init
 need vblade jq
 
-one_wire
-I1=$(uniq_if i1)
-T1=$(uniq_if t1)
-veth_pair ini "$I1" tgt "$T1"
+two_wires
 MAC0=$(mac_of tgt "$T0")
 MAC1=$(mac_of tgt "$T1")
 IMG=$TMP/disk.img

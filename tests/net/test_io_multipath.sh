@@ -22,10 +22,7 @@ MIB=32
 SIZE=$((MIB * 1024 * 1024))
 DEV=e4.4
 REJOIN_S=5	# probes go out every 0.5 s: a restarted target answers the next one
-one_wire
-I1=$(uniq_if i1)
-T1=$(uniq_if t1)
-veth_pair ini "$I1" tgt "$T1"
+two_wires
 MAC_A=$(mac_of tgt "$T0")
 MAC_B=$(mac_of tgt "$T1")
 IMG=$TMP/disk.img
