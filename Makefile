@@ -21,7 +21,7 @@ ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null || echo x86_64-l
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
-BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD) $(CFLAGS)
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -iquote user -I$(BUILD) $(CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LIBS     := -lxdp -lbpf -lelf -lz -luring $(shell pkg-config --libs fuse3 2>/dev/null || echo -lfuse3) -lpthread
 FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
@@ -31,15 +31,21 @@ BPF_SRCS     := $(wildcard bpf/*.bpf.c)
 BPF_OBJS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS        := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS    := $(wildcard user/*.c)
-LIB_SRCS     := $(filter-out user/main.c,$(USER_SRCS))
-LIB_OBJS     := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
-LIB_SAN_OBJS := $(patsubst user/%.c,$(BUILD)/san/%.o,$(LIB_SRCS))
+# user/ is layered; each folder may use the ones before it (user/README.md,
+# checked by tests/lint/test_layers.sh). Every folder is a static library,
+# so a program links only what it uses: aoe-target takes lib and proto.
+LAYERS       := lib proto xdp engine export daemon cli
+layer_srcs    = $(wildcard user/$(1)/*.c)
+# main.o is linked by name, never from an archive (test binaries have their own main).
+layer_objs    = $(patsubst user/%.c,$(BUILD)/$(2)/%.o,$(filter-out user/cli/main.c,$(call layer_srcs,$(1))))
+layer_lib     = $(BUILD)/$(2)/lib$(1).a
+# Link order: the users before what they use.
+LINK_ORDER   := cli daemon export engine xdp proto lib
+ALL_LIBS      = $(foreach l,$(LINK_ORDER),$(call layer_lib,$(l),$(1)))
 
 TARGET_SRCS  := $(wildcard tools/aoe-target/*.c)
 TARGET_OBJS  := $(patsubst tools/aoe-target/%.c,$(BUILD)/obj/target/%.o,$(TARGET_SRCS))
-# aoe-target reuses the codec only: it must not drag in the engine.
-TARGET_LIB   := $(BUILD)/obj/aoe_codec.o $(BUILD)/obj/ata_identify.o
+TARGET_LIBS  := $(call layer_lib,proto,obj) $(call layer_lib,lib,obj)
 
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
@@ -113,51 +119,66 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	@echo "  SKEL    $@"
 	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: user/%.c $(SKELS) | $(BUILD)/obj
+# Only the loader embeds the BPF object.
+$(BUILD)/obj/xdp/xdp_prog.o $(BUILD)/san/xdp/xdp_prog.o: $(SKELS)
+
+$(BUILD)/obj/%.o: user/%.c
 	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/san/%.o: user/%.c $(SKELS) | $(BUILD)/san
+$(BUILD)/san/%.o: user/%.c
 	@echo "  CC-SAN  $@"
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/target/%.o: tools/aoe-target/%.c | $(BUILD)/obj/target
+# One archive per layer and build flavour (obj: plain, san: sanitized).
+define layer_rule
+$(call layer_lib,$(1),$(2)): $(call layer_objs,$(1),$(2))
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l),obj)))
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l),san)))
+
+$(BUILD)/obj/target/%.o: tools/aoe-target/%.c
 	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) -Itools/aoe-target -MMD -MP -c $< -o $@
 
-$(BUILD)/aoe-xdp: $(BUILD)/obj/main.o $(LIB_OBJS)
+$(BUILD)/aoe-xdp: $(BUILD)/obj/cli/main.o $(call ALL_LIBS,obj)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/san/aoe-xdp: $(BUILD)/san/main.o $(LIB_SAN_OBJS)
+$(BUILD)/san/aoe-xdp: $(BUILD)/san/cli/main.o $(call ALL_LIBS,san)
 	@echo "  LD-SAN  $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-$(BUILD)/aoe-target: $(TARGET_OBJS) $(TARGET_LIB)
+$(BUILD)/aoe-target: $(TARGET_OBJS) $(TARGET_LIBS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -luring -lpthread
 
-$(BUILD)/tests/unit: $(UNIT_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(call ALL_LIBS,san) | $(BUILD)/tests
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) $(SAN) -Itests -o $@ $(UNIT_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
+	$(Q)$(CC) $(BASE_CFLAGS) $(FUSE_CFLAGS) $(SAN) -Itests -o $@ $(UNIT_SRCS) $(call ALL_LIBS,san) -lcriterion $(LIBS)
 
-$(BUILD)/tests/bpf: $(BPFTEST_SRCS) $(LIB_SAN_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/bpf: $(BPFTEST_SRCS) $(call ALL_LIBS,san) $(SKELS) | $(BUILD)/tests
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $(BPFTEST_SRCS) $(LIB_SAN_OBJS) -lcriterion $(LIBS)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $(BPFTEST_SRCS) $(call ALL_LIBS,san) -lcriterion $(LIBS)
 
 # Peers for network tests (tests/net/aoe_NAME.c -> build/tests/aoe-NAME):
-# the codec is all they use; sanitized like every test.
-$(BUILD)/tests/aoe-%: tests/net/aoe_%.c $(BUILD)/san/aoe_codec.o $(BUILD)/san/ata_identify.o | $(BUILD)/tests
+# the protocol layer is all they use; sanitized like every test.
+$(BUILD)/tests/aoe-%: tests/net/aoe_%.c $(call layer_lib,proto,san) $(call layer_lib,lib,san) | $(BUILD)/tests
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^
 
-# libFuzzer targets link only the codec: clang, sanitizers, coverage.
-$(BUILD)/fuzz/%: tests/fuzz/%.c user/aoe_codec.c user/ata_identify.c | $(BUILD)/fuzz
+# libFuzzer targets link only the protocol layer: clang, sanitizers, coverage.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(call layer_srcs,proto) | $(BUILD)/fuzz
 	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Iuser -g -O1 \
+	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -iquote user -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $^
 
-$(BUILD) $(BUILD)/obj $(BUILD)/san $(BUILD)/obj/target $(BUILD)/tests $(BUILD)/fuzz:
+$(BUILD) $(BUILD)/tests $(BUILD)/fuzz:
 	$(Q)mkdir -p $@
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/*.d $(BUILD)/obj/target/*.d)
+-include $(shell find $(BUILD)/obj $(BUILD)/san -name '*.d' 2>/dev/null)

@@ -23,8 +23,8 @@
 #include "aoe_wire.h"
 #include "aoe_xdp.skel.h"
 #include "xdp_fixture.h"
-#include "iface_lock.h"
-#include "xdp_prog.h"
+#include "xdp/iface_lock.h"
+#include "xdp/xdp_prog.h"
 
 #define PIN_DIR		AOE_XDP_PIN_ROOT "/" VETH_LOCAL
 #define STATS_PIN	PIN_DIR "/" AOE_XDP_STATS_MAP

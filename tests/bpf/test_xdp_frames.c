@@ -18,7 +18,7 @@
 #include "aoe_wire.h"
 #include "aoe_xdp.skel.h"
 #include "xdp_fixture.h"
-#include "xdp_prog.h"
+#include "xdp/xdp_prog.h"
 
 #define OUR_TAG		(AOE_TAG_USER_BIT | 0x1234)
 #define KERNEL_TAG	0x00050001u	/* the kernel driver's shape: bit 31 clear */

@@ -29,7 +29,7 @@
 #include "aoe_wire.h"
 #include "xdp_compat.h"
 #include "xdp_fixture.h"
-#include "xdp_prog.h"
+#include "xdp/xdp_prog.h"
 
 #define BPFFS_MOUNT	"/sys/fs/bpf"
 #define XSK_FRAMES	64

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aoe_codec.h"
-#include "ata_identify.h"
+#include "proto/aoe_codec.h"
+#include "proto/ata_identify.h"
 
 #define CHECK(cond)							\
 	do {								\

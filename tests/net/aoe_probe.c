@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aoe_codec.h"
-#include "ata_identify.h"
+#include "proto/aoe_codec.h"
+#include "proto/ata_identify.h"
 
 #define PROBE_FRAME_MAX		(AOE_ETH_HLEN + AOE_VLAN_HLEN + 65536)
 #define PROBE_TIMEOUT_MS	500

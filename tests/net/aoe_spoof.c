@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aoe_codec.h"
+#include "proto/aoe_codec.h"
 
 enum forgery { F_THIRD_MAC, F_BAD_TAG, F_BAD_LEN, F_BAD_ADDR, F_COUNT };
 

@@ -11,7 +11,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "ata_identify.h"
+#include "proto/ata_identify.h"
 
 #define ID_BYTES	512
 #define MAX_WORDS	10

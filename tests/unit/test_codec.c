@@ -14,7 +14,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "aoe_codec.h"
+#include "proto/aoe_codec.h"
 
 #define FRAME_CAP	9216	/* jumbo frame and then some */
 #define MAX_POKES	3

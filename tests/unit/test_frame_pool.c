@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "frame_pool.h"
+#include "xdp/frame_pool.h"
 
 #define NCHUNKS 512
 

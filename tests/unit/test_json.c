@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "json.h"
+#include "lib/json.h"
 
 /* Commas and escapes come out right whatever the mix of value kinds. */
 Test(json, separators_and_escapes)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <criterion/criterion.h>
 
-#include "latency.h"
+#include "lib/latency.h"
 
 Test(latency, quantiles_within_bucket_error)
 {

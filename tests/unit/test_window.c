@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <criterion/criterion.h>
 
-#include "window.h"
+#include "engine/window.h"
 
 #define MS 1000000ull
 

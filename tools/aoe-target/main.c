@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ata_identify.h"
+#include "proto/ata_identify.h"
 #include "target.h"
 
 #define RX_BUDGET		256	/* frames per loop turn before we flush */

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "aoe_codec.h"
+#include "proto/aoe_codec.h"
 #include "backing.h"
 #include "fault.h"
 #include "hold.h"

@@ -43,8 +43,8 @@ die() {
 # copy from the same source and the codec objects `make all` made.
 build_probe() {
 	mkdir -p "$(dirname "$PROBE")" &&
-		${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser \
-			-o "$PROBE" tests/net/aoe_probe.c "$BUILD/obj/aoe_codec.o" "$BUILD/obj/ata_identify.o"
+		${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -iquote user \
+			-o "$PROBE" tests/net/aoe_probe.c "$BUILD/obj/libproto.a" "$BUILD/obj/liblib.a"
 }
 
 # shellcheck source=tools/bench/narrate.sh

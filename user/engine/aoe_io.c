@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
-#include "log.h"
+#include "lib/log.h"
 
 /* Tag layout: bit 31 set (ours, not the kernel driver's), 15 random bits
  * that change on every send, 16 bits of frame index. */

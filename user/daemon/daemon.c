@@ -13,7 +13,7 @@
 
 #include "bench.h"
 #include "daemon.h"
-#include "log.h"
+#include "lib/log.h"
 #include "report.h"
 
 #define DAEMON_TICK_NS		(100 * NSEC_PER_MSEC)

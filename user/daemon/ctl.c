@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "log.h"
+#include "lib/log.h"
 
 #define CTL_MAX_CONNS 64
 

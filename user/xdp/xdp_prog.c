@@ -24,7 +24,7 @@
 
 #include "aoe_xdp.skel.h"
 #include "iface_lock.h"
-#include "log.h"
+#include "lib/log.h"
 #include "xdp_prog.h"
 
 #define BPFFS_MOUNT	"/sys/fs/bpf"

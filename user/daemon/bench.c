@@ -6,9 +6,9 @@
 
 #include "bench.h"
 #include "daemon.h"
-#include "json.h"
-#include "latency.h"
-#include "log.h"
+#include "lib/json.h"
+#include "lib/latency.h"
+#include "lib/log.h"
 
 #define BENCH_QD_MAX		256
 #define BENCH_BS_MAX		(1u << 20)

@@ -6,7 +6,7 @@
 #include "xdp_compat.h"
 
 #include "frame_pool.h"
-#include "log.h"
+#include "lib/log.h"
 #include "xsk.h"
 
 static uint64_t chunk_base(uint64_t addr)

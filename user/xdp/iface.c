@@ -10,7 +10,7 @@
 #include <linux/sockios.h>
 
 #include "iface.h"
-#include "log.h"
+#include "lib/log.h"
 
 static int iface_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {

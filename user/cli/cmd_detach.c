@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "commands.h"
-#include "log.h"
-#include "xdp_prog.h"
+#include "lib/log.h"
+#include "xdp/xdp_prog.h"
 
 struct detach_cfg {
 	int all;

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "engine.h"
-#include "log.h"
-#include "report.h"
+#include "engine/engine.h"
+#include "lib/log.h"
+#include "daemon/report.h"
 
 #define DISCOVER_TIMEOUT_DEFAULT_S 2
 

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "engine_priv.h"
-#include "log.h"
+#include "lib/log.h"
 #include "xdp_compat.h"
 
 #define ENGINE_RING_ENTRIES	512

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "ctl.h"
-#include "daemon.h"
-#include "log.h"
-#include "xdp_prog.h"
+#include "daemon/ctl.h"
+#include "daemon/daemon.h"
+#include "lib/log.h"
+#include "xdp/xdp_prog.h"
 
 const struct cli_enum_val cmd_mode_vals[] = {
 	{ "auto", AOE_XDP_MODE_AUTO },

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "cli.h"
+#include "lib/cli.h"
 
 #define AOE_XDP_VERSION "0.1.0"
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "lib/cli.h"
 
 /* Writes aoe-xdp.8 (roff) from the command and option tables. */
 void manpage_write(FILE *out, const struct cli_cmd *const *cmds, size_t n);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #define CTL_DIR			"/run/aoe-xdp"
 #define CTL_SOCK_PATH		CTL_DIR "/aoe-xdp.sock"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "json.h"
+#include "lib/json.h"
 #include "report.h"
 
 void report_human_size(char *out, size_t len, uint64_t bytes)

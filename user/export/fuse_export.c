@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon.h"
-#include "log.h"
+#include "daemon/daemon.h"
+#include "lib/log.h"
 
 #define FUSE_IO_MAX	(256u * 1024)	/* max_read and max_write */
 #define FUSE_SLOTS	32		/* requests in flight to the engine */

@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon.h"
-#include "log.h"
+#include "daemon/daemon.h"
+#include "lib/log.h"
 /* The vendored 6.12 UAPI header (include/linux/), not Debian 12's 6.1 one. */
 #include <linux/ublk_cmd.h>
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
-#include "log.h"
+#include "lib/log.h"
 
 const char *dev_state_str(enum aoe_dev_state s)
 {

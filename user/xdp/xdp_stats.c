@@ -11,7 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "iface_lock.h"
-#include "log.h"
+#include "lib/log.h"
 #include "xdp_prog.h"
 
 #define STAT_FIELD(f) { #f, offsetof(struct aoe_xdp_stats, f) }

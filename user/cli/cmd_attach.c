@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "daemon.h"
-#include "log.h"
+#include "daemon/daemon.h"
+#include "lib/log.h"
 
 struct attach_cfg {
 	int export;

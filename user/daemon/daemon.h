@@ -7,8 +7,8 @@
 #include <stdbool.h>
 
 #include "ctl.h"
-#include "engine.h"
-#include "export.h"
+#include "engine/engine.h"
+#include "export/export.h"
 
 #define RUN_DIR_DEFAULT		"/run/aoe-xdp"
 #define RUN_DIR_ENV		"AOE_XDP_RUN_DIR"

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "log.h"
+#include "lib/log.h"
 #include "umem.h"
 
 static int umem_register(struct umem_area *u, uint32_t fill_size, uint32_t comp_size)

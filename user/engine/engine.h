@@ -17,11 +17,11 @@
 
 #include <liburing.h>
 
-#include "aoe_codec.h"
-#include "ata_identify.h"
-#include "frame_pool.h"
-#include "iface.h"
-#include "list.h"
+#include "proto/aoe_codec.h"
+#include "proto/ata_identify.h"
+#include "xdp/frame_pool.h"
+#include "xdp/iface.h"
+#include "lib/list.h"
 #include "window.h"
 
 #define AOE_MAX_TARGETS		8	/* per device */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "iface_lock.h"
-#include "log.h"
+#include "lib/log.h"
 
 #define PID_TEXT_MAX	16	/* "4194304\n" and some */
 

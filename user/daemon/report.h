@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 /* Size in the aoe-stat style: decimal units, e.g. "1.073GB". */
 void report_human_size(char *out, size_t len, uint64_t bytes);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "log.h"
+#include "lib/log.h"
 #include "manpage.h"
 
 static const struct cli_cmd *const commands[] = {

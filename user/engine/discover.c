@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
-#include "log.h"
+#include "lib/log.h"
 
 #define DISCOVER_TAG_IDX	0xffffu	/* never a frame index */
 
