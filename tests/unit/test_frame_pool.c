@@ -45,7 +45,7 @@ static void sim_init(struct sim *s, uint32_t window, uint32_t cap)
 static int sim_send(struct sim *s)
 {
 	uint64_t addr;
-	int err = frame_pool_get(&s->path, 0, &addr);
+	int err = frame_pool_get(&s->fp, &s->path, 0, &addr);
 
 	if (err)
 		return err;
@@ -171,8 +171,8 @@ Test(frame_pool, two_interfaces_share_one_cap)
 	while (sim_send(&s) == 0)
 		n++;
 	cr_assert_eq(n, 7);
-	cr_assert_eq(frame_pool_get(&path2, 1, &addr), 0, "path's own chunk");
-	cr_assert_eq(frame_pool_get(&path2, 1, &addr), -EAGAIN, "cap is per device");
+	cr_assert_eq(frame_pool_get(&s.fp, &path2, 1, &addr), 0, "path's own chunk");
+	cr_assert_eq(frame_pool_get(&s.fp, &path2, 1, &addr), -EAGAIN, "cap is per device");
 	frame_pool_complete(&u2, addr);
 	txpool_destroy(&path2);
 	frame_pool_del_iface(&s.fp, 1);

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "engine/engine.h"
+#include "engine/engine_config.h"
 #include "lib/log.h"
 #include "daemon/report.h"
 
@@ -41,20 +42,20 @@ static void discover_defaults(void *p)
 /* Answers for `timeout` seconds, then IDENTIFY gets as long again. */
 static int discover_wait(struct aoe_engine *e, unsigned int timeout)
 {
-	uint64_t start = engine_now(), answers = start + timeout * NSEC_PER_SEC;
+	uint64_t start = engine_now(e), answers = start + timeout * NSEC_PER_SEC;
 	uint64_t hard = answers + timeout * NSEC_PER_SEC + NSEC_PER_SEC;
 	int err;
 
-	while (!e->stop) {
+	while (!engine_stopping(e)) {
 		err = engine_run_once(e, 10 * NSEC_PER_MSEC);
 		if (err)
 			return err;
-		if (e->now_ns >= answers && !engine_identifying(e))
+		if (engine_now(e) >= answers && !engine_identifying(e))
 			return 0;
-		if (e->now_ns >= hard)
+		if (engine_now(e) >= hard)
 			return 0;
 	}
-	pr_err("interrupted by signal %d before discovery finished\n", e->stop_signal);
+	pr_err("interrupted by signal %d before discovery finished\n", engine_stop_signal(e));
 	return -EINTR;
 }
 
@@ -74,7 +75,7 @@ static int discover_run(void *p, int argc, char **argv)
 {
 	struct discover_cfg *c = p;
 	struct engine_config ecfg;
-	struct aoe_engine e;
+	struct aoe_engine *e;
 	int err, failed;
 
 	err = cmd_require_root("aoe-xdp discover");
@@ -86,18 +87,18 @@ static int discover_run(void *p, int argc, char **argv)
 	ecfg.mode = c->mode;
 	ecfg.rediscover_s = 0;
 	ecfg.dead_timeout_s = c->timeout;	/* IDENTIFY gets no longer */
-	err = engine_init(&e, &ecfg, NULL);
+	err = engine_create(&ecfg, NULL, &e);
 	if (err)
 		return err;
-	err = engine_watch_signals(&e);
+	err = engine_watch_signals(e);
 	for (int i = 0; i < argc && !err; i++)
-		err = engine_add_iface(&e, argv[i]);
+		err = engine_add_iface(e, argv[i]);
 	if (!err) {
-		engine_discover(&e);
-		err = discover_wait(&e, c->timeout);
+		engine_discover(e);
+		err = discover_wait(e, c->timeout);
 	}
 	if (!err) {
-		failed = report_discover(stdout, &e, c->json);
+		failed = report_discover(stdout, e, c->json);
 		fflush(stdout);
 		if (failed) {
 			pr_err("%d device%s failed IDENTIFY; see the state column above\n", failed,
@@ -105,7 +106,7 @@ static int discover_run(void *p, int argc, char **argv)
 			err = -EIO;
 		}
 	}
-	engine_fini(&e);
+	engine_destroy(e);
 	return err;
 }
 

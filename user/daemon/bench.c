@@ -72,11 +72,10 @@ static void pattern_fill(const struct bench *b, uint64_t block, uint8_t *buf)
 
 static uint64_t retransmits(const struct aoe_dev *d)
 {
-	uint64_t n = 0;
+	struct aoe_dev_info info;
 
-	for (unsigned int i = 0; i < d->ntargets; i++)
-		n += d->targets[i]->st.retransmits;
-	return n;
+	aoe_dev_get_info(d, &info);
+	return info.retransmits;
 }
 
 static void bench_issue(struct bench *b, struct bench_slot *s);
@@ -112,7 +111,7 @@ static void slot_done(struct aoe_req *req, int res)
 	} else {
 		b->ios++;
 		b->bytes += b->bs;
-		lat_add(&b->lat, b->dm->eng.now_ns - s->start_ns);
+		lat_add(&b->lat, engine_now(b->dm->eng) - s->start_ns);
 		if (rw_is_write(b->rw) && b->written)
 			b->written[block / 8] |= (uint8_t)(1u << (block % 8));
 	}
@@ -142,7 +141,7 @@ static void bench_issue(struct bench *b, struct bench_slot *s)
 	bool write = false;
 
 	if (b->phase == PHASE_RUN) {
-		if (b->dm->eng.now_ns >= b->end_ns)
+		if (engine_now(b->dm->eng) >= b->end_ns)
 			return;
 		block = pick_block(b);
 		write = rw_is_write(b->rw);
@@ -152,19 +151,14 @@ static void bench_issue(struct bench *b, struct bench_slot *s)
 	} else {
 		return;
 	}
-	memset(req, 0, sizeof(*req));
-	req->op = write ? AOE_OP_WRITE : AOE_OP_READ;
-	req->lba = block * b->bs / ATA_SECTOR_SIZE;
-	req->nsect = b->bs / ATA_SECTOR_SIZE;
-	req->buf = s->buf;
-	req->done = slot_done;
-	req->priv = s;
+	aoe_req_prep(req, write ? AOE_OP_WRITE : AOE_OP_READ, block * b->bs / ATA_SECTOR_SIZE,
+		     b->bs / ATA_SECTOR_SIZE, s->buf, slot_done, s);
 	if (write)
 		pattern_fill(b, block, s->buf);
 	s->busy = true;
-	s->start_ns = b->dm->eng.now_ns;
+	s->start_ns = engine_now(b->dm->eng);
 	b->inflight++;
-	engine_submit(&b->dm->eng, b->dev, req);
+	engine_submit(b->dm->eng, b->dev, req);
 }
 
 static const char *rw_name(enum bench_rw rw)
@@ -194,7 +188,7 @@ static void bench_report(struct bench *b)
 
 		json_init(&j, f);
 		json_obj_begin(&j);
-		json_kstr(&j, "device", b->dev->name);
+		json_kstr(&j, "device", aoe_dev_name(b->dev));
 		json_kstr(&j, "rw", rw_name(b->rw));
 		json_ku64(&j, "bs", b->bs);
 		json_ku64(&j, "qd", b->qd);
@@ -216,7 +210,7 @@ static void bench_report(struct bench *b)
 	} else {
 		fprintf(f, "%s %s bs=%u qd=%u %.1fs: %.0f IOPS, %.2f MB/s, latency p50 %.3f ms "
 			"p99 %.3f ms p99.9 %.3f ms, retransmits %llu, errors %llu\n",
-			b->dev->name, rw_name(b->rw), b->bs, b->qd, secs, iops, mbs,
+			aoe_dev_name(b->dev), rw_name(b->rw), b->bs, b->qd, secs, iops, mbs,
 			lat_quantile(&b->lat, 0.50) / 1e6, lat_quantile(&b->lat, 0.99) / 1e6,
 			lat_quantile(&b->lat, 0.999) / 1e6, (unsigned long long)retr,
 			(unsigned long long)b->errors);
@@ -315,7 +309,7 @@ static int bench_alloc(struct bench *b)
 
 void bench_start(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
 {
-	struct aoe_dev *d = argc > 1 ? engine_find_dev_name(&dm->eng, argv[1]) : NULL;
+	struct aoe_dev *d = argc > 1 ? engine_find_dev_name(dm->eng, argv[1]) : NULL;
 	uint64_t size = BENCH_SIZE_DEFAULT;
 	const char *why = NULL;
 	struct bench *b;
@@ -325,7 +319,7 @@ void bench_start(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
 		ctl_replyf(c, 1, "aoe-xdp: a benchmark is already running; wait for it\n");
 		return;
 	}
-	if (!d || d->state != DEV_UP) {
+	if (!d || aoe_dev_state(d) != DEV_UP) {
 		ctl_replyf(c, 1, "aoe-xdp: no device '%s' that is up; see 'aoe-xdp stat'\n",
 			   argc > 1 ? argv[1] : "");
 		return;
@@ -342,18 +336,18 @@ void bench_start(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
 		free(b);
 		return;
 	}
-	if (size > dev_bytes(d))
-		size = dev_bytes(d);
+	if (size > aoe_dev_bytes(d))
+		size = aoe_dev_bytes(d);
 	b->blocks = size / b->bs;
 	if (!b->blocks || bench_alloc(b)) {
 		ctl_replyf(c, 1, "aoe-xdp bench: device too small for --bs, or out of memory\n");
 		bench_free(b);
 		return;
 	}
-	b->rng = engine_now() | 1;
-	b->seed = engine_random(&dm->eng);
+	b->rng = clock_now_ns() | 1;
+	b->seed = engine_random(dm->eng);
 	b->retrans0 = retransmits(d);
-	b->start_ns = dm->eng.now_ns;
+	b->start_ns = engine_now(dm->eng);
 	b->end_ns = b->start_ns + (uint64_t)b->seconds * NSEC_PER_SEC;
 	dm->bench = b;
 	for (uint32_t i = 0; i < b->qd; i++)
@@ -367,7 +361,7 @@ void bench_tick(struct daemon *dm)
 	if (!b || b->inflight)
 		return;
 	if (b->phase == PHASE_RUN) {
-		b->stop_ns = dm->eng.now_ns;
+		b->stop_ns = engine_now(dm->eng);
 		if (b->verify && !b->errors) {
 			b->phase = PHASE_VERIFY;
 			b->next_block = 0;
@@ -394,10 +388,10 @@ void bench_abort(struct daemon *dm)
 	b->phase = PHASE_DONE;
 	if (b->inflight) {
 		b->errors++;
-		engine_fail_all_io(&dm->eng);
+		engine_fail_all_io(dm->eng);
 	}
 	if (!b->stop_ns)
-		b->stop_ns = dm->eng.now_ns;
+		b->stop_ns = engine_now(dm->eng);
 	bench_report(b);
 	dm->bench = NULL;
 	bench_free(b);

@@ -306,7 +306,6 @@ int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path
 		       "interfaces to it, or 'aoe-xdp detach --all' to stop it\n", path);
 		return -EADDRINUSE;
 	}
-	mkdir(CTL_DIR, 0755);
 	unlink(path);	/* a crashed daemon's socket */
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)

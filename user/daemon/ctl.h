@@ -18,8 +18,6 @@
 
 #include "engine/engine.h"
 
-#define CTL_DIR			"/run/aoe-xdp"
-#define CTL_SOCK_PATH		CTL_DIR "/aoe-xdp.sock"
 #define CTL_LINE_MAX		1024
 #define CTL_MAX_ARGS		32
 

@@ -21,9 +21,9 @@
 
 const char *daemon_run_dir(char *buf, size_t len)
 {
-	const char *env = getenv(RUN_DIR_ENV);
+	const char *env = getenv(AOE_RUN_DIR_ENV);
 
-	snprintf(buf, len, "%s", env && *env ? env : RUN_DIR_DEFAULT);
+	snprintf(buf, len, "%s", env && *env ? env : AOE_RUN_DIR_DEFAULT);
 	return buf;
 }
 
@@ -41,9 +41,9 @@ static void hook_dev_up(void *ctx, struct aoe_dev *d)
 
 	if (!dm->exp || dm->shutting_down)
 		return;
-	err = dm->exp->dev_up(dm, dm->exp_priv, d);
+	err = dm->exp->dev_up(dm->exp_priv, d);
 	if (err)
-		pr_err("%s: exporting it over %s failed: %s\n", d->name, dm->exp->name,
+		pr_err("%s: exporting it over %s failed: %s\n", aoe_dev_name(d), dm->exp->name,
 		       strerror(-err));
 }
 
@@ -52,7 +52,7 @@ static void hook_dev_down(void *ctx, struct aoe_dev *d)
 	struct daemon *dm = ctx;
 
 	if (dm->exp && !dm->shutting_down)
-		dm->exp->dev_down(dm, dm->exp_priv, d);
+		dm->exp->dev_down(dm->exp_priv, d);
 }
 
 static void export_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
@@ -70,7 +70,7 @@ static void wait_add(struct daemon *dm, struct ctl_conn *c, unsigned int timeout
 		     bool json, const char *what)
 {
 	struct discover_wait *w = calloc(1, sizeof(*w));
-	uint64_t now = engine_now();
+	uint64_t now = engine_now(dm->eng);
 
 	if (!w) {
 		ctl_replyf(c, 1, "out of memory\n");
@@ -88,7 +88,7 @@ static void attach_report(struct daemon *dm, FILE *f)
 {
 	struct report_export ex = { .path = export_path, .priv = dm };
 
-	report_attached(f, &dm->eng, &ex);
+	report_attached(f, dm->eng, &ex);
 }
 
 static void wait_answer(struct daemon *dm, struct discover_wait *w)
@@ -103,7 +103,7 @@ static void wait_answer(struct daemon *dm, struct discover_wait *w)
 		return;
 	}
 	if (!strcmp(w->what, "discover"))
-		failed = report_discover(f, &dm->eng, w->json);
+		failed = report_discover(f, dm->eng, w->json);
 	else
 		attach_report(dm, f);
 	fclose(f);
@@ -114,11 +114,11 @@ static void wait_answer(struct daemon *dm, struct discover_wait *w)
 static void waits_check(struct daemon *dm, bool all)
 {
 	struct list_node *pos, *tmp;
-	bool identifying = engine_identifying(&dm->eng);
+	bool identifying = engine_identifying(dm->eng);
 
 	list_for_each_safe(pos, tmp, &dm->waits) {
 		struct discover_wait *w = container_of(pos, struct discover_wait, node);
-		uint64_t now = dm->eng.now_ns;
+		uint64_t now = engine_now(dm->eng);
 
 		if (!all && now < w->hard_ns && (now < w->answers_ns || identifying))
 			continue;
@@ -157,7 +157,7 @@ static void ctl_stat(struct daemon *dm, struct ctl_conn *c, int argc, char **arg
 		ctl_replyf(c, 1, "out of memory\n");
 		return;
 	}
-	report_stat(f, &dm->eng, has_word(argc, argv, "--json"), &ex);
+	report_stat(f, dm->eng, has_word(argc, argv, "--json"), &ex);
 	fclose(f);
 	ctl_reply(c, 0, text, len);
 	free(text);
@@ -165,10 +165,10 @@ static void ctl_stat(struct daemon *dm, struct ctl_conn *c, int argc, char **arg
 
 static void daemon_begin_shutdown(struct daemon *dm, const char *why)
 {
-	if (dm->eng.stop)
+	if (engine_stopping(dm->eng))
 		return;
 	pr_info("stopping: %s\n", why);
-	dm->eng.stop = true;
+	engine_stop(dm->eng);
 }
 
 static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
@@ -182,16 +182,16 @@ static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 			i++;
 			continue;
 		}
-		if (engine_find_iface(&dm->eng, argv[i]))
+		if (engine_has_iface(dm->eng, argv[i]))
 			continue;	/* attached already */
-		err = engine_add_iface(&dm->eng, argv[i]);
+		err = engine_add_iface(dm->eng, argv[i]);
 		if (err) {
 			ctl_replyf(c, 1, "aoe-xdp: cannot attach %s: %s (details in %s/%s)\n",
 				   argv[i], strerror(-err), dm->run_dir, DAEMON_LOG_NAME);
 			return;
 		}
 	}
-	engine_discover(&dm->eng);
+	engine_discover(dm->eng);
 	wait_add(dm, c, timeout, false, "attach");
 }
 
@@ -203,14 +203,14 @@ static void ctl_detach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 		return;
 	}
 	for (int i = 1; i < argc; i++) {
-		if (engine_del_iface(&dm->eng, argv[i])) {
+		if (engine_del_iface(dm->eng, argv[i])) {
 			ctl_replyf(c, 1, "aoe-xdp: %s is not attached\n", argv[i]);
 			return;
 		}
 		pr_info("%s: detached\n", argv[i]);
 	}
 	ctl_reply(c, 0, "", 0);
-	if (!engine_iface_count(&dm->eng))
+	if (!engine_iface_count(dm->eng))
 		daemon_begin_shutdown(dm, "no interface left");
 }
 
@@ -218,12 +218,12 @@ static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
 {
 	struct daemon *dm = ctx;
 
-	if (dm->eng.stop) {
+	if (engine_stopping(dm->eng)) {
 		ctl_replyf(c, 1, "aoe-xdp: the daemon is stopping\n");
 	} else if (!strcmp(argv[0], "stat")) {
 		ctl_stat(dm, c, argc, argv);
 	} else if (!strcmp(argv[0], "discover")) {
-		engine_discover(&dm->eng);
+		engine_discover(dm->eng);
 		wait_add(dm, c, word_uint(argc, argv, "--timeout", dm->cfg.discover_timeout_s),
 			 has_word(argc, argv, "--json"), "discover");
 	} else if (!strcmp(argv[0], "attach")) {
@@ -307,12 +307,12 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 	snprintf(dm->ctl_path, sizeof(dm->ctl_path), "%s/aoe-xdp.sock", dm->run_dir);
 	snprintf(dm->pid_path, sizeof(dm->pid_path), "%s/aoe-xdp.pid", dm->run_dir);
 	list_init(&dm->waits);
-	err = engine_init(&dm->eng, &dm->cfg.eng, &hooks);
+	err = engine_create(&dm->cfg.eng, &hooks, &dm->eng);
 	if (err)
 		return err;
-	err = engine_watch_signals(&dm->eng);
+	err = engine_watch_signals(dm->eng);
 	if (!err)
-		err = ctl_server_open(&dm->ctl, &dm->eng, dm->ctl_path, ctl_handle, dm);
+		err = ctl_server_open(&dm->ctl, dm->eng, dm->ctl_path, ctl_handle, dm);
 	if (err)
 		return err;
 	if (dm->cfg.export == EXPORT_FUSE)
@@ -320,14 +320,22 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 	else if (dm->cfg.export == EXPORT_UBLK)
 		dm->exp = &export_ublk_ops;
 	if (dm->exp) {
-		err = dm->exp->init(dm, &dm->exp_priv);
+		dm->exp_ctx = (struct export_ctx){
+			.eng = dm->eng,
+			.run_dir = dm->run_dir,
+			.ublk_depth = dm->cfg.ublk_depth,
+			.ublk_max_io = dm->cfg.ublk_max_io,
+			.fuse_dir = dm->cfg.fuse_dir,
+			.dead_timeout_s = dm->cfg.eng.dead_timeout_s,
+		};
+		err = dm->exp->init(&dm->exp_ctx, &dm->exp_priv);
 		if (err) {
 			dm->exp = NULL;
 			return err;
 		}
 	}
 	for (int i = 0; i < argc; i++) {
-		err = engine_add_iface(&dm->eng, argv[i]);
+		err = engine_add_iface(dm->eng, argv[i]);
 		if (err)
 			return err;
 	}
@@ -337,17 +345,21 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 static void daemon_teardown(struct daemon *dm)
 {
 	dm->shutting_down = true;
-	waits_check(dm, true);
-	bench_abort(dm);
-	/* Every request the system gave us is answered before the exports go:
-	 * nothing is left hanging in a caller or in ublk. */
-	engine_fail_all_io(&dm->eng);
-	if (dm->exp)
-		dm->exp->fini(dm, dm->exp_priv);
-	dm->exp = NULL;
-	if (dm->ctl.eng)
-		ctl_server_close(&dm->ctl);
-	engine_fini(&dm->eng);
+	dm->exp_ctx.stopping = true;
+	if (dm->eng) {
+		waits_check(dm, true);
+		bench_abort(dm);
+		/* Every request the system gave us is answered before the
+		 * exports go: nothing is left hanging in a caller or in ublk. */
+		engine_fail_all_io(dm->eng);
+		if (dm->exp)
+			dm->exp->fini(dm->exp_priv);
+		dm->exp = NULL;
+		if (dm->ctl.eng)
+			ctl_server_close(&dm->ctl);
+		engine_destroy(dm->eng);
+		dm->eng = NULL;
+	}
 	if (dm->pid_path[0])
 		unlink(dm->pid_path);
 }
@@ -363,18 +375,18 @@ int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
 		daemon_teardown(dm);
 		return err;
 	}
-	engine_discover(&dm->eng);
+	engine_discover(dm->eng);
 	/* The initial discovery answers the attaching process, not a socket. */
 	wait_add(dm, NULL, dm->cfg.discover_timeout_s, false, "attach");
 	first = list_first_entry(&dm->waits, struct discover_wait, node);
-	while (!dm->eng.stop && ready_fd >= 0) {
-		err = engine_run_once(&dm->eng, DAEMON_TICK_NS);
+	while (!engine_stopping(dm->eng) && ready_fd >= 0) {
+		err = engine_run_once(dm->eng, DAEMON_TICK_NS);
 		if (err)
 			break;
 		if (dm->exp && dm->exp->tick)
 			dm->exp->tick(dm->exp_priv);
-		if (dm->eng.now_ns >= first->hard_ns ||
-		    (dm->eng.now_ns >= first->answers_ns && !engine_identifying(&dm->eng))) {
+		if (engine_now(dm->eng) >= first->hard_ns ||
+		    (engine_now(dm->eng) >= first->answers_ns && !engine_identifying(dm->eng))) {
 			list_del(&first->node);
 			free(first);
 			ready_report(dm, ready_fd, 0, NULL);
@@ -388,15 +400,15 @@ int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
 		free(first);
 		ready_report(dm, ready_fd, 1, "aoe-xdp: stopped before discovery finished\n");
 	}
-	while (!dm->eng.stop && !err) {
-		err = engine_run_once(&dm->eng, DAEMON_TICK_NS);
+	while (!engine_stopping(dm->eng) && !err) {
+		err = engine_run_once(dm->eng, DAEMON_TICK_NS);
 		waits_check(dm, false);
 		bench_tick(dm);
 		if (dm->exp && dm->exp->tick)
 			dm->exp->tick(dm->exp_priv);
 	}
-	if (dm->eng.stop_signal)
-		pr_info("stopping on signal %d\n", dm->eng.stop_signal);
+	if (engine_stop_signal(dm->eng))
+		pr_info("stopping on signal %d\n", engine_stop_signal(dm->eng));
 	daemon_teardown(dm);
 	return err;
 }

@@ -7,12 +7,11 @@
 #include <stdbool.h>
 
 #include "ctl.h"
+#include "lib/paths.h"
 #include "engine/engine.h"
+#include "engine/engine_config.h"
 #include "export/export.h"
 
-#define RUN_DIR_DEFAULT		"/run/aoe-xdp"
-#define RUN_DIR_ENV		"AOE_XDP_RUN_DIR"
-#define FUSE_SUBDIR		"fuse"
 #define ATTACH_TIMEOUT_DEFAULT_S 2
 
 struct bench;
@@ -39,14 +38,14 @@ struct discover_wait {
 
 struct daemon {
 	struct daemon_config cfg;
-	struct aoe_engine eng;
+	struct aoe_engine *eng;
 	struct ctl_server ctl;
 	const struct export_ops *exp;
 	void *exp_priv;
+	struct export_ctx exp_ctx;
 	char run_dir[256];
 	char ctl_path[PATH_MAX];
 	char pid_path[PATH_MAX];
-	char fuse_dir[PATH_MAX];
 	struct list_node waits;	/* struct discover_wait */
 	struct bench *bench;
 	bool shutting_down;
@@ -59,11 +58,5 @@ void daemon_ctl_path(char *buf, size_t len);
 /* Runs the daemon until detach or a signal. ready_fd (or -1) gets the
  * status line and the attach report once initial discovery is done. */
 int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd);
-
-/* Front ends hand requests here; false when the daemon is stopping. */
-static inline bool daemon_accepting(const struct daemon *dm)
-{
-	return !dm->shutting_down;
-}
 
 #endif /* AOE_DAEMON_H */

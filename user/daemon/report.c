@@ -1,8 +1,162 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * What `discover` and `stat` print. Each object (a device as discovered, a
+ * device's counters, a target, an interface, the drop counters) is
+ * described once, as a list of fields; the same list is rendered as JSON
+ * (every field with a key) and as text (every field with a label), so the
+ * two cannot drift apart.
+ */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/json.h"
+#include "proto/aoe_codec.h"
 #include "report.h"
+#include "xdp/iface.h"
+
+/* --- records: one description, two renderings ------------------------------ */
+
+enum rkind {
+	R_STR,
+	R_U64,
+	R_US_AS_MS,	/* microseconds; text shows milliseconds */
+	R_FLAG,		/* text: the label alone, when true */
+	R_YESNO,	/* JSON: a boolean; text: yes or no */
+	R_STRV,		/* JSON: array of strings; text: joined by spaces */
+	R_OBJ,		/* JSON: an object (in an array when key is NULL) */
+	R_OBJ_END,
+	R_ARR,
+	R_ARR_END,
+};
+
+struct rfield {
+	enum rkind kind;
+	const char *key;	/* JSON key; NULL: text only (or an array element) */
+	const char *label;	/* text before the value; NULL: JSON only */
+	bool keyed;		/* text: " key value", the key is the label */
+	const char *suffix;	/* text after the value */
+	int width;		/* text column width, negative: left-aligned */
+	int prec;		/* R_US_AS_MS: decimals */
+	union {
+		const char *s;
+		uint64_t u;
+		bool b;
+		const char *const *sv;
+	} v;
+	unsigned int n;		/* R_STRV: strings in v.sv */
+};
+
+#define RECORD_MAX	256
+
+struct record {
+	struct rfield f[RECORD_MAX];
+	unsigned int n;
+};
+
+static void rec_push(struct record *r, struct rfield f)
+{
+	if (r->n < RECORD_MAX)
+		r->f[r->n++] = f;
+}
+
+/* A field without key is text only; one without label is JSON only. */
+#define FIELD(r, k, ...)	rec_push((r), (struct rfield){ .kind = (k), __VA_ARGS__ })
+
+static void field_text(FILE *out, const struct rfield *f)
+{
+	char val[256];
+
+	switch (f->kind) {
+	case R_STR:
+		snprintf(val, sizeof(val), "%s", f->v.s ? f->v.s : "");
+		break;
+	case R_U64:
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)f->v.u);
+		break;
+	case R_US_AS_MS:
+		snprintf(val, sizeof(val), "%.*f", f->prec, (double)f->v.u / 1000.0);
+		break;
+	case R_FLAG:
+		if (f->v.b)
+			fputs(f->label, out);
+		return;
+	case R_YESNO:
+		snprintf(val, sizeof(val), "%s", f->v.b ? "yes" : "no");
+		break;
+	case R_STRV:
+		val[0] = '\0';
+		for (unsigned int i = 0, off = 0; i < f->n && off < sizeof(val); i++)
+			off += (unsigned int)snprintf(val + off, sizeof(val) - off, "%s%s",
+						      i ? " " : "", f->v.sv[i]);
+		break;
+	default:
+		return;
+	}
+	if (f->keyed)
+		fprintf(out, " %s %s", f->key, val);
+	else
+		fprintf(out, "%s%*s%s", f->label, f->width, val, f->suffix ? f->suffix : "");
+}
+
+static void rec_text(FILE *out, const struct record *r)
+{
+	for (unsigned int i = 0; i < r->n; i++)
+		if (r->f[i].label || r->f[i].keyed)
+			field_text(out, &r->f[i]);
+	fputc('\n', out);
+}
+
+static void field_json(struct json *j, const struct rfield *f)
+{
+	if (f->key)
+		json_key(j, f->key);
+	switch (f->kind) {
+	case R_STR:
+		json_str(j, f->v.s ? f->v.s : "");
+		break;
+	case R_U64:
+	case R_US_AS_MS:
+		json_u64(j, f->v.u);
+		break;
+	case R_FLAG:
+	case R_YESNO:
+		json_bool(j, f->v.b);
+		break;
+	case R_STRV:
+		json_arr_begin(j);
+		for (unsigned int i = 0; i < f->n; i++)
+			json_str(j, f->v.sv[i]);
+		json_arr_end(j);
+		break;
+	case R_OBJ:
+		json_obj_begin(j);
+		break;
+	case R_OBJ_END:
+		json_obj_end(j);
+		break;
+	case R_ARR:
+		json_arr_begin(j);
+		break;
+	case R_ARR_END:
+		json_arr_end(j);
+		break;
+	}
+}
+
+static void rec_json(struct json *j, const struct record *r)
+{
+	for (unsigned int i = 0; i < r->n; i++) {
+		const struct rfield *f = &r->f[i];
+		bool closes = f->kind == R_OBJ_END || f->kind == R_ARR_END;
+		bool opens = f->kind == R_OBJ || f->kind == R_ARR;
+
+		/* Text-only fields have neither key nor structure. */
+		if (f->key || closes || opens)
+			field_json(j, f);
+	}
+}
+
+/* --- devices as discovered -------------------------------------------------- */
 
 void report_human_size(char *out, size_t len, uint64_t bytes)
 {
@@ -20,102 +174,117 @@ void report_human_size(char *out, size_t len, uint64_t bytes)
 		snprintf(out, len, "%.3f%s", v, units[u]);
 }
 
-#define for_each_dev(e, d) \
-	for (struct list_node *pos_ = (e)->devs.next; \
-	     pos_ != &(e)->devs && ((d) = container_of(pos_, struct aoe_dev, node)); \
-	     pos_ = pos_->next)
+/* Strings a record points at live here until it is rendered. */
+struct dev_view {
+	struct aoe_dev_info info;
+	struct aoe_target_info t[AOE_MAX_TARGETS];
+	char macs[AOE_MAX_TARGETS][AOE_MAC_STR_LEN];
+	char size[32];
+	char ifaces[128];
+	char path[256];
+};
 
-static void target_ifaces_json(struct json *j, const struct aoe_target *t)
+static void dev_view_ifaces(struct dev_view *v);
+
+static void dev_view_load(struct dev_view *v, const struct aoe_dev *d,
+			  const struct report_export *ex)
 {
-	json_key(j, "interfaces");
-	json_arr_begin(j);
-	for (unsigned int p = 0; p < t->npaths; p++)
-		if (t->paths[p].ifc)
-			json_str(j, t->paths[p].ifc->name);
-	json_arr_end(j);
+	aoe_dev_get_info(d, &v->info);
+	for (unsigned int i = 0; i < v->info.ntargets; i++) {
+		aoe_dev_get_target(d, i, &v->t[i]);
+		aoe_format_mac(v->macs[i], v->t[i].mac);
+	}
+	report_human_size(v->size, sizeof(v->size), v->info.bytes);
+	v->path[0] = '\0';
+	if (ex && ex->path)
+		ex->path(ex->priv, d, v->path, sizeof(v->path));
+	dev_view_ifaces(v);
 }
 
-static void dev_discover_json(struct json *j, const struct aoe_dev *d,
-			      const struct report_export *ex)
+static void dev_discover_record(struct record *r, const struct dev_view *v)
 {
-	char mac[18];
+	const struct aoe_dev_info *d = &v->info;
+	const struct ata_identity *id = &d->id;
 
-	(void)ex;
-	json_obj_begin(j);
-	json_kstr(j, "name", d->name);
-	json_ku64(j, "shelf", d->shelf);
-	json_ku64(j, "slot", d->slot);
-	json_kstr(j, "state", dev_state_str(d->state));
+	FIELD(r, R_OBJ);
+	FIELD(r, R_STR, .key = "name", .label = "", .width = -8, .v.s = d->name);
+	FIELD(r, R_STR, .label = " ", .width = 10, .v.s = v->size);
+	FIELD(r, R_U64, .key = "shelf", .v.u = d->shelf);
+	FIELD(r, R_U64, .key = "slot", .v.u = d->slot);
+	FIELD(r, R_U64, .key = "sectors", .label = "  ", .suffix = " sectors", .v.u = id->sectors);
+	FIELD(r, R_STR, .key = "state", .label = "  ", .v.s = aoe_dev_state_name(d->state));
 	if (d->why)
-		json_kstr(j, "error", d->why);
-	json_ku64(j, "sectors", d->id.sectors);
-	json_ku64(j, "bytes", dev_bytes(d));
-	json_kstr(j, "model", d->id.model);
-	json_kstr(j, "serial", d->id.serial);
-	json_kstr(j, "firmware", d->id.firmware);
-	json_kbool(j, "lba48", d->id.lba48);
-	json_kbool(j, "flush", d->id.flush || d->id.flush_ext);
-	json_ku64(j, "payload", dev_payload(d));
-	json_kstr(j, "config", d->config);
-	json_key(j, "targets");
-	json_arr_begin(j);
+		FIELD(r, R_STR, .key = "error", .label = ": ", .v.s = d->why);
+	FIELD(r, R_U64, .key = "bytes", .v.u = d->bytes);
+	FIELD(r, R_STR, .key = "model", .label = "\n         model \"", .suffix = "\"",
+	      .v.s = id->model);
+	FIELD(r, R_STR, .key = "serial", .label = " serial \"", .suffix = "\"", .v.s = id->serial);
+	FIELD(r, R_STR, .key = "firmware", .label = " firmware \"", .suffix = "\"",
+	      .v.s = id->firmware);
+	FIELD(r, R_YESNO, .key = "lba48", .label = " lba48 ", .v.b = id->lba48);
+	FIELD(r, R_YESNO, .key = "flush", .label = " flush ", .v.b = id->flush || id->flush_ext);
+	FIELD(r, R_U64, .key = "payload", .label = "\n         payload ", .suffix = " bytes/frame,",
+	      .v.u = d->payload);
+	FIELD(r, R_STR, .key = "config", .label = " config \"", .suffix = "\"", .v.s = d->config);
+	FIELD(r, R_ARR, .key = "targets");
 	for (unsigned int i = 0; i < d->ntargets; i++) {
-		const struct aoe_target *t = d->targets[i];
+		const struct aoe_target_info *t = &v->t[i];
 
-		aoe_format_mac(mac, t->mac);
-		json_obj_begin(j);
-		json_kstr(j, "mac", mac);
-		json_ku64(j, "bufcnt", t->bufcnt);
-		json_ku64(j, "fwver", t->fwver);
-		json_ku64(j, "max_sectors", t->scnt ? t->scnt : 2);
-		target_ifaces_json(j, t);
-		json_obj_end(j);
+		FIELD(r, R_OBJ);
+		FIELD(r, R_STR, .key = "mac", .label = "\n         target ", .v.s = v->macs[i]);
+		FIELD(r, R_U64, .key = "bufcnt", .label = " bufcnt ", .v.u = t->bufcnt);
+		FIELD(r, R_U64, .key = "fwver", .v.u = t->fwver);
+		FIELD(r, R_U64, .key = "max_sectors", .v.u = t->max_sectors);
+		FIELD(r, R_STRV, .key = "interfaces", .label = " on ", .v.sv = t->ifaces,
+		      .n = t->nifaces);
+		FIELD(r, R_OBJ_END);
 	}
-	json_arr_end(j);
-	json_obj_end(j);
+	FIELD(r, R_ARR_END);
+	FIELD(r, R_OBJ_END);
 }
 
-static void dev_discover_text(FILE *out, const struct aoe_dev *d)
-{
-	char size[32], mac[18];
+typedef void (*dev_record_fn)(struct record *r, const struct dev_view *v);
 
-	report_human_size(size, sizeof(size), dev_bytes(d));
-	fprintf(out, "%-8s %10s  %llu sectors  %s%s%s\n", d->name, size,
-		(unsigned long long)d->id.sectors, dev_state_str(d->state),
-		d->why ? ": " : "", d->why ? d->why : "");
-	fprintf(out, "         model \"%s\" serial \"%s\" firmware \"%s\" lba48 %s flush %s\n",
-		d->id.model, d->id.serial, d->id.firmware, d->id.lba48 ? "yes" : "no",
-		d->id.flush || d->id.flush_ext ? "yes" : "no");
-	fprintf(out, "         payload %u bytes/frame, config \"%s\"\n", dev_payload(d), d->config);
-	for (unsigned int i = 0; i < d->ntargets; i++) {
-		const struct aoe_target *t = d->targets[i];
-
-		aoe_format_mac(mac, t->mac);
-		fprintf(out, "         target %s bufcnt %u on", mac, t->bufcnt);
-		for (unsigned int p = 0; p < t->npaths; p++)
-			if (t->paths[p].ifc)
-				fprintf(out, " %s", t->paths[p].ifc->name);
-		fputc('\n', out);
-	}
-}
-
-typedef void (*dev_json_fn)(struct json *j, const struct aoe_dev *d,
-			    const struct report_export *ex);
-
-static void json_devices(struct json *j, struct aoe_engine *e, dev_json_fn one,
+static void devices_json(struct json *j, struct aoe_engine *e, dev_record_fn fn,
 			 const struct report_export *ex)
 {
+	struct dev_view *v = calloc(1, sizeof(*v));
+	struct record *r = calloc(1, sizeof(*r));
 	struct aoe_dev *d;
 
 	json_key(j, "devices");
 	json_arr_begin(j);
-	for_each_dev(e, d)
-		one(j, d, ex);
+	engine_for_each_dev(e, d) {
+		if (!v || !r)
+			break;
+		dev_view_load(v, d, ex);
+		r->n = 0;
+		fn(r, v);
+		rec_json(j, r);
+	}
 	json_arr_end(j);
+	free(v);
+	free(r);
 }
 
-static void dev_stat_json(struct json *j, const struct aoe_dev *d,
-			  const struct report_export *ex);
+static void devices_text(FILE *out, struct aoe_engine *e, dev_record_fn fn,
+			 const struct report_export *ex)
+{
+	struct dev_view *v = calloc(1, sizeof(*v));
+	struct record *r = calloc(1, sizeof(*r));
+	struct aoe_dev *d;
+
+	engine_for_each_dev(e, d) {
+		if (!v || !r)
+			break;
+		dev_view_load(v, d, ex);
+		r->n = 0;
+		fn(r, v);
+		rec_text(out, r);
+	}
+	free(v);
+	free(r);
+}
 
 int report_discover(FILE *out, struct aoe_engine *e, bool json)
 {
@@ -123,115 +292,138 @@ int report_discover(FILE *out, struct aoe_engine *e, bool json)
 	int failed = 0, n = 0;
 	struct json j;
 
-	for_each_dev(e, d) {
+	engine_for_each_dev(e, d) {
 		n++;
-		failed += d->state == DEV_FAILED;
+		failed += aoe_dev_state(d) == DEV_FAILED;
 	}
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		json_devices(&j, e, dev_discover_json, NULL);
+		devices_json(&j, e, dev_discover_record, NULL);
 		json_obj_end(&j);
 		return failed;
 	}
-	if (!n) {
+	if (!n)
 		fprintf(out, "no AoE devices found\n");
-		return 0;
-	}
-	for_each_dev(e, d)
-		dev_discover_text(out, d);
+	devices_text(out, e, dev_discover_record, NULL);
 	return failed;
 }
 
-static void export_path_of(const struct report_export *ex, const struct aoe_dev *d, char *buf,
-			   size_t len)
+/* --- what attach prints ----------------------------------------------------- */
+
+static void dev_attached_record(struct record *r, const struct dev_view *v)
 {
-	buf[0] = '\0';
-	if (ex && ex->path)
-		ex->path(ex->priv, d, buf, len);
-}
-
-/* "i0,i1": the interfaces any target of d is reachable on. */
-static void dev_ifaces(const struct aoe_dev *d, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (unsigned int s = 0; s < POOL_MAX_IFACES; s++) {
-		const struct aoe_iface *ifc = d->eng->ifaces[s];
-		bool used = false;
-
-		for (unsigned int i = 0; ifc && i < d->ntargets && !used; i++)
-			for (unsigned int p = 0; p < d->targets[i]->npaths; p++)
-				used |= d->targets[i]->paths[p].ifc == ifc;
-		if (used && off < len)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
-						ifc->name);
-	}
+	FIELD(r, R_STR, .label = "", .width = -10, .v.s = v->info.name);
+	FIELD(r, R_STR, .label = " ", .width = 10, .v.s = v->size);
+	FIELD(r, R_STR, .label = "  ", .width = -11, .v.s = aoe_dev_state_name(v->info.state));
+	FIELD(r, R_STR, .label = " ", .v.s = v->path[0] ? v->path : "-");
+	if (v->info.why)
+		FIELD(r, R_STR, .label = "  ", .v.s = v->info.why);
 }
 
 void report_attached(FILE *out, struct aoe_engine *e, const struct report_export *ex)
 {
-	char size[32], path[256];
-	struct aoe_dev *d;
-	int n = 0;
-
-	for_each_dev(e, d) {
-		report_human_size(size, sizeof(size), dev_bytes(d));
-		export_path_of(ex, d, path, sizeof(path));
-		fprintf(out, "%-10s %10s  %-11s %s%s%s\n", d->name, size, dev_state_str(d->state),
-			path[0] ? path : "-", d->why ? "  " : "", d->why ? d->why : "");
-		n++;
-	}
-	if (!n)
+	if (!engine_first_dev(e))
 		fprintf(out, "no AoE devices found yet; aoe-xdp keeps looking every %u s\n",
-			e->cfg.rediscover_s);
+			engine_rediscover_s(e));
+	devices_text(out, e, dev_attached_record, ex);
 }
 
-static double us_to_ms(uint32_t us)
+/* --- stat ----------------------------------------------------------------------- */
+
+/* "i0,i1": the interfaces any target of the device is reachable on. */
+static void dev_view_ifaces(struct dev_view *v)
 {
-	return us / 1000.0;
+	size_t off = 0;
+
+	v->ifaces[0] = '\0';
+	for (unsigned int i = 0; i < v->info.ntargets; i++) {
+		for (unsigned int k = 0; k < v->t[i].nifaces; k++) {
+			const char *name = v->t[i].ifaces[k];
+			size_t nl = strlen(name);
+			const char *hit = strstr(v->ifaces, name);
+
+			/* Listed already (as a whole name)? */
+			while (hit && ((hit != v->ifaces && hit[-1] != ',') ||
+				       (hit[nl] && hit[nl] != ',')))
+				hit = strstr(hit + 1, name);
+			if (!hit && off < sizeof(v->ifaces))
+				off += (size_t)snprintf(v->ifaces + off, sizeof(v->ifaces) - off,
+							"%s%s", off ? "," : "", name);
+		}
+	}
 }
 
-static void target_stat_text(FILE *out, const struct aoe_target *t)
+static void target_stat_record(struct record *r, const struct aoe_target_info *t,
+			       const char *mac)
 {
-	char mac[18];
-
-	aoe_format_mac(mac, t->mac);
-	fprintf(out, "    target %s%s window %u/%u/%u rtt %.3f/%.3f ms rto %.1f ms "
-		"frames %llu retransmits %llu timeouts %llu false-alarms %llu errors %llu\n",
-		mac, t->tainted ? " TAINTED" : "", t->win.nout, t->win.maxout, t->win.ssthresh,
-		us_to_ms(t->rtt.srtt_us), us_to_ms(t->rtt.rttvar_us), us_to_ms(rtt_rto_us(&t->rtt)),
-		(unsigned long long)t->st.frames, (unsigned long long)t->st.retransmits,
-		(unsigned long long)t->st.timeouts, (unsigned long long)t->st.false_alarms,
-		(unsigned long long)t->st.errors);
+	FIELD(r, R_OBJ);
+	FIELD(r, R_STR, .key = "mac", .label = "\n    target ", .v.s = mac);
+	FIELD(r, R_U64, .key = "bufcnt", .v.u = t->bufcnt);
+	FIELD(r, R_STRV, .key = "interfaces", .v.sv = t->ifaces, .n = t->nifaces);
+	FIELD(r, R_FLAG, .key = "tainted", .label = " TAINTED", .v.b = t->tainted);
+	FIELD(r, R_U64, .key = "nout", .label = " window ", .v.u = t->nout);
+	FIELD(r, R_U64, .key = "maxout", .label = "/", .v.u = t->maxout);
+	FIELD(r, R_U64, .key = "ssthresh", .label = "/", .v.u = t->ssthresh);
+	FIELD(r, R_US_AS_MS, .key = "rtt_us", .label = " rtt ", .prec = 3, .v.u = t->srtt_us);
+	FIELD(r, R_US_AS_MS, .key = "rttvar_us", .label = "/", .suffix = " ms", .prec = 3,
+	      .v.u = t->rttvar_us);
+	FIELD(r, R_US_AS_MS, .key = "rto_us", .label = " rto ", .suffix = " ms", .prec = 1,
+	      .v.u = t->rto_us);
+	FIELD(r, R_U64, .key = "frames", .label = " frames ", .v.u = t->st.frames);
+	FIELD(r, R_U64, .key = "retransmits", .label = " retransmits ", .v.u = t->st.retransmits);
+	FIELD(r, R_U64, .key = "timeouts", .label = " timeouts ", .v.u = t->st.timeouts);
+	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = t->st.errors);
+	FIELD(r, R_U64, .key = "false_alarms", .label = " false-alarms ",
+	      .v.u = t->st.false_alarms);
+	FIELD(r, R_U64, .key = "probes", .label = " probes ", .v.u = t->st.probes);
+	FIELD(r, R_OBJ_END);
 }
 
-static void dev_stat_text(FILE *out, const struct aoe_dev *d, const struct report_export *ex)
+static void dev_stat_record(struct record *r, const struct dev_view *v)
 {
-	char size[32], ifs[128], path[256];
-	const struct frame_pool *fp = &d->pool;
+	const struct aoe_dev_info *d = &v->info;
 
-	report_human_size(size, sizeof(size), dev_bytes(d));
-	dev_ifaces(d, ifs, sizeof(ifs));
-	export_path_of(ex, d, path, sizeof(path));
-	fprintf(out, "%-10s %10s  %-12s %5u  %-11s %s\n", d->name, size, ifs[0] ? ifs : "-",
-		dev_payload(d), dev_state_str(d->state), path[0] ? path : "-");
+	FIELD(r, R_OBJ);
+	FIELD(r, R_STR, .key = "name", .label = "", .width = -10, .v.s = d->name);
+	FIELD(r, R_U64, .key = "shelf", .v.u = d->shelf);
+	FIELD(r, R_U64, .key = "slot", .v.u = d->slot);
+	FIELD(r, R_U64, .key = "bytes", .v.u = d->bytes);
+	FIELD(r, R_STR, .label = " ", .width = 10, .v.s = v->size);
+	FIELD(r, R_U64, .key = "sectors", .v.u = d->id.sectors);
+	FIELD(r, R_STR, .key = "interfaces", .label = "  ", .width = -12,
+	      .v.s = v->ifaces[0] ? v->ifaces : "-");
+	FIELD(r, R_U64, .key = "payload", .label = " ", .width = 5, .v.u = d->payload);
+	FIELD(r, R_STR, .key = "state", .label = "  ", .width = -11,
+	      .v.s = aoe_dev_state_name(d->state));
+	FIELD(r, R_STR, .key = "export", .label = " ", .v.s = v->path[0] ? v->path : "-");
 	if (d->why)
-		fprintf(out, "    why: %s\n", d->why);
-	fprintf(out, "    requests %llu frames %llu errors %llu read %llu B written %llu B flushes %llu\n",
-		(unsigned long long)d->st.requests, (unsigned long long)d->st.frames,
-		(unsigned long long)d->st.errors, (unsigned long long)d->st.read_bytes,
-		(unsigned long long)d->st.write_bytes, (unsigned long long)d->st.flushes);
-	fprintf(out, "    pool %u/%u high %u held %u kicks %llu\n", fp->size, fp->cap,
-		fp->high_water, fp->held, (unsigned long long)fp->kicks);
+		FIELD(r, R_STR, .key = "error", .label = "\n    why: ", .v.s = d->why);
+	FIELD(r, R_U64, .key = "requests", .label = "\n    requests ", .v.u = d->st.requests);
+	FIELD(r, R_U64, .key = "frames", .label = " frames ", .v.u = d->st.frames);
+	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = d->st.errors);
+	FIELD(r, R_U64, .key = "read_bytes", .label = " read ", .suffix = " B",
+	      .v.u = d->st.read_bytes);
+	FIELD(r, R_U64, .key = "write_bytes", .label = " written ", .suffix = " B",
+	      .v.u = d->st.write_bytes);
+	FIELD(r, R_U64, .key = "flushes", .label = " flushes ", .v.u = d->st.flushes);
+	FIELD(r, R_OBJ, .key = "pool");
+	FIELD(r, R_U64, .key = "size", .label = "\n    pool ", .v.u = d->pool.size);
+	FIELD(r, R_U64, .key = "cap", .label = "/", .v.u = d->pool.cap);
+	FIELD(r, R_U64, .key = "high_water", .label = " high ", .v.u = d->pool.high_water);
+	FIELD(r, R_U64, .key = "held", .label = " held ", .v.u = d->pool.held);
+	FIELD(r, R_U64, .key = "kicks", .label = " kicks ", .v.u = d->pool.kicks);
+	FIELD(r, R_OBJ_END);
+	FIELD(r, R_ARR, .key = "targets");
 	for (unsigned int i = 0; i < d->ntargets; i++)
-		target_stat_text(out, d->targets[i]);
+		target_stat_record(r, &v->t[i], v->macs[i]);
+	FIELD(r, R_ARR_END);
+	FIELD(r, R_OBJ_END);
 }
 
-static void iface_stat_text(FILE *out, const struct aoe_iface *ifc)
+static void iface_record(struct record *r, const struct aoe_iface *ifc,
+			 const struct aoe_xdp_stats *xs, bool have_xs)
 {
-	struct aoe_xdp_stats xs;
 	uint64_t rx = 0, tx = 0, kicks = 0, full = 0;
 
 	for (uint32_t q = 0; q < ifc->nqueues; q++) {
@@ -240,164 +432,98 @@ static void iface_stat_text(FILE *out, const struct aoe_iface *ifc)
 		kicks += ifc->socks[q].st.tx_kicks;
 		full += ifc->socks[q].st.tx_ring_full;
 	}
-	fprintf(out, "%s: %s mode, %u queue%s, MTU %u, rx %llu tx %llu kicks %llu tx-ring-full %llu\n",
-		ifc->name, xdp_mode_str(ifc->prog.mode), ifc->nqueues, ifc->nqueues == 1 ? "" : "s",
-		ifc->mtu, (unsigned long long)rx, (unsigned long long)tx,
-		(unsigned long long)kicks, (unsigned long long)full);
-	if (xdp_prog_stats(&ifc->prog, &xs))
-		return;
-	fputs("    xdp:", out);
-	for (const struct xdp_stat_field *f = xdp_stat_fields; f->name; f++)
-		fprintf(out, " %s %llu", f->name, (unsigned long long)xdp_stat_get(&xs, f));
-	fputc('\n', out);
+	FIELD(r, R_OBJ);
+	FIELD(r, R_STR, .key = "name", .label = "", .suffix = ":", .v.s = ifc->name);
+	FIELD(r, R_STR, .key = "mode", .label = " ", .suffix = " mode,",
+	      .v.s = xdp_mode_str(ifc->prog.mode));
+	FIELD(r, R_U64, .key = "queues", .label = " ",
+	      .suffix = ifc->nqueues == 1 ? " queue," : " queues,", .v.u = ifc->nqueues);
+	FIELD(r, R_U64, .key = "mtu", .label = " MTU ", .suffix = ",", .v.u = ifc->mtu);
+	FIELD(r, R_U64, .label = " rx ", .v.u = rx);
+	FIELD(r, R_U64, .label = " tx ", .v.u = tx);
+	FIELD(r, R_U64, .label = " kicks ", .v.u = kicks);
+	FIELD(r, R_U64, .label = " tx-ring-full ", .v.u = full);
+	FIELD(r, R_ARR, .key = "sockets");
+	for (uint32_t q = 0; q < ifc->nqueues; q++) {
+		const struct xsk_sock_stats *st = &ifc->socks[q].st;
+
+		FIELD(r, R_OBJ);
+		FIELD(r, R_U64, .key = "queue", .v.u = q);
+		FIELD(r, R_U64, .key = "rx_frames", .v.u = st->rx_frames);
+		FIELD(r, R_U64, .key = "tx_frames", .v.u = st->tx_frames);
+		FIELD(r, R_U64, .key = "tx_kicks", .v.u = st->tx_kicks);
+		FIELD(r, R_U64, .key = "tx_ring_full", .v.u = st->tx_ring_full);
+		FIELD(r, R_U64, .key = "kick_errors", .v.u = st->kick_errors);
+		FIELD(r, R_OBJ_END);
+	}
+	FIELD(r, R_ARR_END);
+	if (have_xs) {
+		FIELD(r, R_OBJ, .key = "xdp");
+		FIELD(r, R_STR, .label = "\n    xdp:");
+		for (const struct xdp_stat_field *f = xdp_stat_fields; f->name; f++)
+			FIELD(r, R_U64, .key = f->name, .keyed = true, .v.u = xdp_stat_get(xs, f));
+		FIELD(r, R_OBJ_END);
+	}
+	FIELD(r, R_OBJ_END);
 }
 
 #define RX_STATS(X) X(frames) X(malformed) X(not_response) X(wrong_dst) X(bad_tag) \
 	X(late) X(bad_src) X(bad_addr) X(bad_cmd) X(bad_len) X(wrong_iface) X(config) X(config_bad)
 
-static void rx_stat_text(FILE *out, const struct engine_rx_stats *rx)
+static void rx_record(struct record *r, const struct engine_rx_stats *rx)
 {
-	fputs("received:", out);
-#define X(n) fprintf(out, " " #n " %llu", (unsigned long long)rx->n);
+	FIELD(r, R_OBJ, .key = "received");
+	FIELD(r, R_STR, .label = "received:");
+#define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = rx->n);
 	RX_STATS(X)
 #undef X
-	fputc('\n', out);
+	FIELD(r, R_OBJ_END);
 }
 
-static void rx_stat_json(struct json *j, const struct engine_rx_stats *rx)
+static void ifaces_render(FILE *out, struct json *j, struct aoe_engine *e)
 {
-	json_key(j, "received");
-	json_obj_begin(j);
-#define X(n) json_ku64(j, #n, rx->n);
-	RX_STATS(X)
-#undef X
-	json_obj_end(j);
-}
-
-static void target_stat_json(struct json *j, const struct aoe_target *t)
-{
-	char mac[18];
-
-	aoe_format_mac(mac, t->mac);
-	json_obj_begin(j);
-	json_kstr(j, "mac", mac);
-	json_ku64(j, "bufcnt", t->bufcnt);
-	target_ifaces_json(j, t);
-	json_kbool(j, "tainted", t->tainted);
-	json_ku64(j, "nout", t->win.nout);
-	json_ku64(j, "maxout", t->win.maxout);
-	json_ku64(j, "ssthresh", t->win.ssthresh);
-	json_ku64(j, "rtt_us", t->rtt.srtt_us);
-	json_ku64(j, "rttvar_us", t->rtt.rttvar_us);
-	json_ku64(j, "rto_us", rtt_rto_us(&t->rtt));
-	json_ku64(j, "frames", t->st.frames);
-	json_ku64(j, "retransmits", t->st.retransmits);
-	json_ku64(j, "timeouts", t->st.timeouts);
-	json_ku64(j, "errors", t->st.errors);
-	json_ku64(j, "false_alarms", t->st.false_alarms);
-	json_ku64(j, "probes", t->st.probes);
-	json_obj_end(j);
-}
-
-static void dev_stat_json(struct json *j, const struct aoe_dev *d, const struct report_export *ex)
-{
-	char path[256], ifs[128];
-
-	export_path_of(ex, d, path, sizeof(path));
-	dev_ifaces(d, ifs, sizeof(ifs));
-	json_obj_begin(j);
-	json_kstr(j, "name", d->name);
-	json_ku64(j, "shelf", d->shelf);
-	json_ku64(j, "slot", d->slot);
-	json_ku64(j, "bytes", dev_bytes(d));
-	json_ku64(j, "sectors", d->id.sectors);
-	json_kstr(j, "state", dev_state_str(d->state));
-	if (d->why)
-		json_kstr(j, "error", d->why);
-	json_ku64(j, "payload", dev_payload(d));
-	json_kstr(j, "interfaces", ifs);
-	json_kstr(j, "export", path);
-	json_ku64(j, "requests", d->st.requests);
-	json_ku64(j, "frames", d->st.frames);
-	json_ku64(j, "errors", d->st.errors);
-	json_ku64(j, "read_bytes", d->st.read_bytes);
-	json_ku64(j, "write_bytes", d->st.write_bytes);
-	json_ku64(j, "flushes", d->st.flushes);
-	json_key(j, "pool");
-	json_obj_begin(j);
-	json_ku64(j, "size", d->pool.size);
-	json_ku64(j, "cap", d->pool.cap);
-	json_ku64(j, "high_water", d->pool.high_water);
-	json_ku64(j, "held", d->pool.held);
-	json_ku64(j, "kicks", d->pool.kicks);
-	json_obj_end(j);
-	json_key(j, "targets");
-	json_arr_begin(j);
-	for (unsigned int i = 0; i < d->ntargets; i++)
-		target_stat_json(j, d->targets[i]);
-	json_arr_end(j);
-	json_obj_end(j);
-}
-
-static void iface_stat_json(struct json *j, const struct aoe_iface *ifc)
-{
+	struct record *r = calloc(1, sizeof(*r));
 	struct aoe_xdp_stats xs;
 
-	json_obj_begin(j);
-	json_kstr(j, "name", ifc->name);
-	json_kstr(j, "mode", xdp_mode_str(ifc->prog.mode));
-	json_ku64(j, "queues", ifc->nqueues);
-	json_ku64(j, "mtu", ifc->mtu);
-	json_key(j, "sockets");
-	json_arr_begin(j);
-	for (uint32_t q = 0; q < ifc->nqueues; q++) {
-		const struct xsk_sock_stats *st = &ifc->socks[q].st;
+	for (unsigned int i = 0; r && i < ENGINE_MAX_IFACES; i++) {
+		struct aoe_iface *ifc = engine_iface_at(e, i);
 
-		json_obj_begin(j);
-		json_ku64(j, "queue", q);
-		json_ku64(j, "rx_frames", st->rx_frames);
-		json_ku64(j, "tx_frames", st->tx_frames);
-		json_ku64(j, "tx_kicks", st->tx_kicks);
-		json_ku64(j, "tx_ring_full", st->tx_ring_full);
-		json_ku64(j, "kick_errors", st->kick_errors);
-		json_obj_end(j);
+		if (!ifc)
+			continue;
+		r->n = 0;
+		iface_record(r, ifc, &xs, !xdp_prog_stats(&ifc->prog, &xs));
+		if (j)
+			rec_json(j, r);
+		else
+			rec_text(out, r);
 	}
-	json_arr_end(j);
-	if (!xdp_prog_stats(&ifc->prog, &xs)) {
-		json_key(j, "xdp");
-		json_obj_begin(j);
-		for (const struct xdp_stat_field *f = xdp_stat_fields; f->name; f++)
-			json_ku64(j, f->name, xdp_stat_get(&xs, f));
-		json_obj_end(j);
-	}
-	json_obj_end(j);
+	free(r);
 }
 
 void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report_export *ex)
 {
-	struct aoe_dev *d;
+	struct record *r = calloc(1, sizeof(*r));
 	struct json j;
 
+	if (!r)
+		return;
+	rx_record(r, engine_rx_stats(e));
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		json_devices(&j, e, dev_stat_json, ex);
+		devices_json(&j, e, dev_stat_record, ex);
 		json_key(&j, "interfaces");
 		json_arr_begin(&j);
-		for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
-			if (e->ifaces[i])
-				iface_stat_json(&j, e->ifaces[i]);
+		ifaces_render(out, &j, e);
 		json_arr_end(&j);
-		rx_stat_json(&j, &e->rx);
+		rec_json(&j, r);
 		json_obj_end(&j);
-		return;
+	} else {
+		fprintf(out, "%-10s %10s  %-12s %5s  %-11s %s\n", "DEVICE", "SIZE", "INTERFACES",
+			"PAYLD", "STATE", "EXPORT");
+		devices_text(out, e, dev_stat_record, ex);
+		ifaces_render(out, NULL, e);
+		rec_text(out, r);
 	}
-	fprintf(out, "%-10s %10s  %-12s %5s  %-11s %s\n", "DEVICE", "SIZE", "INTERFACES",
-		"PAYLD", "STATE", "EXPORT");
-	for_each_dev(e, d)
-		dev_stat_text(out, d, ex);
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
-		if (e->ifaces[i])
-			iface_stat_text(out, e->ifaces[i]);
-	rx_stat_text(out, &e->rx);
+	free(r);
 }

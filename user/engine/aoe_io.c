@@ -11,16 +11,10 @@
 #include "engine_priv.h"
 #include "lib/log.h"
 
-/* Tag layout: bit 31 set (ours, not the kernel driver's), 15 random bits
- * that change on every send, 16 bits of frame index. */
-#define TAG_IDX_MASK	0xffffu
-#define TAG_GEN_SHIFT	16
-#define TAG_GEN_MASK	0x7fffu
-
 int frame_table_init(struct frame_table *ft, uint32_t n)
 {
-	if (n >= TAG_IDX_MASK)
-		return -EINVAL;	/* index 0xffff is the discovery tag's */
+	if (n > TAG_DISCOVER_IDX)
+		return -EINVAL;	/* the discovery tag's index is never a frame's */
 	ft->f = calloc(n, sizeof(*ft->f));
 	ft->free = calloc(n, sizeof(*ft->free));
 	if (!ft->f || !ft->free) {
@@ -79,12 +73,7 @@ static void frame_retag(struct aoe_engine *e, struct aoe_frame *f)
 	uint32_t idx = (uint32_t)(f - e->ft.f);
 
 	f->gen = (f->gen + (engine_random(e) | 1)) & TAG_GEN_MASK;
-	f->tag = AOE_TAG_USER_BIT | f->gen << TAG_GEN_SHIFT | idx;
-}
-
-static bool on_list(const struct list_node *n)
-{
-	return n->next != n;
+	f->tag = tag_make(f->gen, idx);
 }
 
 static void req_complete(struct aoe_req *req)
@@ -133,7 +122,7 @@ static void frame_end(struct aoe_engine *e, struct aoe_frame *f, int res)
 /* Takes f off its target's in-flight list (or the resend list). */
 static void frame_unlink(struct aoe_frame *f)
 {
-	if (!on_list(&f->node))
+	if (!list_linked(&f->node))
 		return;
 	list_del(&f->node);
 	if (f->queued)
@@ -161,8 +150,7 @@ static void frame_ata_args(const struct aoe_frame *f, struct aoe_ata_args *a)
 		break;
 	case ATA_CMD_READ:
 	case ATA_CMD_WRITE:
-		/* LBA28: bits 24-27 in the device register, with LBA mode on. */
-		a->lba = (f->lba & 0xffffff) | (uint64_t)(0xe0 | ((f->lba >> 24) & 0x0f)) << 24;
+		a->lba = aoe_lba28_encode((uint32_t)f->lba);
 		break;
 	case ATA_CMD_FLUSH_EXT:
 		a->aflags = AOE_AFL_EXT;
@@ -187,7 +175,7 @@ static bool frame_is_write(const struct aoe_frame *f)
 static int take_chunks(struct aoe_path *path, unsigned int n, uint64_t *addr)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		if (frame_pool_get(&path->tx, path->ifc->slot, &addr[i])) {
+		if (frame_pool_get(&path->t->dev->pool, &path->tx, path->ifc->slot, &addr[i])) {
 			while (i--)
 				frame_pool_complete(&path->ifc->umem, addr[i]);
 			return -EAGAIN;
@@ -220,8 +208,8 @@ static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path
 	if (nseg > XSK_MAX_SEGS || take_chunks(path, nseg, addr))
 		return -EAGAIN;
 	memset(&a, 0, sizeof(a));
-	memcpy(a.dst, t->mac, 6);
-	memcpy(a.src, ifc->mac, 6);
+	memcpy(a.dst, t->mac, AOE_ETH_ALEN);
+	memcpy(a.src, ifc->mac, AOE_ETH_ALEN);
 	a.has_vlan = path->has_vlan;
 	a.vlan = path->vlan;
 	a.shelf = d->shelf;
@@ -244,7 +232,7 @@ static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path
 		memcpy((uint8_t *)umem_ptr(&ifc->umem, addr[i]) + at, f->req->buf + f->off + done, n);
 		done += n;
 	}
-	if (built < 0 || xsk_sock_tx(iface_tx_sock(ifc), addr, seg_len, nseg) < 0) {
+	if (built < 0 || iface_tx(ifc, addr, seg_len, nseg) < 0) {
 		for (unsigned int i = 0; i < nseg; i++)
 			frame_pool_complete(&ifc->umem, addr[i]);
 		return -EAGAIN;
@@ -257,7 +245,7 @@ static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path
 	if (f->deadline_ns < e->next_timer_ns)
 		e->next_timer_ns = f->deadline_ns;
 	list_add_tail(&t->inflight, &f->node);
-	t->win.nout++;
+	window_on_send(&t->win);
 	t->st.frames++;
 	path->frames++;
 	d->st.frames++;
@@ -364,7 +352,7 @@ void aoe_io_pump(struct aoe_dev *d)
 		pump_requests(d);
 }
 
-void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req)
+void aoe_io_submit(struct aoe_dev *d, struct aoe_req *req)
 {
 	bool rw = req->op == AOE_OP_READ || req->op == AOE_OP_WRITE;
 
@@ -372,7 +360,6 @@ void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req)
 	req->status = 0;
 	req->framed = 0;
 	req->inflight = 0;
-	req->start_ns = e->now_ns;
 	req->units = rw ? req->nsect : 1;
 	list_init(&req->node);
 	d->st.requests++;
@@ -405,21 +392,13 @@ static void target_heard(struct aoe_engine *e, struct aoe_target *t)
 	t->last_heard_ns = e->now_ns;
 	t->timeouts_in_row = 0;
 	if (t->tainted) {
-		char mac[18];
+		char mac[AOE_MAC_STR_LEN];
 
 		aoe_format_mac(mac, t->mac);
 		pr_info("%s: target %s answers again; it rejoins\n", t->dev->name, mac);
 		t->tainted = false;
 		window_restart(&t->win);
 	}
-}
-
-static bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_target *t)
-{
-	for (unsigned int i = 0; i < d->ntargets; i++)
-		if (d->targets[i] != t && !d->targets[i]->tainted && target_usable(d->targets[i]))
-			return true;
-	return false;
 }
 
 static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f)
@@ -440,7 +419,7 @@ static void on_error_response(struct aoe_engine *e, struct aoe_frame *f, uint8_t
 {
 	struct aoe_target *t = f->path->t;
 	struct aoe_dev *d = t->dev;
-	char mac[18];
+	char mac[AOE_MAC_STR_LEN];
 
 	t->st.errors++;
 	aoe_format_mac(mac, t->mac);
@@ -479,7 +458,7 @@ static void false_alarm(struct aoe_engine *e, struct aoe_frame *f, const struct 
 {
 	struct aoe_target *t = f->prev_t;
 
-	if (!t || memcmp(v->src, t->mac, 6) || v->shelf != t->dev->shelf ||
+	if (!t || memcmp(v->src, t->mac, AOE_ETH_ALEN) || v->shelf != t->dev->shelf ||
 	    v->slot != t->dev->slot)
 		return;
 	f->prev_tag = 0;	/* once per retransmit */
@@ -495,7 +474,7 @@ static void false_alarm(struct aoe_engine *e, struct aoe_frame *f, const struct 
 static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *ifc,
 					const struct aoe_view *v)
 {
-	uint32_t idx = v->tag & TAG_IDX_MASK;
+	uint32_t idx = tag_index(v->tag);
 	struct aoe_frame *f;
 	struct aoe_dev *d;
 
@@ -511,7 +490,7 @@ static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *
 		return NULL;
 	}
 	d = f->path->t->dev;
-	if (memcmp(v->src, f->path->t->mac, 6)) {
+	if (memcmp(v->src, f->path->t->mac, AOE_ETH_ALEN)) {
 		e->rx.bad_src++;
 		return NULL;
 	}
@@ -613,7 +592,7 @@ static void send_probe(struct aoe_engine *e, struct aoe_target *t)
 
 static void taint(struct aoe_engine *e, struct aoe_target *t)
 {
-	char mac[18];
+	char mac[AOE_MAC_STR_LEN];
 
 	t->tainted = true;
 	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
@@ -670,12 +649,12 @@ static bool queued_too_long(struct aoe_dev *d, uint64_t *next)
 {
 	struct aoe_engine *e = d->eng;
 	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
-	struct list_node *pos;
+	struct aoe_frame *f;
 
 	if (!dead_ns)
 		return false;
-	for (pos = d->resend.next; pos != &d->resend; pos = pos->next)
-		if (frame_dead(e, container_of(pos, struct aoe_frame, node), next))
+	list_for_each_entry(f, &d->resend, struct aoe_frame, node)
+		if (frame_dead(e, f, next))
 			return true;
 	if (!list_empty(&d->pending)) {
 		const struct aoe_req *req = list_first_entry(&d->pending, struct aoe_req, node);
@@ -722,10 +701,9 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 uint64_t aoe_io_timers(struct aoe_engine *e)
 {
 	uint64_t next = e->now_ns + NSEC_PER_SEC;
-	struct list_node *pos, *tmp;
+	struct aoe_dev *d;
 
-	list_for_each_safe(pos, tmp, &e->devs) {
-		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+	engine_for_each_dev(e, d) {
 		bool down = false;
 
 		if (d->state != DEV_UP && d->state != DEV_IDENTIFYING)

@@ -8,7 +8,7 @@
 #include "engine_priv.h"
 #include "lib/log.h"
 
-const char *dev_state_str(enum aoe_dev_state s)
+const char *aoe_dev_state_name(enum aoe_dev_state s)
 {
 	switch (s) {
 	case DEV_NEW: return "new";
@@ -22,8 +22,9 @@ const char *dev_state_str(enum aoe_dev_state s)
 
 struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
 {
-	struct aoe_dev *d = calloc(1, sizeof(*d));
-	struct list_node *pos;
+	struct aoe_dev *d = calloc(1, sizeof(*d)), *o;
+	struct aoe_iface *ifc;
+	unsigned int i;
 
 	if (!d)
 		return NULL;
@@ -34,21 +35,19 @@ struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
 	list_init(&d->pending);
 	list_init(&d->resend);
 	frame_pool_init(&d->pool, e->cfg.pool_max);
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
-		if (e->ifaces[i] && frame_pool_add_iface(&d->pool, i, &e->ifaces[i]->umem)) {
+	engine_for_each_iface(e, i, ifc) {
+		if (frame_pool_add_iface(&d->pool, i, &ifc->umem)) {
 			frame_pool_destroy(&d->pool);
 			free(d);
 			return NULL;
 		}
 	}
-	/* Kept in shelf.slot order, as users read them. */
-	for (pos = e->devs.next; pos != &e->devs; pos = pos->next) {
-		const struct aoe_dev *o = container_of(pos, struct aoe_dev, node);
-
+	/* Kept in shelf.slot order, as users read them: before the first
+	 * that sorts after it. */
+	list_for_each_entry(o, &e->devs, struct aoe_dev, node)
 		if (o->shelf > shelf || (o->shelf == shelf && o->slot > slot))
 			break;
-	}
-	list_add_tail(pos, &d->node);
+	list_add_tail(&o->node, &d->node);
 	return d;
 }
 
@@ -68,18 +67,18 @@ void dev_destroy(struct aoe_dev *d)
 	free(d);
 }
 
-struct aoe_target *dev_find_target(struct aoe_dev *d, const uint8_t mac[6])
+struct aoe_target *dev_find_target(struct aoe_dev *d, const uint8_t mac[AOE_ETH_ALEN])
 {
 	for (unsigned int i = 0; i < d->ntargets; i++)
-		if (!memcmp(d->targets[i]->mac, mac, 6))
+		if (!memcmp(d->targets[i]->mac, mac, AOE_ETH_ALEN))
 			return d->targets[i];
 	return NULL;
 }
 
-struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[6], uint16_t bufcnt)
+struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[AOE_ETH_ALEN], uint16_t bufcnt)
 {
 	struct aoe_target *t;
-	char macs[18];
+	char macs[AOE_MAC_STR_LEN];
 
 	if (d->ntargets >= AOE_MAX_TARGETS) {
 		aoe_format_mac(macs, mac);
@@ -91,7 +90,7 @@ struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[6], uint16
 	if (!t)
 		return NULL;
 	t->dev = d;
-	memcpy(t->mac, mac, 6);
+	memcpy(t->mac, mac, AOE_ETH_ALEN);
 	t->bufcnt = bufcnt;
 	window_init(&t->win, bufcnt);
 	rtt_init(&t->rtt, d->eng->cfg.rto_min_us, d->eng->cfg.rto_max_us);
@@ -102,17 +101,10 @@ struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[6], uint16
 
 void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt)
 {
-	struct aoe_window fresh;
-
 	if (bufcnt == t->bufcnt)
 		return;
 	t->bufcnt = bufcnt;
-	window_init(&fresh, bufcnt);
-	t->win.limit = fresh.limit;
-	if (t->win.maxout > t->win.limit)
-		t->win.maxout = t->win.limit;
-	if (t->win.ssthresh > t->win.limit)
-		t->win.ssthresh = t->win.limit;
+	window_set_limit(&t->win, bufcnt);
 }
 
 struct aoe_path *target_find_path(struct aoe_target *t, const struct aoe_iface *ifc,
@@ -259,6 +251,26 @@ struct aoe_path *dev_pick_path(struct aoe_dev *d, bool need_window,
 	return NULL;
 }
 
+bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_target *t)
+{
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		if (d->targets[i] != t && !d->targets[i]->tainted && target_usable(d->targets[i]))
+			return true;
+	return false;
+}
+
+void dev_reset_targets(struct aoe_dev *d)
+{
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		struct aoe_target *t = d->targets[i];
+
+		window_init(&t->win, t->win.limit);
+		t->tainted = false;
+		t->timeouts_in_row = 0;
+		t->probe_out = false;
+	}
+}
+
 void dev_go_down(struct aoe_dev *d, const char *why)
 {
 	struct aoe_engine *e = d->eng;
@@ -290,7 +302,7 @@ void dev_forget_iface(struct aoe_dev *d, struct aoe_iface *ifc)
 	frame_pool_del_iface(&d->pool, ifc->slot);
 }
 
-uint32_t dev_payload(const struct aoe_dev *d)
+uint32_t aoe_dev_payload(const struct aoe_dev *d)
 {
 	uint32_t best = 0;
 
@@ -299,4 +311,95 @@ uint32_t dev_payload(const struct aoe_dev *d)
 			if (d->targets[i]->paths[p].max_sect > best)
 				best = d->targets[i]->paths[p].max_sect;
 	return best * ATA_SECTOR_SIZE;
+}
+
+/* --- what front ends may read -------------------------------------------- */
+
+const char *aoe_dev_name(const struct aoe_dev *d)
+{
+	return d->name;
+}
+
+uint16_t aoe_dev_shelf(const struct aoe_dev *d)
+{
+	return d->shelf;
+}
+
+uint8_t aoe_dev_slot(const struct aoe_dev *d)
+{
+	return d->slot;
+}
+
+enum aoe_dev_state aoe_dev_state(const struct aoe_dev *d)
+{
+	return d->state;
+}
+
+const char *aoe_dev_why(const struct aoe_dev *d)
+{
+	return d->why;
+}
+
+const struct ata_identity *aoe_dev_identity(const struct aoe_dev *d)
+{
+	return d->identified ? &d->id : NULL;
+}
+
+uint64_t aoe_dev_bytes(const struct aoe_dev *d)
+{
+	return d->id.sectors * ATA_SECTOR_SIZE;
+}
+
+bool aoe_dev_can_flush(const struct aoe_dev *d)
+{
+	return d->id.flush || d->id.flush_ext;
+}
+
+void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out)
+{
+	const struct frame_pool *fp = &d->pool;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->name, d->name, sizeof(out->name));
+	out->shelf = d->shelf;
+	out->slot = d->slot;
+	out->state = d->state;
+	out->why = d->why;
+	out->id = d->id;
+	out->bytes = aoe_dev_bytes(d);
+	out->payload = aoe_dev_payload(d);
+	out->config = d->config;
+	out->ntargets = d->ntargets;
+	out->st = d->st;
+	out->pool = (struct aoe_pool_stats){ .size = fp->size, .cap = fp->cap,
+					     .high_water = fp->high_water, .held = fp->held,
+					     .kicks = fp->kicks };
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		out->retransmits += d->targets[i]->st.retransmits;
+}
+
+int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_target_info *out)
+{
+	const struct aoe_target *t;
+
+	if (i >= d->ntargets)
+		return -ENOENT;
+	t = d->targets[i];
+	memset(out, 0, sizeof(*out));
+	memcpy(out->mac, t->mac, AOE_ETH_ALEN);
+	out->bufcnt = t->bufcnt;
+	out->fwver = t->fwver;
+	out->max_sectors = t->scnt ? t->scnt : 2;
+	out->tainted = t->tainted;
+	out->nout = t->win.nout;
+	out->maxout = t->win.maxout;
+	out->ssthresh = t->win.ssthresh;
+	out->srtt_us = t->rtt.srtt_us;
+	out->rttvar_us = t->rtt.rttvar_us;
+	out->rto_us = rtt_rto_us(&t->rtt);
+	for (unsigned int p = 0; p < t->npaths; p++)
+		if (t->paths[p].ifc)
+			out->ifaces[out->nifaces++] = t->paths[p].ifc->name;
+	out->st = t->st;
+	return 0;
 }

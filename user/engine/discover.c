@@ -12,9 +12,7 @@
 #include "engine_priv.h"
 #include "lib/log.h"
 
-#define DISCOVER_TAG_IDX	0xffffu	/* never a frame index */
-
-int discover_send_query(struct aoe_engine *e, struct aoe_iface *ifc, uint32_t tag)
+static int discover_send_query(struct aoe_engine *e, struct aoe_iface *ifc, uint32_t tag)
 {
 	struct aoe_cfg_args cfg = { .ccmd = AOE_CCMD_READ };
 	struct aoe_addr a;
@@ -22,8 +20,8 @@ int discover_send_query(struct aoe_engine *e, struct aoe_iface *ifc, uint32_t ta
 	int len;
 
 	memset(&a, 0, sizeof(a));
-	memset(a.dst, 0xff, 6);
-	memcpy(a.src, ifc->mac, 6);
+	memset(a.dst, 0xff, AOE_ETH_ALEN);
+	memcpy(a.src, ifc->mac, AOE_ETH_ALEN);
 	a.shelf = AOE_SHELF_BCAST;
 	a.slot = AOE_SLOT_BCAST;
 	a.tag = tag;
@@ -33,16 +31,16 @@ int discover_send_query(struct aoe_engine *e, struct aoe_iface *ifc, uint32_t ta
 	return engine_send_raw(e, ifc, frame, (size_t)len);
 }
 
-void engine_discover(struct aoe_engine *e)
+void discover_broadcast(struct aoe_engine *e)
 {
+	struct aoe_iface *ifc;
+	unsigned int i;
+
 	e->disc_tags[1] = e->disc_tags[0];
-	e->disc_tags[0] = AOE_TAG_USER_BIT | (engine_random(e) & 0x7fff) << 16 | DISCOVER_TAG_IDX;
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
-		struct aoe_iface *ifc = e->ifaces[i];
+	e->disc_tags[0] = tag_make(engine_random(e), TAG_DISCOVER_IDX);
+	engine_for_each_iface(e, i, ifc) {
 		int err;
 
-		if (!ifc)
-			continue;
 		iface_refresh(ifc);
 		err = discover_send_query(e, ifc, e->disc_tags[0]);
 		if (err)
@@ -56,7 +54,7 @@ void engine_discover(struct aoe_engine *e)
 
 static bool config_answer_ok(const struct aoe_engine *e, const struct aoe_view *v)
 {
-	static const uint8_t zero[6];
+	static const uint8_t zero[AOE_ETH_ALEN];
 
 	if (v->tag != e->disc_tags[0] && v->tag != e->disc_tags[1])
 		return false;	/* not an answer to our query */
@@ -65,7 +63,7 @@ static bool config_answer_ok(const struct aoe_engine *e, const struct aoe_view *
 	if (v->shelf == AOE_SHELF_BCAST || v->slot == AOE_SLOT_BCAST)
 		return false;
 	/* A target's MAC is unicast and set. */
-	return !(v->src[0] & 1) && memcmp(v->src, zero, 6);
+	return !(v->src[0] & 1) && memcmp(v->src, zero, AOE_ETH_ALEN);
 }
 
 static void copy_config_string(struct aoe_dev *d, const struct aoe_cfg_view *c)
@@ -75,20 +73,6 @@ static void copy_config_string(struct aoe_dev *d, const struct aoe_cfg_view *c)
 	for (i = 0; i < c->cslen && i < AOE_CFG_STR_MAX; i++)
 		d->config[i] = isprint(c->cfgstr[i]) ? (char)c->cfgstr[i] : '?';
 	d->config[i] = '\0';
-}
-
-/* All targets start afresh when a device comes back. */
-static void dev_reset_targets(struct aoe_dev *d)
-{
-	for (unsigned int i = 0; i < d->ntargets; i++) {
-		struct aoe_target *t = d->targets[i];
-		uint32_t limit = t->win.limit;
-
-		window_init(&t->win, limit);
-		t->tainted = false;
-		t->timeouts_in_row = 0;
-		t->probe_out = false;
-	}
 }
 
 static void path_refresh_all(struct aoe_target *t)
@@ -163,7 +147,7 @@ static void identify_done(struct aoe_req *req, int res)
 	d->state = DEV_UP;
 	d->why = NULL;
 	pr_info("%s: up, %llu sectors, %u bytes per frame\n", d->name,
-		(unsigned long long)d->id.sectors, dev_payload(d));
+		(unsigned long long)d->id.sectors, aoe_dev_payload(d));
 	if (e->hooks.dev_up)
 		e->hooks.dev_up(e->hooks.ctx, d);
 }
@@ -175,19 +159,16 @@ void discover_identify(struct aoe_dev *d)
 	if (d->state == DEV_DOWN || d->state == DEV_FAILED)
 		dev_reset_targets(d);
 	d->state = DEV_IDENTIFYING;
-	memset(req, 0, sizeof(*req));
-	req->op = AOE_OP_IDENTIFY;
-	req->nsect = 1;
-	req->buf = d->identify_buf;
-	req->done = identify_done;
-	req->priv = d;
+	aoe_req_prep(req, AOE_OP_IDENTIFY, 0, 1, d->identify_buf, identify_done, d);
 	engine_submit(d->eng, d, req);
 }
 
-static bool any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state)
+bool discover_any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state)
 {
-	for (const struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next)
-		if (container_of(pos, struct aoe_dev, node)->state == state)
+	struct aoe_dev *d;
+
+	engine_for_each_dev(e, d)
+		if (d->state == state)
 			return true;
 	return false;
 }
@@ -198,12 +179,8 @@ uint64_t discover_next_ns(struct aoe_engine *e)
 	uint64_t retry = e->last_discover_ns + DOWN_REDISCOVER_NS;
 
 	/* A down device comes back by itself: look for it more often. */
-	if (retry < next && any_dev_in(e, DEV_DOWN))
+	if (retry < next && discover_any_dev_in(e, DEV_DOWN))
 		next = retry;
 	return next;
 }
 
-bool engine_identifying(const struct aoe_engine *e)
-{
-	return any_dev_in(e, DEV_IDENTIFYING);
-}

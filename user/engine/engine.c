@@ -12,7 +12,6 @@
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
-#include <time.h>
 
 #include "engine_priv.h"
 #include "lib/log.h"
@@ -21,12 +20,24 @@
 #define ENGINE_RING_ENTRIES	512
 #define RX_BATCHES_PER_PASS	8
 
-uint64_t engine_now(void)
+uint64_t engine_now(const struct aoe_engine *e)
 {
-	struct timespec ts;
+	return e->now_ns;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+void engine_stop(struct aoe_engine *e)
+{
+	e->stop = true;
+}
+
+bool engine_stopping(const struct aoe_engine *e)
+{
+	return e->stop;
+}
+
+int engine_stop_signal(const struct aoe_engine *e)
+{
+	return e->stop_signal;
 }
 
 /* xorshift64*: tags must be hard to guess, not cryptographic. */
@@ -75,57 +86,62 @@ static int engine_ring_init(struct aoe_engine *e)
 	return 0;
 }
 
-int engine_init(struct aoe_engine *e, const struct engine_config *cfg,
-		const struct engine_hooks *hooks)
+int engine_create(const struct engine_config *cfg, const struct engine_hooks *hooks,
+		  struct aoe_engine **out)
 {
+	struct aoe_engine *e = calloc(1, sizeof(*e));
 	int err;
 
-	memset(e, 0, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
 	e->cfg = *cfg;
 	if (hooks)
 		e->hooks = *hooks;
 	list_init(&e->devs);
 	e->sigfd = -1;
 	if (getrandom(&e->rng, sizeof(e->rng), 0) != sizeof(e->rng) || !e->rng)
-		e->rng = engine_now() | 1;
+		e->rng = clock_now_ns() | 1;
 	err = frame_table_init(&e->ft, ENGINE_MAX_FRAMES);
-	if (err)
-		return err;
-	err = engine_ring_init(e);
+	if (!err)
+		err = engine_ring_init(e);
 	if (err) {
-		frame_table_fini(&e->ft);
+		engine_destroy(e);
 		return err;
 	}
-	e->now_ns = engine_now();
+	e->now_ns = clock_now_ns();
 	e->next_timer_ns = e->now_ns;
+	*out = e;
 	return 0;
 }
 
 void engine_fail_all_io(struct aoe_engine *e)
 {
-	for (struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next) {
-		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+	struct aoe_dev *d;
 
+	engine_for_each_dev(e, d) {
 		d->state = DEV_DOWN;
 		d->why = "aoe-xdp is stopping";
 		aoe_io_fail_all(d, -EIO);
 	}
 }
 
-void engine_fini(struct aoe_engine *e)
+void engine_destroy(struct aoe_engine *e)
 {
+	struct aoe_iface *ifc;
+	unsigned int i;
+
+	if (!e)
+		return;
 	while (!list_empty(&e->devs))
 		dev_destroy(list_first_entry(&e->devs, struct aoe_dev, node));
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
-		if (e->ifaces[i])
-			engine_del_iface(e, e->ifaces[i]->name);
+	engine_for_each_iface(e, i, ifc)
+		engine_del_iface(e, ifc->name);
 	if (e->ring_ok)
 		io_uring_queue_exit(&e->ring);
 	if (e->sigfd >= 0)
 		close(e->sigfd);	/* after the ring: it held the poll */
-	e->sigfd = -1;
 	frame_table_fini(&e->ft);
-	e->ring_ok = false;
+	free(e);
 }
 
 struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e)
@@ -192,20 +208,34 @@ int engine_watch_signals(struct aoe_engine *e)
 	return engine_watch_fd(e, &e->sig_ev, e->sigfd, POLLIN);
 }
 
-struct aoe_iface *engine_find_iface(struct aoe_engine *e, const char *name)
+static struct aoe_iface *engine_find_iface(const struct aoe_engine *e, const char *name)
 {
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
-		if (e->ifaces[i] && !strcmp(e->ifaces[i]->name, name))
-			return e->ifaces[i];
+	struct aoe_iface *ifc;
+	unsigned int i;
+
+	engine_for_each_iface(e, i, ifc)
+		if (!strcmp(ifc->name, name))
+			return ifc;
 	return NULL;
+}
+
+bool engine_has_iface(const struct aoe_engine *e, const char *name)
+{
+	return engine_find_iface(e, name) != NULL;
+}
+
+struct aoe_iface *engine_iface_at(const struct aoe_engine *e, unsigned int i)
+{
+	return i < POOL_MAX_IFACES ? e->ifaces[i] : NULL;
 }
 
 unsigned int engine_iface_count(const struct aoe_engine *e)
 {
-	unsigned int n = 0;
+	struct aoe_iface *ifc;
+	unsigned int i, n = 0;
 
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++)
-		n += e->ifaces[i] != NULL;
+	engine_for_each_iface(e, i, ifc)
+		n++;
 	return n;
 }
 
@@ -252,12 +282,10 @@ static void engine_unwatch_iface(struct aoe_engine *e, struct aoe_iface *ifc)
 			engine_forget_event(e, &evs[q].ev);
 }
 
-int engine_add_iface(struct aoe_engine *e, const char *name)
+/* The table slot a new interface takes: -EEXIST or -ENOSPC, said. */
+static int engine_free_slot(const struct aoe_engine *e, const char *name)
 {
-	struct aoe_iface *ifc;
 	unsigned int slot;
-	struct list_node *pos;
-	int err;
 
 	if (engine_find_iface(e, name)) {
 		pr_err("%s is named twice; each interface is used once\n", name);
@@ -270,35 +298,50 @@ int engine_add_iface(struct aoe_engine *e, const char *name)
 		       POOL_MAX_IFACES);
 		return -ENOSPC;
 	}
+	return (int)slot;
+}
+
+int engine_add_opened_iface(struct aoe_engine *e, struct aoe_iface *ifc)
+{
+	struct aoe_dev *d;
+	int err;
+
+	e->ifaces[ifc->slot] = ifc;
+	engine_for_each_dev(e, d)
+		frame_pool_add_iface(&d->pool, ifc->slot, &ifc->umem);
+	err = engine_watch_iface(e, ifc);
+	if (err)
+		engine_del_iface(e, ifc->name);
+	return err;
+}
+
+int engine_add_iface(struct aoe_engine *e, const char *name)
+{
+	struct aoe_iface *ifc;
+	int slot = engine_free_slot(e, name), err;
+
+	if (slot < 0)
+		return slot;
 	ifc = calloc(1, sizeof(*ifc));
 	if (!ifc)
 		return -ENOMEM;
-	err = iface_open(ifc, name, slot, e->cfg.mode, e->cfg.tx_chunks);
+	err = iface_open(ifc, name, (unsigned int)slot, e->cfg.mode, e->cfg.tx_chunks);
 	if (err) {
 		free(ifc);
 		return err;
 	}
-	e->ifaces[slot] = ifc;
-	for (pos = e->devs.next; pos != &e->devs; pos = pos->next)
-		frame_pool_add_iface(&container_of(pos, struct aoe_dev, node)->pool, slot,
-				     &ifc->umem);
-	err = engine_watch_iface(e, ifc);
-	if (err) {
-		engine_del_iface(e, name);
-		return err;
-	}
-	return 0;
+	return engine_add_opened_iface(e, ifc);
 }
 
 int engine_del_iface(struct aoe_engine *e, const char *name)
 {
 	struct aoe_iface *ifc = engine_find_iface(e, name);
-	struct list_node *pos;
+	struct aoe_dev *d;
 
 	if (!ifc)
 		return -ENOENT;
-	for (pos = e->devs.next; pos != &e->devs; pos = pos->next)
-		dev_forget_iface(container_of(pos, struct aoe_dev, node), ifc);
+	engine_for_each_dev(e, d)
+		dev_forget_iface(d, ifc);
 	engine_unwatch_iface(e, ifc);
 	e->ifaces[ifc->slot] = NULL;
 	iface_close(ifc);
@@ -319,36 +362,69 @@ int engine_send_raw(struct aoe_engine *e, struct aoe_iface *ifc, const void *fra
 	if (err)
 		return err;
 	memcpy(umem_ptr(&ifc->umem, addr), frame, len);
-	err = xsk_sock_tx(iface_tx_sock(ifc), &addr, &(uint32_t){ (uint32_t)len }, 1);
+	err = iface_tx(ifc, &addr, &(uint32_t){ (uint32_t)len }, 1);
 	if (err)
 		umem_chunk_put(&ifc->umem, addr);
 	return err;
 }
 
+struct aoe_dev *engine_first_dev(const struct aoe_engine *e)
+{
+	return list_empty(&e->devs) ? NULL : list_first_entry(&e->devs, struct aoe_dev, node);
+}
+
+struct aoe_dev *engine_next_dev(const struct aoe_engine *e, const struct aoe_dev *d)
+{
+	return d->node.next == &e->devs ? NULL : container_of(d->node.next, struct aoe_dev, node);
+}
+
 struct aoe_dev *engine_find_dev(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
 {
-	for (struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next) {
-		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+	struct aoe_dev *d;
 
+	engine_for_each_dev(e, d)
 		if (d->shelf == shelf && d->slot == slot)
 			return d;
-	}
 	return NULL;
 }
 
 struct aoe_dev *engine_find_dev_name(struct aoe_engine *e, const char *name)
 {
-	for (struct list_node *pos = e->devs.next; pos != &e->devs; pos = pos->next) {
-		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
+	struct aoe_dev *d;
 
+	engine_for_each_dev(e, d)
 		if (!strcmp(d->name, name))
 			return d;
-	}
 	return NULL;
 }
 
-static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc,
-			    const struct rx_frame *fr)
+void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req)
+{
+	req->start_ns = e->now_ns;
+	aoe_io_submit(d, req);
+}
+
+void engine_discover(struct aoe_engine *e)
+{
+	discover_broadcast(e);
+}
+
+bool engine_identifying(const struct aoe_engine *e)
+{
+	return discover_any_dev_in(e, DEV_IDENTIFYING);
+}
+
+const struct engine_rx_stats *engine_rx_stats(const struct aoe_engine *e)
+{
+	return &e->rx;
+}
+
+unsigned int engine_rediscover_s(const struct aoe_engine *e)
+{
+	return e->cfg.rediscover_s;
+}
+
+void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc, const struct rx_frame *fr)
 {
 	struct aoe_view v;
 	const char *why;
@@ -363,7 +439,7 @@ static void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc,
 		e->rx.not_response++;
 		return;
 	}
-	if (memcmp(v.dst, ifc->mac, 6)) {
+	if (memcmp(v.dst, ifc->mac, AOE_ETH_ALEN)) {
 		e->rx.wrong_dst++;
 		return;
 	}
@@ -444,10 +520,11 @@ static void engine_rx_socket(struct aoe_engine *e, struct aoe_iface *ifc, struct
 /* Reads every RX ring and returns completed TX chunks. */
 static void engine_service_sockets(struct aoe_engine *e)
 {
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
-		struct aoe_iface *ifc = e->ifaces[i];
+	struct aoe_iface *ifc;
+	unsigned int i;
 
-		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++) {
+	engine_for_each_iface(e, i, ifc) {
+		for (uint32_t q = 0; q < ifc->nqueues; q++) {
 			engine_rx_socket(e, ifc, &ifc->socks[q]);
 			xsk_sock_drain_completions(&ifc->socks[q]);
 		}
@@ -456,10 +533,11 @@ static void engine_service_sockets(struct aoe_engine *e)
 
 static void engine_kick_all(struct aoe_engine *e)
 {
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
-		struct aoe_iface *ifc = e->ifaces[i];
+	struct aoe_iface *ifc;
+	unsigned int i;
 
-		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++) {
+	engine_for_each_iface(e, i, ifc) {
+		for (uint32_t q = 0; q < ifc->nqueues; q++) {
 			int err = xsk_sock_kick(&ifc->socks[q]);
 
 			if (err && ifc->socks[q].st.kick_errors == 1)
@@ -471,10 +549,11 @@ static void engine_kick_all(struct aoe_engine *e)
 
 static bool engine_tx_waiting(const struct aoe_engine *e)
 {
-	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
-		const struct aoe_iface *ifc = e->ifaces[i];
+	struct aoe_iface *ifc;
+	unsigned int i;
 
-		for (uint32_t q = 0; ifc && q < ifc->nqueues; q++)
+	engine_for_each_iface(e, i, ifc) {
+		for (uint32_t q = 0; q < ifc->nqueues; q++)
 			if (ifc->socks[q].tx_unkicked)
 				return true;
 	}
@@ -483,11 +562,9 @@ static bool engine_tx_waiting(const struct aoe_engine *e)
 
 static void engine_pump_all(struct aoe_engine *e)
 {
-	struct list_node *pos, *tmp;
+	struct aoe_dev *d;
 
-	list_for_each_safe(pos, tmp, &e->devs) {
-		struct aoe_dev *d = container_of(pos, struct aoe_dev, node);
-
+	engine_for_each_dev(e, d) {
 		if (!list_empty(&d->pending) || !list_empty(&d->resend))
 			aoe_io_pump(d);
 	}
@@ -514,22 +591,29 @@ static void engine_reap(struct aoe_engine *e)
  * ublk request announces itself) for a short while saves the two wake-ups
  * of sleeping in the kernel. True when something arrived.
  */
+static bool engine_rx_ready(const struct aoe_engine *e)
+{
+	struct aoe_iface *ifc;
+	unsigned int i;
+
+	engine_for_each_iface(e, i, ifc)
+		for (uint32_t q = 0; q < ifc->nqueues; q++)
+			if (xsk_sock_rx_ready(&ifc->socks[q]))
+				return true;
+	return false;
+}
+
 static bool engine_busy_poll(struct aoe_engine *e)
 {
-	uint64_t until = engine_now() + (uint64_t)e->cfg.busy_poll_us * NSEC_PER_USEC;
+	uint64_t until = clock_now_ns() + (uint64_t)e->cfg.busy_poll_us * NSEC_PER_USEC;
 
 	for (unsigned int i = 1;; i++) {
 		if (io_uring_cq_ready(&e->ring) ||
 		    (IO_URING_READ_ONCE(*e->ring.sq.kflags) & IORING_SQ_TASKRUN))
 			return true;
-		for (unsigned int s = 0; s < POOL_MAX_IFACES; s++) {
-			struct aoe_iface *ifc = e->ifaces[s];
-
-			for (uint32_t q = 0; ifc && q < ifc->nqueues; q++)
-				if (xsk_sock_rx_ready(&ifc->socks[q]))
-					return true;
-		}
-		if (!(i % 64) && engine_now() >= until)
+		if (engine_rx_ready(e))
+			return true;
+		if (!(i % 64) && clock_now_ns() >= until)
 			return false;
 		__builtin_ia32_pause();
 	}
@@ -541,7 +625,7 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	struct io_uring_cqe *cqe;
 	int err;
 
-	e->now_ns = engine_now();
+	e->now_ns = clock_now_ns();
 	if (e->next_timer_ns <= e->now_ns)
 		wait_ns = 0;
 	else if (e->next_timer_ns - e->now_ns < wait_ns)
@@ -563,15 +647,20 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	if (err < 0 && err != -ETIME && err != -EINTR && err != -EAGAIN && err != -EBUSY)
 		return err;
 	engine_reap(e);
-	e->now_ns = engine_now();
+	engine_step(e, clock_now_ns());
+	return 0;
+}
+
+void engine_step(struct aoe_engine *e, uint64_t now_ns)
+{
+	e->now_ns = now_ns;
 	engine_service_sockets(e);
 	if (e->now_ns >= e->next_timer_ns)
 		e->next_timer_ns = aoe_io_timers(e);
 	if (e->now_ns >= discover_next_ns(e))
-		engine_discover(e);
+		discover_broadcast(e);
 	if (discover_next_ns(e) < e->next_timer_ns)
 		e->next_timer_ns = discover_next_ns(e);
 	engine_pump_all(e);
 	engine_kick_all(e);
-	return 0;
 }

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The engine: one thread, one io_uring, everything reachable from it.
+ * The engine's public face: what front ends (exports, the daemon, the
+ * commands) may use. One thread, one io_uring, everything reachable from
+ * it; nothing here may be called from another thread.
  *
- * Objects mirror the kernel aoe driver's so its readers feel at home:
- *   aoe_dev     shelf.slot: capacity, identity, pending requests, frame pool
- *   aoe_target  one remote MAC serving a device: window, RTT, taint
- *   aoe_path    a target as reached through one interface (and VLAN)
- *   aoe_frame   one AoE command in flight: tag, path, timers, its request
- *   aoe_req     a block request from a front end (FUSE, ublk, bench)
+ * The engine turns block requests (struct aoe_req) into AoE frames for a
+ * device (shelf.slot), spreads them over the device's targets (remote MACs)
+ * and interfaces, retransmits what is lost, and calls each request's done()
+ * once. Its objects are opaque: read them through the functions below.
+ * engine_priv.h holds the internals, for the engine's own files and its
+ * unit tests only.
  */
 #ifndef AOE_ENGINE_H
 #define AOE_ENGINE_H
@@ -17,30 +19,21 @@
 
 #include <liburing.h>
 
-#include "proto/aoe_codec.h"
-#include "proto/ata_identify.h"
-#include "xdp/frame_pool.h"
-#include "xdp/iface.h"
+#include "aoe_wire.h"
+#include "lib/clock.h"
 #include "lib/list.h"
-#include "window.h"
+#include "proto/ata_identify.h"
 
+#define AOE_NAME_LEN		16	/* "e65534.254" */
 #define AOE_MAX_TARGETS		8	/* per device */
 #define AOE_MAX_PATHS		8	/* per target */
-#define AOE_NAME_LEN		16	/* "e65534.254" */
-#define ENGINE_MAX_FRAMES	8192	/* frames in flight over all devices */
-#define TAINT_TIMEOUTS		3	/* consecutive timeouts that taint a target */
-#define PROBE_INTERVAL_NS	500000000ull
-#define DEAD_TIMEOUT_DEFAULT_S	180
-#define REDISCOVER_DEFAULT_S	60
-/* While a device is down, look for its targets this often. */
-#define DOWN_REDISCOVER_NS	(2 * NSEC_PER_SEC)
-#define NSEC_PER_SEC		1000000000ull
-#define NSEC_PER_MSEC		1000000ull
-#define NSEC_PER_USEC		1000ull
 
 struct aoe_engine;
 struct aoe_dev;
-struct aoe_target;
+struct aoe_iface;
+struct engine_config;
+
+/* --- requests ------------------------------------------------------------- */
 
 enum aoe_req_op {
 	AOE_OP_READ,
@@ -58,7 +51,7 @@ struct aoe_req {
 	void (*done)(struct aoe_req *req, int res);
 	void *priv;
 
-	/* Engine-owned from engine_submit() to done(). */
+	/* Engine-owned from engine_submit() to done(): do not touch. */
 	struct aoe_dev *dev;
 	struct list_node node;	/* dev->pending while units remain unframed */
 	uint32_t units;		/* sectors, or 1 for flush/identify */
@@ -68,14 +61,140 @@ struct aoe_req {
 	uint64_t start_ns;
 };
 
-struct aoe_path {
-	struct aoe_target *t;
-	struct aoe_iface *ifc;	/* NULL once the interface is detached */
-	uint16_t vlan;
-	bool has_vlan;
-	struct txpool tx;	/* this path's own TX chunks (window-sized) */
-	uint32_t max_sect;	/* sectors per frame on this path */
+/* Clears req and fills in what every request needs. */
+static inline void aoe_req_prep(struct aoe_req *req, enum aoe_req_op op, uint64_t lba,
+				uint32_t nsect, uint8_t *buf,
+				void (*done)(struct aoe_req *, int), void *priv)
+{
+	*req = (struct aoe_req){ .op = op, .lba = lba, .nsect = nsect, .buf = buf,
+				 .done = done, .priv = priv };
+}
+
+/* --- the loop --------------------------------------------------------------- */
+
+/* What the engine tells its owner about devices. */
+struct engine_hooks {
+	void *ctx;
+	/* A device finished IDENTIFY (first time, or back from DOWN). */
+	void (*dev_up)(void *ctx, struct aoe_dev *d);
+	/* A device went DOWN: its I/O is failing. */
+	void (*dev_down)(void *ctx, struct aoe_dev *d);
+};
+
+/* Anything the loop waits on: user_data of its SQEs points here. */
+struct engine_event {
+	void (*fn)(struct engine_event *ev, const struct io_uring_cqe *cqe);
+};
+
+int engine_create(const struct engine_config *cfg, const struct engine_hooks *hooks,
+		  struct aoe_engine **out);
+/* Fails whatever is still in flight with -ESHUTDOWN, then frees it all. */
+void engine_destroy(struct aoe_engine *e);
+/* Takes every device down without hooks and fails all of its I/O with
+ * -EIO: the first step of a shutdown, before the front ends go. */
+void engine_fail_all_io(struct aoe_engine *e);
+
+/* One pass of the loop: waits at most max_wait_ns for something to do. */
+int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns);
+/* The loop's clock: read once per pass, so one pass sees one time. */
+uint64_t engine_now(const struct aoe_engine *e);
+uint32_t engine_random(struct aoe_engine *e);
+/* Multishot poll of fd; ev->fn runs for each readiness. */
+int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
+		    unsigned int poll_mask);
+/* A zeroed (128-byte) SQE of the engine's ring, or NULL when it is full. */
+struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e);
+/* Cancels whatever the ring still holds for ev and drops its completions:
+ * call before freeing ev. */
+void engine_forget_event(struct aoe_engine *e, struct engine_event *ev);
+/* SIGINT, SIGTERM and SIGHUP stop the loop instead of killing the process,
+ * so the XDP program and pins are always cleaned up. */
+int engine_watch_signals(struct aoe_engine *e);
+void engine_stop(struct aoe_engine *e);
+bool engine_stopping(const struct aoe_engine *e);
+/* The signal that stopped the loop, 0 for none. */
+int engine_stop_signal(const struct aoe_engine *e);
+
+/* --- interfaces ------------------------------------------------------------- */
+
+int engine_add_iface(struct aoe_engine *e, const char *name);
+int engine_del_iface(struct aoe_engine *e, const char *name);
+bool engine_has_iface(const struct aoe_engine *e, const char *name);
+unsigned int engine_iface_count(const struct aoe_engine *e);
+/* The interface in table slot i (NULL when empty), for reports. */
+struct aoe_iface *engine_iface_at(const struct aoe_engine *e, unsigned int i);
+#define ENGINE_MAX_IFACES	8
+
+/* --- devices ---------------------------------------------------------------- */
+
+/* Broadcasts a config query on every interface. */
+void engine_discover(struct aoe_engine *e);
+/* True while a device is waiting for its IDENTIFY. */
+bool engine_identifying(const struct aoe_engine *e);
+struct aoe_dev *engine_find_dev(struct aoe_engine *e, uint16_t shelf, uint8_t slot);
+struct aoe_dev *engine_find_dev_name(struct aoe_engine *e, const char *name);
+/* Devices in shelf.slot order. */
+struct aoe_dev *engine_first_dev(const struct aoe_engine *e);
+struct aoe_dev *engine_next_dev(const struct aoe_engine *e, const struct aoe_dev *d);
+#define engine_for_each_dev(e, d) \
+	for ((d) = engine_first_dev(e); (d); (d) = engine_next_dev((e), (d)))
+
+/* Queues a request; done() is called later (or at once on a dead device). */
+void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req);
+
+enum aoe_dev_state {
+	DEV_NEW,		/* heard of, not identified yet */
+	DEV_IDENTIFYING,
+	DEV_UP,
+	DEV_DOWN,		/* dead timeout passed; I/O fails at once */
+	DEV_FAILED,		/* IDENTIFY failed */
+};
+
+const char *aoe_dev_state_name(enum aoe_dev_state s);
+const char *aoe_dev_name(const struct aoe_dev *d);
+uint16_t aoe_dev_shelf(const struct aoe_dev *d);
+uint8_t aoe_dev_slot(const struct aoe_dev *d);
+enum aoe_dev_state aoe_dev_state(const struct aoe_dev *d);
+/* What made it DOWN or FAILED, or NULL. */
+const char *aoe_dev_why(const struct aoe_dev *d);
+/* The disk as IDENTIFY described it, or NULL before the first answer. */
+const struct ata_identity *aoe_dev_identity(const struct aoe_dev *d);
+uint64_t aoe_dev_bytes(const struct aoe_dev *d);
+/* Payload bytes per frame: the best path of any target. */
+uint32_t aoe_dev_payload(const struct aoe_dev *d);
+/* True when the disk has a write cache the engine can flush. */
+bool aoe_dev_can_flush(const struct aoe_dev *d);
+
+/* --- counters, for reports ---------------------------------------------------- */
+
+struct aoe_dev_stats {
+	uint64_t requests;
 	uint64_t frames;
+	uint64_t errors;	/* requests failed */
+	uint64_t read_bytes;
+	uint64_t write_bytes;
+	uint64_t flushes;
+};
+
+struct aoe_pool_stats {
+	uint32_t size, cap, high_water, held;
+	uint64_t kicks;
+};
+
+struct aoe_dev_info {
+	char name[AOE_NAME_LEN];
+	uint16_t shelf;
+	uint8_t slot;
+	enum aoe_dev_state state;
+	const char *why;
+	struct ata_identity id;		/* zeroed before the first IDENTIFY */
+	uint64_t bytes;
+	uint32_t payload;
+	const char *config;		/* the config string, printable */
+	unsigned int ntargets;
+	struct aoe_dev_stats st;
+	struct aoe_pool_stats pool;
+	uint64_t retransmits;		/* over all targets */
 };
 
 struct aoe_target_stats {
@@ -87,106 +206,18 @@ struct aoe_target_stats {
 	uint64_t probes;
 };
 
-struct aoe_target {
-	struct aoe_dev *dev;
-	uint8_t mac[6];
+struct aoe_target_info {
+	uint8_t mac[AOE_ETH_ALEN];
 	uint16_t bufcnt;
 	uint16_t fwver;
-	uint8_t scnt;		/* max sectors per command, as advertised */
-	struct aoe_path paths[AOE_MAX_PATHS];
-	unsigned int npaths;
-	unsigned int next_path;
-	struct aoe_window win;
-	struct aoe_rtt rtt;
-	struct list_node inflight;	/* frames, in send order */
-	unsigned int timeouts_in_row;
+	uint8_t max_sectors;		/* per command, as advertised (0 read as 2) */
 	bool tainted;
-	bool probe_out;
-	uint64_t next_probe_ns;
-	uint64_t last_heard_ns;
+	uint32_t nout, maxout, ssthresh;	/* window */
+	uint32_t srtt_us, rttvar_us, rto_us;
+	/* Interfaces it is reachable on, by name. */
+	const char *ifaces[AOE_MAX_PATHS];
+	unsigned int nifaces;
 	struct aoe_target_stats st;
-};
-
-enum aoe_dev_state {
-	DEV_NEW,		/* heard of, not identified yet */
-	DEV_IDENTIFYING,
-	DEV_UP,
-	DEV_DOWN,		/* dead timeout passed; I/O fails at once */
-	DEV_FAILED,		/* IDENTIFY failed */
-};
-
-struct aoe_dev_stats {
-	uint64_t requests;
-	uint64_t frames;
-	uint64_t errors;	/* requests failed */
-	uint64_t read_bytes;
-	uint64_t write_bytes;
-	uint64_t flushes;
-};
-
-struct aoe_dev {
-	struct aoe_engine *eng;
-	struct list_node node;	/* eng->devs */
-	uint16_t shelf;
-	uint8_t slot;
-	char name[AOE_NAME_LEN];
-	enum aoe_dev_state state;
-	const char *why;	/* what made it DOWN or FAILED */
-	struct ata_identity id;
-	bool identified;	/* id is valid (kept while DOWN) */
-	char config[AOE_CFG_STR_MAX + 1];
-	struct aoe_target *targets[AOE_MAX_TARGETS];
-	unsigned int ntargets;
-	unsigned int next_target;
-	struct list_node pending;	/* requests with units left to frame */
-	struct list_node resend;	/* frames waiting to be sent again */
-	struct frame_pool pool;
-	struct aoe_req identify_req;
-	uint8_t identify_buf[ATA_SECTOR_SIZE];
-	struct aoe_dev_stats st;
-	void *export;		/* the front end's handle */
-};
-
-struct aoe_frame {
-	uint32_t tag;		/* 0 when free */
-	uint32_t prev_tag;	/* the tag before the last retransmit */
-	uint32_t gen;		/* tag generation, kept across reuse */
-	struct aoe_target *prev_t;	/* and where it went */
-	uint64_t prev_sent_ns;		/* and when */
-	struct aoe_req *req;	/* NULL for a probe */
-	struct aoe_path *path;
-	struct list_node node;	/* target->inflight, or dev->resend */
-	uint64_t lba;
-	uint32_t off;		/* into req->buf, bytes */
-	uint16_t nsect;
-	uint8_t ata_cmd;
-	uint8_t retries;
-	bool probe;
-	bool queued;		/* on dev->resend, not in flight */
-	uint64_t sent_ns;
-	uint64_t first_ns;
-	uint64_t deadline_ns;
-};
-
-/*
- * Free frames are reused oldest first (a ring), so a stale or forged answer
- * to a finished frame's tag would have to outlive every other frame in the
- * table before the index is in use again.
- */
-struct frame_table {
-	struct aoe_frame *f;
-	uint32_t n;
-	uint32_t *free;		/* ring of n free indexes */
-	uint32_t head;		/* next to hand out */
-	uint32_t nfree;
-};
-
-/* A received frame: one piece, or several with multi-buffer AF_XDP. */
-struct rx_frame {
-	const uint8_t *seg[XSK_MAX_SEGS];
-	uint32_t seg_len[XSK_MAX_SEGS];
-	unsigned int nseg;
-	size_t len;		/* all pieces together */
 };
 
 /* Why received frames were dropped; all counted, none acted on. */
@@ -206,103 +237,11 @@ struct engine_rx_stats {
 	uint64_t config_bad;	/* config answers we refused */
 };
 
-struct engine_config {
-	enum aoe_xdp_mode mode;
-	uint32_t pool_max;
-	uint32_t dead_timeout_s;	/* 0: never give up */
-	uint32_t rto_min_us;
-	uint32_t rto_max_us;
-	uint32_t tx_chunks;		/* per interface */
-	uint32_t rediscover_s;		/* 0: only on demand */
-	uint32_t busy_poll_us;		/* spin this long for answers before sleeping */
-};
-
-struct engine_hooks {
-	void *ctx;
-	/* A device finished IDENTIFY (first time, or back from DOWN). */
-	void (*dev_up)(void *ctx, struct aoe_dev *d);
-	/* A device went DOWN: its I/O is failing. */
-	void (*dev_down)(void *ctx, struct aoe_dev *d);
-};
-
-/* Anything the loop waits on: user_data of its SQEs points here. */
-struct engine_event {
-	void (*fn)(struct engine_event *ev, const struct io_uring_cqe *cqe);
-};
-
-struct engine_xsk_event {
-	struct engine_event ev;
-	struct aoe_engine *eng;
-	int fd;
-};
-
-struct aoe_engine {
-	struct engine_config cfg;
-	struct engine_hooks hooks;
-	struct io_uring ring;
-	bool ring_ok;
-	struct aoe_iface *ifaces[POOL_MAX_IFACES];
-	struct engine_xsk_event xsk_events[POOL_MAX_IFACES][AOE_XDP_MAX_QUEUES];
-	struct list_node devs;
-	struct frame_table ft;
-	uint64_t now_ns;
-	uint64_t rng;
-	uint32_t disc_tags[2];		/* current and previous discovery */
-	uint64_t next_discover_ns;
-	uint64_t last_discover_ns;
-	uint64_t next_timer_ns;
-	bool stop;
-	int stop_signal;		/* what stopped us, 0 for none */
-	int sigfd;
-	struct engine_event sig_ev;
-	struct engine_rx_stats rx;
-};
-
-void engine_config_defaults(struct engine_config *cfg);
-int engine_init(struct aoe_engine *e, const struct engine_config *cfg,
-		const struct engine_hooks *hooks);
-/* Fails whatever is still in flight with -ESHUTDOWN, then frees it all. */
-void engine_fini(struct aoe_engine *e);
-/* Takes every device down without hooks and fails all of its I/O with
- * -EIO: the first step of a shutdown, before the front ends go. */
-void engine_fail_all_io(struct aoe_engine *e);
-
-int engine_add_iface(struct aoe_engine *e, const char *name);
-int engine_del_iface(struct aoe_engine *e, const char *name);
-struct aoe_iface *engine_find_iface(struct aoe_engine *e, const char *name);
-unsigned int engine_iface_count(const struct aoe_engine *e);
-
-/* One pass of the loop: waits at most max_wait_ns for something to do. */
-int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns);
-/* Multishot poll of fd; ev->fn runs for each readiness. */
-int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
-		    unsigned int poll_mask);
-struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e);
-/* Cancels whatever the ring still holds for ev and drops its completions:
- * call before freeing ev. */
-void engine_forget_event(struct aoe_engine *e, struct engine_event *ev);
-/* SIGINT, SIGTERM and SIGHUP set e->stop instead of killing the process,
- * so the XDP program and pins are always cleaned up. */
-int engine_watch_signals(struct aoe_engine *e);
-uint64_t engine_now(void);
-uint32_t engine_random(struct aoe_engine *e);
-
-/* Broadcasts a config query on every interface. */
-void engine_discover(struct aoe_engine *e);
-struct aoe_dev *engine_find_dev(struct aoe_engine *e, uint16_t shelf, uint8_t slot);
-struct aoe_dev *engine_find_dev_name(struct aoe_engine *e, const char *name);
-/* True while a device is waiting for its IDENTIFY. */
-bool engine_identifying(const struct aoe_engine *e);
-
-/* Queues a request; done() is called later (or at once on a dead device). */
-void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req);
-
-const char *dev_state_str(enum aoe_dev_state s);
-static inline uint64_t dev_bytes(const struct aoe_dev *d)
-{
-	return d->id.sectors * ATA_SECTOR_SIZE;
-}
-/* Payload bytes per frame: the best path of any target. */
-uint32_t dev_payload(const struct aoe_dev *d);
+void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out);
+/* Target i of d: 0, or -ENOENT past the last one. */
+int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_target_info *out);
+const struct engine_rx_stats *engine_rx_stats(const struct aoe_engine *e);
+/* Seconds between discovery broadcasts (0: only on demand). */
+unsigned int engine_rediscover_s(const struct aoe_engine *e);
 
 #endif /* AOE_ENGINE_H */

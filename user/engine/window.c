@@ -10,6 +10,18 @@ void window_init(struct aoe_window *w, uint32_t bufcnt)
 	*w = (struct aoe_window){ .maxout = limit, .ssthresh = limit, .limit = limit };
 }
 
+void window_set_limit(struct aoe_window *w, uint32_t bufcnt)
+{
+	struct aoe_window fresh;
+
+	window_init(&fresh, bufcnt);
+	w->limit = fresh.limit;
+	if (w->maxout > w->limit)
+		w->maxout = w->limit;
+	if (w->ssthresh > w->limit)
+		w->ssthresh = w->limit;
+}
+
 void window_on_ack(struct aoe_window *w)
 {
 	if (w->nout)

@@ -51,6 +51,13 @@ static inline uint32_t window_space(const struct aoe_window *w)
 {
 	return w->nout < w->maxout ? w->maxout - w->nout : 0;
 }
+/* A frame went out: one more in flight. */
+static inline void window_on_send(struct aoe_window *w)
+{
+	w->nout++;
+}
+/* The target's buffer count changed: the window's ceiling follows. */
+void window_set_limit(struct aoe_window *w, uint32_t bufcnt);
 /* A frame answered: one fewer in flight, and the window may grow. */
 void window_on_ack(struct aoe_window *w);
 /* A frame left without an answer (timeout, error, cancel). */

@@ -18,13 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "export.h"
 #include "lib/log.h"
 
 #define FUSE_IO_MAX	(256u * 1024)	/* max_read and max_write */
 #define FUSE_SLOTS	32		/* requests in flight to the engine */
 #define FUSE_ROOT_INO	1
-#define FUSE_DEV_INO(d)	(2 + ((fuse_ino_t)(d)->shelf << 8 | (d)->slot))
+#define FUSE_DEV_INO_BASE	2
 
 enum slot_kind { SLOT_READ, SLOT_WRITE, SLOT_RMW_READ, SLOT_FSYNC };
 
@@ -48,7 +48,7 @@ struct fuse_slot {
 };
 
 struct fuse_export {
-	struct daemon *dm;
+	struct export_ctx *ctx;
 	struct fuse_session *se;
 	char dir[PATH_MAX];
 	int fd;
@@ -71,16 +71,21 @@ static struct fuse_export *fx_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/* A device's inode follows from its shelf.slot, so it stays the same
+ * across a daemon restart. */
+static fuse_ino_t dev_ino(const struct aoe_dev *d)
+{
+	return FUSE_DEV_INO_BASE + ((fuse_ino_t)aoe_dev_shelf(d) << 8 | aoe_dev_slot(d));
+}
+
+/* Only devices that answered IDENTIFY have a file (a size). */
 static struct aoe_dev *dev_of_ino(struct fuse_export *fx, fuse_ino_t ino)
 {
-	struct aoe_engine *e = &fx->dm->eng;
+	struct aoe_dev *d;
 
-	for (struct list_node *p = e->devs.next; p != &e->devs; p = p->next) {
-		struct aoe_dev *d = container_of(p, struct aoe_dev, node);
-
-		if (d->identified && FUSE_DEV_INO(d) == ino)
+	engine_for_each_dev(fx->ctx->eng, d)
+		if (aoe_dev_identity(d) && dev_ino(d) == ino)
 			return d;
-	}
 	return NULL;
 }
 
@@ -94,12 +99,12 @@ static void fill_attr(struct fuse_export *fx, const struct aoe_dev *d, struct st
 		st->st_nlink = 2;
 		return;
 	}
-	st->st_ino = FUSE_DEV_INO(d);
+	st->st_ino = dev_ino(d);
 	st->st_mode = S_IFREG | 0600;
 	st->st_nlink = 1;
-	st->st_size = (off_t)dev_bytes(d);
+	st->st_size = (off_t)aoe_dev_bytes(d);
 	st->st_blksize = 4096;
-	st->st_blocks = (blkcnt_t)d->id.sectors;
+	st->st_blocks = (blkcnt_t)(aoe_dev_bytes(d) / ATA_SECTOR_SIZE);
 }
 
 static void fx_init(void *userdata, struct fuse_conn_info *conn)
@@ -113,15 +118,15 @@ static void fx_init(void *userdata, struct fuse_conn_info *conn)
 static void fx_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fuse_export *fx = fx_of(req);
-	struct aoe_dev *d = engine_find_dev_name(&fx->dm->eng, name);
+	struct aoe_dev *d = engine_find_dev_name(fx->ctx->eng, name);
 	struct fuse_entry_param e;
 
-	if (parent != FUSE_ROOT_INO || !d || !d->identified) {
+	if (parent != FUSE_ROOT_INO || !d || !aoe_dev_identity(d)) {
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
 	memset(&e, 0, sizeof(e));
-	e.ino = FUSE_DEV_INO(d);
+	e.ino = dev_ino(d);
 	fill_attr(fx, d, &e.attr);
 	fuse_reply_entry(req, &e);
 }
@@ -166,7 +171,7 @@ static void fx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	struct fuse_export *fx = fx_of(req);
-	struct aoe_engine *e = &fx->dm->eng;
+	struct aoe_dev *d;
 	char buf[4096];
 	size_t used = 0;
 	off_t n = 0;
@@ -189,14 +194,13 @@ static void fx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			used += l;
 		}
 	}
-	for (struct list_node *p = e->devs.next; p != &e->devs; p = p->next) {
-		struct aoe_dev *d = container_of(p, struct aoe_dev, node);
+	engine_for_each_dev(fx->ctx->eng, d) {
 		size_t l;
 
-		if (!d->identified || n++ < off)
+		if (!aoe_dev_identity(d) || n++ < off)
 			continue;
 		fill_attr(fx, d, &st);
-		l = fuse_add_direntry(req, buf + used, size - used, d->name, &st, n);
+		l = fuse_add_direntry(req, buf + used, size - used, aoe_dev_name(d), &st, n);
 		if (l > size - used)
 			break;
 		used += l;
@@ -229,16 +233,7 @@ static void slot_done(struct aoe_req *req, int res);
 static void slot_submit(struct fuse_slot *s, struct aoe_dev *d, enum aoe_req_op op,
 			uint64_t lba, uint32_t nsect)
 {
-	struct aoe_req *r = &s->req;
-
-	memset(r, 0, sizeof(*r));
-	r->op = op;
-	r->lba = lba;
-	r->nsect = nsect;
-	r->buf = s->buf;
-	r->done = slot_done;
-	r->priv = s;
-	engine_submit(&s->fx->dm->eng, d, r);
+	export_submit(s->fx->ctx, d, &s->req, op, lba, nsect, s->buf, slot_done, s);
 }
 
 /*
@@ -351,7 +346,7 @@ static struct fuse_slot *io_begin(fuse_req_t req, fuse_ino_t ino, struct aoe_dev
 		fuse_reply_err(req, ENOENT);
 		return NULL;
 	}
-	if (!daemon_accepting(fx->dm) || d->state != DEV_UP) {
+	if (fx->ctx->stopping || aoe_dev_state(d) != DEV_UP) {
 		fuse_reply_err(req, EIO);
 		return NULL;
 	}
@@ -370,8 +365,8 @@ static size_t clamp_io(const struct aoe_dev *d, off_t off, size_t size)
 {
 	if (size > FUSE_IO_MAX)
 		size = FUSE_IO_MAX;
-	if ((uint64_t)off + size > dev_bytes(d))
-		size = (size_t)(dev_bytes(d) - (uint64_t)off);
+	if ((uint64_t)off + size > aoe_dev_bytes(d))
+		size = (size_t)(aoe_dev_bytes(d) - (uint64_t)off);
 	return size;
 }
 
@@ -396,7 +391,7 @@ static void fx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	(void)fi;
 	if (!s)
 		return;
-	if (off < 0 || (uint64_t)off >= dev_bytes(d) || !size) {
+	if (off < 0 || (uint64_t)off >= aoe_dev_bytes(d) || !size) {
 		fuse_reply_buf(req, NULL, 0);
 		slot_put(s);
 		return;
@@ -417,7 +412,7 @@ static void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	(void)fi;
 	if (!s)
 		return;
-	if (off < 0 || (uint64_t)off >= dev_bytes(d)) {
+	if (off < 0 || (uint64_t)off >= aoe_dev_bytes(d)) {
 		fuse_reply_err(req, ENOSPC);
 		slot_put(s);
 		return;
@@ -493,7 +488,7 @@ static void fx_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
 
 	fx_pump(fx);
 	if (cqe->res >= 0 && !(cqe->flags & IORING_CQE_F_MORE) && !fuse_session_exited(fx->se))
-		engine_watch_fd(&fx->dm->eng, &fx->ev, fx->fd, POLLIN);
+		engine_watch_fd(fx->ctx->eng, &fx->ev, fx->fd, POLLIN);
 }
 
 static int fx_alloc_slots(struct fuse_export *fx)
@@ -566,21 +561,21 @@ static int fx_mount(struct fuse_export *fx)
 	return err ? -errno : 0;
 }
 
-static int fx_export_init(struct daemon *dm, void **priv)
+static int fx_export_init(struct export_ctx *ctx, void **priv)
 {
 	struct fuse_export *fx = calloc(1, sizeof(*fx));
 	int err;
 
 	if (!fx)
 		return -ENOMEM;
-	fx->dm = dm;
+	fx->ctx = ctx;
 	list_init(&fx->writing);
 	list_init(&fx->blocked);
 	clock_gettime(CLOCK_REALTIME, &fx->born);
-	if (dm->cfg.fuse_dir)
-		snprintf(fx->dir, sizeof(fx->dir), "%s", dm->cfg.fuse_dir);
+	if (ctx->fuse_dir)
+		snprintf(fx->dir, sizeof(fx->dir), "%s", ctx->fuse_dir);
 	else
-		snprintf(fx->dir, sizeof(fx->dir), "%s/%s", dm->run_dir, FUSE_SUBDIR);
+		snprintf(fx->dir, sizeof(fx->dir), "%s/%s", ctx->run_dir, FUSE_SUBDIR);
 	err = fx_alloc_slots(fx);
 	if (!err)
 		err = fx_prepare_dir(fx->dir);
@@ -588,7 +583,7 @@ static int fx_export_init(struct daemon *dm, void **priv)
 		err = fx_mount(fx);
 	if (!err) {
 		fx->ev.fn = fx_event;
-		err = engine_watch_fd(&dm->eng, &fx->ev, fx->fd, POLLIN);
+		err = engine_watch_fd(ctx->eng, &fx->ev, fx->fd, POLLIN);
 	}
 	if (err) {
 		fx_free(fx);
@@ -599,26 +594,24 @@ static int fx_export_init(struct daemon *dm, void **priv)
 	return 0;
 }
 
-static void fx_export_fini(struct daemon *dm, void *priv)
+static void fx_export_fini(void *priv)
 {
 	struct fuse_export *fx = priv;
 
-	engine_forget_event(&dm->eng, &fx->ev);
+	engine_forget_event(fx->ctx->eng, &fx->ev);
 	fx_free(fx);
 }
 
-static int fx_dev_up(struct daemon *dm, void *priv, struct aoe_dev *d)
+static int fx_dev_up(void *priv, struct aoe_dev *d)
 {
 	struct fuse_export *fx = priv;
 
-	(void)dm;
-	pr_info("%s: exported as %s/%s\n", d->name, fx->dir, d->name);
+	pr_info("%s: exported as %s/%s\n", aoe_dev_name(d), fx->dir, aoe_dev_name(d));
 	return 0;
 }
 
-static void fx_dev_down(struct daemon *dm, void *priv, struct aoe_dev *d)
+static void fx_dev_down(void *priv, struct aoe_dev *d)
 {
-	(void)dm;
 	(void)priv;
 	(void)d;	/* the file stays; its I/O fails until the device is back */
 }
@@ -627,8 +620,8 @@ static void fx_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
 {
 	struct fuse_export *fx = priv;
 
-	if (d->identified)
-		snprintf(buf, len, "%s/%s", fx->dir, d->name);
+	if (aoe_dev_identity(d))
+		snprintf(buf, len, "%s/%s", fx->dir, aoe_dev_name(d));
 	else if (len)
 		buf[0] = '\0';
 }

@@ -23,14 +23,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "export.h"
 #include "lib/log.h"
 /* The vendored 6.12 UAPI header (include/linux/), not Debian 12's 6.1 one. */
 #include <linux/ublk_cmd.h>
 
 #define UBLK_CONTROL		"/dev/ublk-control"
-#define UBLK_DEPTH_DEFAULT	128
-#define UBLK_MAX_IO_DEFAULT	(1u << 20)
 #define UBLK_FINI_TIMEOUT_NS	(15 * NSEC_PER_SEC)
 #define UBLK_QUIESCE_WAIT_NS	(10 * NSEC_PER_SEC)
 #define UBLK_LINK_DIR		"by-aoe"
@@ -79,7 +77,7 @@ struct ublk_dev {
 };
 
 struct ublk_export {
-	struct daemon *dm;
+	struct export_ctx *ctx;
 	int ctrl_fd;
 	struct io_uring sync_ring;	/* quick control commands, waited on */
 	char link_dir[PATH_MAX];
@@ -131,7 +129,7 @@ static int ctrl_sync(struct ublk_export *ux, uint32_t op, int dev_id, uint64_t d
 /* A control command that may wait on our own loop: its CQE comes later. */
 static int ctrl_async(struct ublk_dev *u, uint32_t op, uint64_t data0)
 {
-	struct io_uring_sqe *sqe = engine_get_sqe(&u->ux->dm->eng);
+	struct io_uring_sqe *sqe = engine_get_sqe(u->ux->ctx->eng);
 
 	if (!sqe)
 		return -EBUSY;
@@ -179,7 +177,7 @@ static void slot_event(struct engine_event *ev, const struct io_uring_cqe *cqe);
 static int slot_queue(struct ublk_slot *s, uint32_t op, int32_t result)
 {
 	struct ublk_dev *u = s->u;
-	struct io_uring_sqe *sqe = engine_get_sqe(&u->ux->dm->eng);
+	struct io_uring_sqe *sqe = engine_get_sqe(u->ux->ctx->eng);
 	struct ublksrv_io_cmd *cmd;
 
 	if (!sqe)
@@ -213,11 +211,7 @@ static void slot_done(struct aoe_req *req, int res)
 	if (!res && s->fua) {
 		/* Forced unit access: the write is durable once flushed. */
 		s->fua = false;
-		memset(req, 0, sizeof(*req));
-		req->op = AOE_OP_FLUSH;
-		req->done = slot_done;
-		req->priv = s;
-		engine_submit(&s->u->ux->dm->eng, s->u->d, req);
+		export_submit(s->u->ux->ctx, s->u->d, req, AOE_OP_FLUSH, 0, 0, NULL, slot_done, s);
 		return;
 	}
 	slot_commit(s, res ? -EIO : (int32_t)s->bytes);
@@ -227,20 +221,15 @@ static void slot_serve(struct ublk_slot *s)
 {
 	struct ublk_dev *u = s->u;
 	const struct ublksrv_io_desc *iod = &u->descs[s->tag];
-	struct aoe_req *req = &s->req;
 	uint8_t op = ublksrv_get_op(iod);
 
 	/* STARTING serves too: START_DEV reads the partition table through
 	 * us, and requests held over a daemon restart arrive right after
 	 * END_USER_RECOVERY was sent. */
-	if (!u->d || !daemon_accepting(u->ux->dm) ||
-	    (u->state != U_LIVE && u->state != U_STARTING)) {
+	if (!u->d || (u->state != U_LIVE && u->state != U_STARTING)) {
 		slot_commit(s, -EIO);
 		return;
 	}
-	memset(req, 0, sizeof(*req));
-	req->done = slot_done;
-	req->priv = s;
 	s->fua = false;
 	s->bytes = 0;
 	switch (op) {
@@ -250,21 +239,19 @@ static void slot_serve(struct ublk_slot *s)
 			slot_commit(s, -EINVAL);
 			return;
 		}
-		req->op = op == UBLK_IO_OP_READ ? AOE_OP_READ : AOE_OP_WRITE;
-		req->lba = iod->start_sector;
-		req->nsect = iod->nr_sectors;
-		req->buf = s->buf;
 		s->bytes = iod->nr_sectors * ATA_SECTOR_SIZE;
 		s->fua = op == UBLK_IO_OP_WRITE && (ublksrv_get_flags(iod) & UBLK_IO_F_FUA);
-		break;
+		export_submit(u->ux->ctx, u->d, &s->req,
+			      op == UBLK_IO_OP_READ ? AOE_OP_READ : AOE_OP_WRITE,
+			      iod->start_sector, iod->nr_sectors, s->buf, slot_done, s);
+		return;
 	case UBLK_IO_OP_FLUSH:
-		req->op = AOE_OP_FLUSH;
-		break;
+		export_submit(u->ux->ctx, u->d, &s->req, AOE_OP_FLUSH, 0, 0, NULL, slot_done, s);
+		return;
 	default:
 		slot_commit(s, -EOPNOTSUPP);	/* not advertised */
 		return;
 	}
-	engine_submit(&u->ux->dm->eng, u->d, req);
 }
 
 static void slot_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
@@ -339,7 +326,7 @@ static int queue_fetch_all(struct ublk_dev *u)
 static void udev_set_state(struct ublk_dev *u, enum ublk_state st)
 {
 	u->state = st;
-	u->since_ns = u->ux->dm->eng.now_ns;
+	u->since_ns = engine_now(u->ux->ctx->eng);
 }
 
 static void udev_free(struct ublk_dev *u)
@@ -445,9 +432,9 @@ static void fill_params(const struct ublk_export *ux, const struct aoe_dev *d,
 	p->basic.io_min_shift = 9;
 	p->basic.io_opt_shift = 12;
 	p->basic.max_sectors = ux->max_io >> 9;
-	p->basic.dev_sectors = d->id.sectors;
+	p->basic.dev_sectors = aoe_dev_bytes(d) / ATA_SECTOR_SIZE;
 	/* A write cache exists to the block layer only if we can flush it. */
-	if (d->id.flush || d->id.flush_ext)
+	if (aoe_dev_can_flush(d))
 		p->basic.attrs = UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA;
 }
 
@@ -498,12 +485,12 @@ static int udev_start(struct ublk_dev *u)
 static int udev_begin_recovery(struct ublk_dev *u)
 {
 	struct ublksrv_ctrl_dev_info info;
-	uint64_t until = engine_now() + UBLK_QUIESCE_WAIT_NS;
+	uint64_t until = clock_now_ns() + UBLK_QUIESCE_WAIT_NS;
 	int err;
 
 	/* The old daemon's ring may still be going away: wait for quiesce. */
 	while (!(err = get_dev_info(u->ux, u->dev_id, &info)) &&
-	       info.state == UBLK_S_DEV_LIVE && engine_now() < until)
+	       info.state == UBLK_S_DEV_LIVE && clock_now_ns() < until)
 		usleep(50000);
 	if (err)
 		return err;
@@ -523,17 +510,16 @@ static struct ublk_dev *udev_find(struct ublk_export *ux, const char *name)
 	return NULL;
 }
 
-static int ux_dev_up(struct daemon *dm, void *priv, struct aoe_dev *d)
+static int ux_dev_up(void *priv, struct aoe_dev *d)
 {
 	struct ublk_export *ux = priv;
-	struct ublk_dev *u = udev_find(ux, d->name);
+	struct ublk_dev *u = udev_find(ux, aoe_dev_name(d));
 	int err;
 
-	(void)dm;
 	if (u && u->state != U_IDLE)
 		return 0;	/* served already: it just came back up */
 	if (!u) {
-		u = udev_alloc(ux, d->name, -1);
+		u = udev_alloc(ux, aoe_dev_name(d), -1);
 		if (!u)
 			return -ENOMEM;
 	}
@@ -554,16 +540,15 @@ static int ux_dev_up(struct daemon *dm, void *priv, struct aoe_dev *d)
 	return err;
 }
 
-static void ux_dev_down(struct daemon *dm, void *priv, struct aoe_dev *d)
+static void ux_dev_down(void *priv, struct aoe_dev *d)
 {
-	(void)dm;
 	(void)priv;
 	(void)d;	/* the device stays; its requests fail with EIO */
 }
 
 static void ux_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
 {
-	struct ublk_dev *u = udev_find(priv, d->name);
+	struct ublk_dev *u = udev_find(priv, aoe_dev_name(d));
 
 	if (u && u->state == U_LIVE)
 		snprintf(buf, len, "/dev/ublkb%d", u->dev_id);
@@ -628,7 +613,7 @@ bool ublk_available(void)
 	return access(UBLK_CONTROL, R_OK | W_OK) == 0;
 }
 
-static int ux_init(struct daemon *dm, void **priv)
+static int ux_init(struct export_ctx *ctx, void **priv)
 {
 	struct ublk_export *ux = calloc(1, sizeof(*ux));
 	struct io_uring_params p = { .flags = IORING_SETUP_SQE128 };
@@ -636,9 +621,9 @@ static int ux_init(struct daemon *dm, void **priv)
 
 	if (!ux)
 		return -ENOMEM;
-	ux->dm = dm;
-	ux->depth = dm->cfg.ublk_depth ? dm->cfg.ublk_depth : UBLK_DEPTH_DEFAULT;
-	ux->max_io = dm->cfg.ublk_max_io ? dm->cfg.ublk_max_io : UBLK_MAX_IO_DEFAULT;
+	ux->ctx = ctx;
+	ux->depth = ctx->ublk_depth ? ctx->ublk_depth : UBLK_DEPTH_DEFAULT;
+	ux->max_io = ctx->ublk_max_io ? ctx->ublk_max_io : UBLK_MAX_IO_DEFAULT;
 	list_init(&ux->devs);
 	ux->ctrl_fd = open(UBLK_CONTROL, O_RDWR | O_CLOEXEC);
 	if (ux->ctrl_fd < 0) {
@@ -654,7 +639,7 @@ static int ux_init(struct daemon *dm, void **priv)
 		free(ux);
 		return err;
 	}
-	snprintf(ux->link_dir, sizeof(ux->link_dir), "%s/%s", dm->run_dir, UBLK_LINK_DIR);
+	snprintf(ux->link_dir, sizeof(ux->link_dir), "%s/%s", ctx->run_dir, UBLK_LINK_DIR);
 	mkdir(ux->link_dir, 0755);
 	adopt_links(ux);
 	*priv = ux;
@@ -673,7 +658,7 @@ static void ublk_tick(void *priv)
 {
 	struct ublk_export *ux = priv;
 	struct list_node *p, *tmp;
-	uint64_t dead_ns = (uint64_t)ux->dm->cfg.eng.dead_timeout_s * NSEC_PER_SEC;
+	uint64_t dead_ns = (uint64_t)ux->ctx->dead_timeout_s * NSEC_PER_SEC;
 
 	list_for_each_safe(p, tmp, &ux->devs) {
 		struct ublk_dev *u = container_of(p, struct ublk_dev, node);
@@ -686,7 +671,7 @@ static void ublk_tick(void *priv)
 		/* A device left by a dead daemon whose disk never came back:
 		 * its held I/O fails instead of hanging forever. */
 		else if (u->state == U_IDLE && u->recover && dead_ns &&
-			 ux->dm->eng.now_ns - u->since_ns > dead_ns) {
+			 engine_now(ux->ctx->eng) - u->since_ns > dead_ns) {
 			pr_warn("%s: not seen for the dead timeout; removing /dev/ublkb%d\n",
 				u->name, u->dev_id);
 			u->recover = false;
@@ -695,10 +680,11 @@ static void ublk_tick(void *priv)
 	}
 }
 
-static void ux_fini(struct daemon *dm, void *priv)
+static void ux_fini(void *priv)
 {
 	struct ublk_export *ux = priv;
-	uint64_t until = engine_now() + UBLK_FINI_TIMEOUT_NS;
+	struct aoe_engine *eng = ux->ctx->eng;
+	uint64_t until = clock_now_ns() + UBLK_FINI_TIMEOUT_NS;
 
 	for (struct list_node *p = ux->devs.next; p != &ux->devs; p = p->next) {
 		struct ublk_dev *u = container_of(p, struct ublk_dev, node);
@@ -709,8 +695,8 @@ static void ux_fini(struct daemon *dm, void *priv)
 			udev_stop(u);
 	}
 	/* The loop answers what the kernel still sends while the devices go. */
-	while (ux_busy(ux) && engine_now() < until) {
-		engine_run_once(&dm->eng, 50 * NSEC_PER_MSEC);
+	while (ux_busy(ux) && clock_now_ns() < until) {
+		engine_run_once(eng, 50 * NSEC_PER_MSEC);
 		ublk_tick(ux);
 	}
 	if (ux_busy(ux))
@@ -718,10 +704,10 @@ static void ux_fini(struct daemon *dm, void *priv)
 	while (!list_empty(&ux->devs)) {
 		struct ublk_dev *u = list_first_entry(&ux->devs, struct ublk_dev, node);
 
-		engine_forget_event(&dm->eng, &u->ctrl_ev);
+		engine_forget_event(eng, &u->ctrl_ev);
 		for (uint32_t t = 0; t < ux->depth; t++)
 			if (u->slots[t].in_kernel)
-				engine_forget_event(&dm->eng, &u->slots[t].ev);
+				engine_forget_event(eng, &u->slots[t].ev);
 		udev_free(u);
 	}
 	io_uring_queue_exit(&ux->sync_ring);

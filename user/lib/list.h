@@ -40,6 +40,16 @@ static inline void list_del(struct list_node *n)
 
 #define list_first_entry(h, type, member) container_of((h)->next, type, member)
 
+static inline bool list_linked(const struct list_node *n)
+{
+	return n->next != n;
+}
+
+/* Every entry of type `type` on h, through its `member` node. */
+#define list_for_each_entry(e, h, type, member) \
+	for ((e) = container_of((h)->next, type, member); &(e)->member != (h); \
+	     (e) = container_of((e)->member.next, type, member))
+
 /* Safe against removal of the current node. */
 #define list_for_each_safe(pos, tmp, h) \
 	for (pos = (h)->next, tmp = pos->next; pos != (h); pos = tmp, tmp = pos->next)

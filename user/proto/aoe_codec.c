@@ -12,7 +12,6 @@
 #include "aoe_codec.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define AOE_MAC_STR_LEN	17	/* "aa:bb:cc:dd:ee:ff" */
 #define AOE_NIBBLE	0x0f
 
 static int fail(const char **why, const char *msg, int err)
@@ -336,7 +335,7 @@ int aoe_build_mask(void *buf, size_t cap, const struct aoe_addr *a, uint8_t mcmd
 }
 
 int aoe_build_reserve(void *buf, size_t cap, const struct aoe_addr *a, uint8_t rcmd,
-		      const uint8_t (*macs)[6], uint8_t nmacs)
+		      const uint8_t (*macs)[AOE_ETH_ALEN], uint8_t nmacs)
 {
 	size_t macs_len = (size_t)nmacs * AOE_ETH_ALEN;
 	uint8_t *p;
@@ -389,9 +388,9 @@ const char *aoe_cmd_str(uint8_t cmd)
 	return "unknown command";
 }
 
-int aoe_format_mac(char out[18], const uint8_t mac[6])
+int aoe_format_mac(char out[AOE_MAC_STR_LEN], const uint8_t mac[AOE_ETH_ALEN])
 {
-	snprintf(out, AOE_MAC_STR_LEN + 1, "%02x:%02x:%02x:%02x:%02x:%02x",
+	snprintf(out, AOE_MAC_STR_LEN, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	return 0;
 }
@@ -407,13 +406,13 @@ static int hex_digit(char c)
 	return -1;
 }
 
-int aoe_parse_mac(const char *s, uint8_t mac[6])
+int aoe_parse_mac(const char *s, uint8_t mac[AOE_ETH_ALEN])
 {
 	const size_t group = 3;	/* two hex digits and a ':' */
 	uint8_t out[AOE_ETH_ALEN];
 	size_t i;
 
-	if (!s || strnlen(s, AOE_MAC_STR_LEN + 1) != AOE_MAC_STR_LEN)
+	if (!s || strnlen(s, AOE_MAC_STR_LEN) != AOE_MAC_STR_LEN - 1)
 		return -EINVAL;
 	for (i = 0; i < AOE_ETH_ALEN; i++) {
 		const char *g = s + i * group;

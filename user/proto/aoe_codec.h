@@ -103,8 +103,8 @@ static inline bool aoe_is_response(const struct aoe_view *v)
 
 /* Addressing and identity common to every frame we build. */
 struct aoe_addr {
-	uint8_t dst[6];
-	uint8_t src[6];
+	uint8_t dst[AOE_ETH_ALEN];
+	uint8_t src[AOE_ETH_ALEN];
 	uint16_t vlan;		/* TCI, used when has_vlan */
 	bool has_vlan;
 	uint16_t shelf;
@@ -188,7 +188,7 @@ int aoe_build_cfg(void *buf, size_t cap, const struct aoe_addr *a,
 int aoe_build_mask(void *buf, size_t cap, const struct aoe_addr *a, uint8_t mcmd,
 		   uint8_t merror, const struct aoe_mask_dir *dirs, uint8_t dircount);
 int aoe_build_reserve(void *buf, size_t cap, const struct aoe_addr *a, uint8_t rcmd,
-		      const uint8_t (*macs)[6], uint8_t nmacs);
+		      const uint8_t (*macs)[AOE_ETH_ALEN], uint8_t nmacs);
 
 /* Frame lengths the initiator expects back, before Ethernet padding. */
 static inline size_t aoe_ata_rsp_len(bool has_vlan, size_t data_len)
@@ -210,10 +210,12 @@ static inline bool aoe_len_matches(size_t got, size_t want)
 /* Human strings for logs and stat output (never NULL). */
 const char *aoe_error_str(uint8_t error);
 const char *aoe_cmd_str(uint8_t cmd);
-/* "aa:bb:cc:dd:ee:ff" (lower case, NUL-terminated); returns 0. */
-int aoe_format_mac(char out[18], const uint8_t mac[6]);
+/* "aa:bb:cc:dd:ee:ff" and its NUL. */
+#define AOE_MAC_STR_LEN		18
+/* Lower case, NUL-terminated; returns 0. */
+int aoe_format_mac(char out[AOE_MAC_STR_LEN], const uint8_t mac[AOE_ETH_ALEN]);
 /* Exactly that form (either case of hex digits); -EINVAL otherwise, and
  * mac is left untouched. */
-int aoe_parse_mac(const char *s, uint8_t mac[6]);
+int aoe_parse_mac(const char *s, uint8_t mac[AOE_ETH_ALEN]);
 
 #endif /* AOE_CODEC_H */

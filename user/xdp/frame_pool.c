@@ -111,9 +111,9 @@ static int txpool_take(struct txpool *p, uint64_t *addr)
 	return 0;
 }
 
-int frame_pool_get(struct txpool *path, unsigned int ifslot, uint64_t *addr)
+int frame_pool_get(struct frame_pool *fp, struct txpool *path, unsigned int ifslot,
+		   uint64_t *addr)
 {
-	struct frame_pool *fp = path->dev;
 	struct txpool *spare;
 
 	if (!txpool_take(path, addr))

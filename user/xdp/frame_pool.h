@@ -64,11 +64,12 @@ int txpool_init_path(struct txpool *p, struct frame_pool *dev, struct umem_area 
 void txpool_destroy(struct txpool *p);
 
 /*
- * A chunk for the next frame on `path`: its own set first, then the device's
- * spares for that interface, growing them up to the cap. -EAGAIN when the
- * device is at its cap (the device is then marked kick_pending).
+ * A chunk for the next frame on a path: the path's own set first, then the
+ * device pool's spares for that interface, growing them up to the cap.
+ * -EAGAIN when fp is at its cap (it is then marked kick_pending).
  */
-int frame_pool_get(struct txpool *path, unsigned int ifslot, uint64_t *addr);
+int frame_pool_get(struct frame_pool *fp, struct txpool *path, unsigned int ifslot,
+		   uint64_t *addr);
 /* The kernel gave the chunk back (completion ring), or it never left. */
 void frame_pool_complete(struct umem_area *u, uint64_t addr);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -44,8 +45,11 @@ static uint32_t iface_rx_queues(const char *name)
 int iface_refresh(struct aoe_iface *ifc)
 {
 	struct ifreq ifr = { 0 };
-	int err = iface_ioctl(ifc->name, SIOCGIFMTU, &ifr);
+	int err;
 
+	if (ifc->sink.tx)
+		return 0;	/* a simulated MTU changes only when a test sets it */
+	err = iface_ioctl(ifc->name, SIOCGIFMTU, &ifr);
 	if (err)
 		return err;
 	ifc->mtu = (uint32_t)ifr.ifr_mtu;
@@ -61,7 +65,7 @@ static int iface_read_identity(struct aoe_iface *ifc)
 		pr_err("cannot read the MAC address of %s: %s\n", ifc->name, strerror(-err));
 		return err;
 	}
-	memcpy(ifc->mac, ifr.ifr_hwaddr.sa_data, 6);
+	memcpy(ifc->mac, ifr.ifr_hwaddr.sa_data, AOE_ETH_ALEN);
 	return iface_refresh(ifc);
 }
 
@@ -110,6 +114,32 @@ int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
 fail:
 	iface_close(ifc);
 	return err;
+}
+
+int iface_open_sim(struct aoe_iface *ifc, const char *name, unsigned int slot,
+		   const uint8_t mac[AOE_ETH_ALEN], uint32_t mtu, uint32_t tx_chunks,
+		   const struct iface_sink *sink)
+{
+	memset(ifc, 0, sizeof(*ifc));
+	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
+	ifc->slot = slot;
+	memcpy(ifc->mac, mac, AOE_ETH_ALEN);
+	ifc->mtu = mtu;
+	ifc->sg = true;
+	ifc->sink = *sink;
+	return umem_create(&ifc->umem, tx_chunks, 0, 0, false);
+}
+
+int iface_tx(struct aoe_iface *ifc, const uint64_t *addr, const uint32_t *len, unsigned int n)
+{
+	struct xsk_sock *s;
+
+	if (ifc->sink.tx)
+		return ifc->sink.tx(ifc->sink.ctx, ifc, addr, len, n);
+	s = &ifc->socks[ifc->next_tx];
+	if (++ifc->next_tx >= ifc->nqueues)
+		ifc->next_tx = 0;
+	return xsk_sock_tx(s, addr, len, n);
 }
 
 void iface_close(struct aoe_iface *ifc)

@@ -10,16 +10,31 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aoe_wire.h"
 #include "umem.h"
 #include "xdp_prog.h"
 #include "xsk.h"
 
 #define IFACE_TX_CHUNKS_DEFAULT	4096	/* UMEM chunks for sending, per interface */
 
+struct aoe_iface;
+
+/*
+ * Where a simulated interface's frames go: unit tests and fuzzers run the
+ * engine with no network. tx() gets each frame as the chunks it occupies
+ * (read them with umem_ptr()) and owns them until it hands each back with
+ * frame_pool_complete(), as the kernel's completion ring would.
+ */
+struct iface_sink {
+	int (*tx)(void *ctx, struct aoe_iface *ifc, const uint64_t *addr, const uint32_t *len,
+		  unsigned int n);
+	void *ctx;
+};
+
 struct aoe_iface {
 	char name[IF_NAMESIZE];
 	int ifindex;
-	uint8_t mac[6];
+	uint8_t mac[AOE_ETH_ALEN];
 	uint32_t mtu;
 	unsigned int slot;	/* index in the engine's table, and in frame pools */
 	struct xdp_prog prog;
@@ -28,12 +43,19 @@ struct aoe_iface {
 	bool sg;		/* every socket takes frames that span chunks */
 	struct xsk_sock *socks;
 	uint32_t next_tx;	/* socket the next frame goes out on */
+	struct iface_sink sink;	/* set: simulated, no XDP and no sockets */
 };
 
 /* Attaches the classifier and opens one socket per RX queue. */
 int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
 	       enum aoe_xdp_mode mode, uint32_t tx_chunks);
+/* A simulated interface: UMEM in plain memory, frames to sink. */
+int iface_open_sim(struct aoe_iface *ifc, const char *name, unsigned int slot,
+		   const uint8_t mac[AOE_ETH_ALEN], uint32_t mtu, uint32_t tx_chunks,
+		   const struct iface_sink *sink);
 void iface_close(struct aoe_iface *ifc);
+/* Puts one frame (n chunks) on a TX ring: 0 or -EAGAIN. */
+int iface_tx(struct aoe_iface *ifc, const uint64_t *addr, const uint32_t *len, unsigned int n);
 /* Re-reads the MTU (it may change while attached). */
 int iface_refresh(struct aoe_iface *ifc);
 
@@ -47,13 +69,5 @@ static inline uint32_t iface_frame_max(const struct aoe_iface *ifc)
 	return l2 < cap ? l2 : cap;
 }
 
-static inline struct xsk_sock *iface_tx_sock(struct aoe_iface *ifc)
-{
-	struct xsk_sock *s = &ifc->socks[ifc->next_tx];
-
-	if (++ifc->next_tx >= ifc->nqueues)
-		ifc->next_tx = 0;
-	return s;
-}
 
 #endif /* AOE_IFACE_H */

@@ -11,7 +11,9 @@
 
 #include <stddef.h>
 
-#define IFACE_LOCK_DIR	"/run/aoe-xdp"
+#include "lib/paths.h"
+
+#define IFACE_LOCK_DIR	AOE_RUN_DIR_DEFAULT
 
 /* Interface names that are safe to put in a path (the kernel's own rules). */
 int ifname_check(const char *ifname);

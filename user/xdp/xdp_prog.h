@@ -21,8 +21,6 @@
 
 #include "aoe_xdp_shared.h"
 
-#define AOE_XDP_LOCK_DIR	"/run/aoe-xdp"
-
 enum aoe_xdp_mode {
 	AOE_XDP_MODE_AUTO,	/* native, else skb (generic) */
 	AOE_XDP_MODE_NATIVE,	/* driver mode (XDP_FLAGS_DRV_MODE) */
