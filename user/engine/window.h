@@ -2,7 +2,7 @@
 /*
  * Congestion window and round-trip estimate per target (remote MAC).
  *
- * Where this departs from the kernel aoe driver (AOE.md):
+ * Where this departs from the kernel aoe driver (drivers/block/aoe, v85):
  *  - the window starts at the target's buffer count, not half of it, and a
  *    buffer count of 1 is a window of 1 that works;
  *  - a loss halves the window (at most once per round trip) instead of
