@@ -82,6 +82,10 @@ struct aoe_ata {
 
 #define ATA_SECTOR_SIZE		512
 #define ATA_STATUS_ERRMASK	0xa9	/* BSY | DF | DRQ | ERR */
+#define ATA_STATUS_DRDY		0x40
+#define ATA_STATUS_DSC		0x10
+#define ATA_STATUS_ERR		0x01
+#define ATA_ERR_ABRT		0x04	/* error register: command aborted */
 #define ATA_LBA28_MAX		(1u << 28)
 
 enum ata_cmd {

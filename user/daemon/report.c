@@ -84,6 +84,8 @@ static void field_text(FILE *out, const struct rfield *f)
 		snprintf(val, sizeof(val), "%s", f->v.b ? "yes" : "no");
 		break;
 	case R_STRV:
+		if (!f->n)
+			return;	/* nothing to list: no label either */
 		val[0] = '\0';
 		for (unsigned int i = 0, off = 0; i < f->n && off < sizeof(val); i++)
 			off += (unsigned int)snprintf(val + off, sizeof(val) - off, "%s%s",
@@ -354,6 +356,15 @@ static void dev_view_ifaces(struct dev_view *v)
 	}
 }
 
+static unsigned int strv_len(const char *const *v)
+{
+	unsigned int n = 0;
+
+	while (v[n])
+		n++;
+	return n;
+}
+
 static void target_stat_record(struct record *r, const struct aoe_target_info *t,
 			       const char *mac)
 {
@@ -362,6 +373,9 @@ static void target_stat_record(struct record *r, const struct aoe_target_info *t
 	FIELD(r, R_U64, .key = "bufcnt", .v.u = t->bufcnt);
 	FIELD(r, R_STRV, .key = "interfaces", .v.sv = t->ifaces, .n = t->nifaces);
 	FIELD(r, R_FLAG, .key = "tainted", .label = " TAINTED", .v.b = t->tainted);
+	FIELD(r, R_FLAG, .key = "no_flush", .label = " NO-FLUSH", .v.b = t->no_flush);
+	FIELD(r, R_STRV, .key = "quirks", .label = " quirks ", .v.sv = t->quirks,
+	      .n = strv_len(t->quirks));
 	FIELD(r, R_U64, .key = "nout", .label = " window ", .v.u = t->nout);
 	FIELD(r, R_U64, .key = "maxout", .label = "/", .v.u = t->maxout);
 	FIELD(r, R_U64, .key = "ssthresh", .label = "/", .v.u = t->ssthresh);
@@ -407,6 +421,24 @@ static void dev_stat_record(struct record *r, const struct dev_view *v)
 	FIELD(r, R_U64, .key = "write_bytes", .label = " written ", .suffix = " B",
 	      .v.u = d->st.write_bytes);
 	FIELD(r, R_U64, .key = "flushes", .label = " flushes ", .v.u = d->st.flushes);
+	FIELD(r, R_U64, .key = "flushes_unsent", .label = " unsent-flushes ",
+	      .v.u = d->flushes_unsent);
+	FIELD(r, R_OBJ, .key = "guard");
+	FIELD(r, R_U64, .key = "in_doubt", .label = "\n    guard: in-doubt ", .v.u = d->in_doubt);
+	FIELD(r, R_U64, .key = "sectors", .label = " kept ", .suffix = " sectors",
+	      .v.u = d->guard_sectors);
+	FIELD(r, R_U64, .key = "rollbacks_caught", .label = " rollbacks-caught ",
+	      .v.u = d->guard.rollbacks_caught);
+	FIELD(r, R_U64, .key = "rewrites", .label = " rewritten ", .v.u = d->guard.rewrites);
+	FIELD(r, R_U64, .key = "reads_served", .label = " served ", .v.u = d->guard.reads_served);
+	FIELD(r, R_U64, .key = "given_up", .label = " given-up ", .v.u = d->guard.given_up);
+	FIELD(r, R_U64, .key = "copies_lost", .label = " lost ", .v.u = d->guard.copies_lost);
+	FIELD(r, R_U64, .key = "copies_dropped", .label = " dropped ",
+	      .v.u = d->guard.copies_dropped);
+	FIELD(r, R_U64, .key = "held", .label = " held ", .v.u = d->guard.held);
+	FIELD(r, R_U64, .key = "flushes_held", .label = " flushes-held ",
+	      .v.u = d->guard.flushes_held);
+	FIELD(r, R_OBJ_END);
 	FIELD(r, R_OBJ, .key = "pool");
 	FIELD(r, R_U64, .key = "size", .label = "\n    pool ", .v.u = d->pool.size);
 	FIELD(r, R_U64, .key = "cap", .label = "/", .v.u = d->pool.cap);
@@ -468,7 +500,8 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 }
 
 #define RX_STATS(X) X(frames) X(malformed) X(not_response) X(wrong_dst) X(bad_tag) \
-	X(late) X(bad_src) X(bad_addr) X(bad_cmd) X(bad_len) X(wrong_iface) X(config) X(config_bad)
+	X(late) X(bad_src) X(bad_addr) X(bad_cmd) X(bad_len) X(bad_echo) X(wrong_iface) X(config) \
+	X(config_bad) X(config_hint)
 
 static void rx_record(struct record *r, const struct engine_rx_stats *rx)
 {

@@ -11,76 +11,21 @@
 #include "engine_priv.h"
 #include "lib/log.h"
 
-int frame_table_init(struct frame_table *ft, uint32_t n)
-{
-	if (n > TAG_DISCOVER_IDX)
-		return -EINVAL;	/* the discovery tag's index is never a frame's */
-	ft->f = calloc(n, sizeof(*ft->f));
-	ft->free = calloc(n, sizeof(*ft->free));
-	if (!ft->f || !ft->free) {
-		frame_table_fini(ft);
-		return -ENOMEM;
-	}
-	ft->n = n;
-	for (uint32_t i = 0; i < n; i++)
-		ft->free[i] = i;
-	ft->head = 0;
-	ft->nfree = n;
-	return 0;
-}
-
-void frame_table_fini(struct frame_table *ft)
-{
-	free(ft->f);
-	free(ft->free);
-	memset(ft, 0, sizeof(*ft));
-}
-
-static struct aoe_frame *frame_alloc(struct aoe_engine *e)
-{
-	struct aoe_frame *f;
-
-	uint32_t gen;
-
-	if (!e->ft.nfree)
-		return NULL;
-	f = &e->ft.f[e->ft.free[e->ft.head]];
-	e->ft.head = (e->ft.head + 1) % e->ft.n;
-	e->ft.nfree--;
-	gen = f->gen;	/* survives reuse: see frame_retag() */
-	memset(f, 0, sizeof(*f));
-	f->gen = gen;
-	list_init(&f->node);
-	return f;
-}
-
-static void frame_release(struct aoe_engine *e, struct aoe_frame *f)
-{
-	f->tag = 0;
-	f->req = NULL;
-	e->ft.free[(e->ft.head + e->ft.nfree) % e->ft.n] = (uint32_t)(f - e->ft.f);
-	e->ft.nfree++;
-}
-
-/*
- * A new tag for f. Its generation moves on by a random odd step, so the
- * tags one index carries over time do not repeat for 2^15 uses and cannot
- * be guessed from the last one; answers to an old tag are recognised as
- * late.
- */
-static void frame_retag(struct aoe_engine *e, struct aoe_frame *f)
-{
-	uint32_t idx = (uint32_t)(f - e->ft.f);
-
-	f->gen = (f->gen + (engine_random(e) | 1)) & TAG_GEN_MASK;
-	f->tag = tag_make(f->gen, idx);
-}
-
 static void req_complete(struct aoe_req *req)
 {
 	struct aoe_dev *d = req->dev;
 
-	if (req->status) {
+	if (req->op == AOE_OP_WRITE && !req->internal) {
+		/* An acknowledged write's data may have to be kept first. */
+		if (!req->status && !guard_write_done(d, req)) {
+			list_add_tail(&d->guard.held, &req->node);
+			return;
+		}
+		list_del(&req->wnode);
+	}
+	if (req->internal) {
+		/* the guard's own: its counters are the guard's */
+	} else if (req->status) {
 		d->st.errors++;
 	} else if (req->op == AOE_OP_READ) {
 		d->st.read_bytes += (uint64_t)req->nsect * ATA_SECTOR_SIZE;
@@ -90,6 +35,25 @@ static void req_complete(struct aoe_req *req)
 		d->st.flushes++;
 	}
 	req->done(req, req->status);
+}
+
+void aoe_io_retry_held(struct aoe_dev *d)
+{
+	struct list_node held = d->guard.held;
+
+	if (list_empty(&d->guard.held))
+		return;
+	/* Take the list as it is: a completion that must wait again goes
+	 * back on d->guard.held, not on the list being walked. */
+	held.next->prev = &held;
+	held.prev->next = &held;
+	list_init(&d->guard.held);
+	while (!list_empty(&held)) {
+		struct aoe_req *req = list_first_entry(&held, struct aoe_req, node);
+
+		list_del(&req->node);
+		req_complete(req);
+	}
 }
 
 /* A failed request stops framing; it completes when its frames are back. */
@@ -131,127 +95,6 @@ static void frame_unlink(struct aoe_frame *f)
 		window_release(&f->path->t->win);
 }
 
-static uint8_t ata_rw_cmd(const struct aoe_dev *d, bool write)
-{
-	if (d->id.lba48)
-		return write ? ATA_CMD_WRITE_EXT : ATA_CMD_READ_EXT;
-	return write ? ATA_CMD_WRITE : ATA_CMD_READ;
-}
-
-static void frame_ata_args(const struct aoe_frame *f, struct aoe_ata_args *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->cmdstat = f->ata_cmd;
-	switch (f->ata_cmd) {
-	case ATA_CMD_READ_EXT:
-	case ATA_CMD_WRITE_EXT:
-		a->aflags = AOE_AFL_EXT;
-		a->lba = f->lba;
-		break;
-	case ATA_CMD_READ:
-	case ATA_CMD_WRITE:
-		a->lba = aoe_lba28_encode((uint32_t)f->lba);
-		break;
-	case ATA_CMD_FLUSH_EXT:
-		a->aflags = AOE_AFL_EXT;
-		break;
-	default:
-		break;
-	}
-	if (f->ata_cmd == ATA_CMD_WRITE_EXT || f->ata_cmd == ATA_CMD_WRITE)
-		a->aflags |= AOE_AFL_WRITE;
-	if (f->ata_cmd == ATA_CMD_IDENTIFY)
-		a->scnt = 1;
-	else if (f->nsect)
-		a->scnt = (uint8_t)f->nsect;
-}
-
-static bool frame_is_write(const struct aoe_frame *f)
-{
-	return f->ata_cmd == ATA_CMD_WRITE_EXT || f->ata_cmd == ATA_CMD_WRITE;
-}
-
-/* Chunks for one frame of len bytes; on failure none are kept. */
-static int take_chunks(struct aoe_path *path, unsigned int n, uint64_t *addr)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		if (frame_pool_get(&path->t->dev->pool, &path->tx, path->ifc->slot, &addr[i])) {
-			while (i--)
-				frame_pool_complete(&path->ifc->umem, addr[i]);
-			return -EAGAIN;
-		}
-	}
-	return 0;
-}
-
-/*
- * Builds f into fresh TX chunks of path (one, or several on a multi-buffer
- * socket for jumbo frames) and puts it on the TX ring. Chunks the kernel
- * may still hold are never reused: each send takes new ones.
- */
-static int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
-{
-	struct aoe_target *t = path->t;
-	struct aoe_dev *d = t->dev;
-	struct aoe_iface *ifc = path->ifc;
-	size_t data_len = frame_is_write(f) ? (size_t)f->nsect * ATA_SECTOR_SIZE : 0;
-	size_t hdr_len = aoe_ata_data_offset(path->has_vlan), len, done;
-	uint64_t addr[XSK_MAX_SEGS];
-	uint32_t seg_len[XSK_MAX_SEGS];
-	unsigned int nseg;
-	struct aoe_ata_args ata;
-	struct aoe_addr a;
-	int built;
-
-	len = hdr_len + data_len < AOE_ETH_ZLEN ? AOE_ETH_ZLEN : hdr_len + data_len;
-	nseg = (unsigned int)((len + UMEM_CHUNK_SIZE - 1) / UMEM_CHUNK_SIZE);
-	if (nseg > XSK_MAX_SEGS || take_chunks(path, nseg, addr))
-		return -EAGAIN;
-	memset(&a, 0, sizeof(a));
-	memcpy(a.dst, t->mac, AOE_ETH_ALEN);
-	memcpy(a.src, ifc->mac, AOE_ETH_ALEN);
-	a.has_vlan = path->has_vlan;
-	a.vlan = path->vlan;
-	a.shelf = d->shelf;
-	a.slot = d->slot;
-	a.tag = f->tag;
-	frame_ata_args(f, &ata);
-	/* The builder writes the header (and pads short frames) in the first
-	 * chunk only; the data that follows is laid out chunk by chunk. */
-	built = aoe_build_ata_hdr(umem_ptr(&ifc->umem, addr[0]), len, &a, &ata, data_len);
-	for (unsigned int i = 0, off = 0; i < nseg; i++, off += UMEM_CHUNK_SIZE)
-		seg_len[i] = (uint32_t)(len - off < UMEM_CHUNK_SIZE ? len - off : UMEM_CHUNK_SIZE);
-	/* The data goes in before the descriptors are published: from then on
-	 * the kernel (or a zero-copy NIC) may read the chunks at any moment. */
-	done = 0;
-	for (unsigned int i = 0; i < nseg && data_len; i++) {
-		size_t at = i ? 0 : hdr_len, n = seg_len[i] - at;
-
-		if (n > data_len - done)
-			n = data_len - done;
-		memcpy((uint8_t *)umem_ptr(&ifc->umem, addr[i]) + at, f->req->buf + f->off + done, n);
-		done += n;
-	}
-	if (built < 0 || iface_tx(ifc, addr, seg_len, nseg) < 0) {
-		for (unsigned int i = 0; i < nseg; i++)
-			frame_pool_complete(&ifc->umem, addr[i]);
-		return -EAGAIN;
-	}
-	f->path = path;
-	f->sent_ns = e->now_ns;
-	if (!f->first_ns)
-		f->first_ns = e->now_ns;
-	f->deadline_ns = e->now_ns + (uint64_t)rtt_backoff_us(&t->rtt, f->retries) * NSEC_PER_USEC;
-	if (f->deadline_ns < e->next_timer_ns)
-		e->next_timer_ns = f->deadline_ns;
-	list_add_tail(&t->inflight, &f->node);
-	window_on_send(&t->win);
-	t->st.frames++;
-	path->frames++;
-	d->st.frames++;
-	return 0;
-}
-
 static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struct aoe_path *p)
 {
 	struct aoe_dev *d = req->dev;
@@ -267,10 +110,12 @@ static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struc
 		f->nsect = (uint16_t)n;
 		f->lba = req->lba + req->framed;
 		f->off = req->framed * ATA_SECTOR_SIZE;
-		f->ata_cmd = ata_rw_cmd(d, req->op == AOE_OP_WRITE);
+		f->ata_cmd = frame_rw_cmd(d, req->op == AOE_OP_WRITE);
 		break;
 	case AOE_OP_FLUSH:
-		f->ata_cmd = d->id.flush_ext && d->id.lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH;
+		/* FLUSH CACHE wherever the disk has it: vblade and kvblade
+		 * announce only that one and abort FLUSH CACHE EXT. */
+		f->ata_cmd = d->id.flush || !d->id.lba48 ? ATA_CMD_FLUSH : ATA_CMD_FLUSH_EXT;
 		break;
 	case AOE_OP_IDENTIFY:
 		f->ata_cmd = ATA_CMD_IDENTIFY;
@@ -279,15 +124,6 @@ static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struc
 	}
 }
 
-static uint32_t frame_units(const struct aoe_frame *f)
-{
-	if (f->ata_cmd == ATA_CMD_READ_EXT || f->ata_cmd == ATA_CMD_READ || frame_is_write(f))
-		return f->nsect;
-	return 1;
-}
-
-/* Retransmits first (they hold up requests), each to the best path,
- * avoiding the target that failed them when another one can serve. */
 static void pump_resends(struct aoe_dev *d)
 {
 	struct aoe_engine *e = d->eng;
@@ -295,7 +131,7 @@ static void pump_resends(struct aoe_dev *d)
 	while (!list_empty(&d->resend)) {
 		struct aoe_frame *f = list_first_entry(&d->resend, struct aoe_frame, node);
 		const struct aoe_target *avoid = f->path ? f->path->t : NULL;
-		struct aoe_path *p = dev_pick_path(d, false, avoid);
+		struct aoe_path *p = dev_pick_path(d, false, avoid, ata_is_flush(f->ata_cmd));
 
 		if (!p)
 			return;
@@ -321,7 +157,7 @@ static void pump_requests(struct aoe_dev *d)
 
 	while (!list_empty(&d->pending)) {
 		struct aoe_req *req = list_first_entry(&d->pending, struct aoe_req, node);
-		struct aoe_path *p = dev_pick_path(d, true, NULL);
+		struct aoe_path *p = dev_pick_path(d, true, NULL, req->op == AOE_OP_FLUSH);
 		struct aoe_frame *f;
 
 		if (!p)
@@ -361,8 +197,11 @@ void aoe_io_submit(struct aoe_dev *d, struct aoe_req *req)
 	req->framed = 0;
 	req->inflight = 0;
 	req->units = rw ? req->nsect : 1;
+	req->start_ns = d->eng->now_ns;
 	list_init(&req->node);
-	d->st.requests++;
+	list_init(&req->wnode);
+	if (!req->internal)
+		d->st.requests++;
 	if (d->state != DEV_UP && !(d->state == DEV_IDENTIFYING && req->op == AOE_OP_IDENTIFY)) {
 		req->status = -EIO;
 		req->framed = req->units;
@@ -379,6 +218,23 @@ void aoe_io_submit(struct aoe_dev *d, struct aoe_req *req)
 	 * no cache to flush. */
 	if ((rw && !req->nsect) ||
 	    (req->op == AOE_OP_FLUSH && !d->id.flush && !d->id.flush_ext)) {
+		req->framed = req->units;
+		req_complete(req);
+		return;
+	}
+	if (req->op == AOE_OP_FLUSH && guard_hold_flush(d, req))
+		return;
+	if (req->op == AOE_OP_WRITE && !req->internal) {
+		req->wseq = ++d->eng->wseq;
+		list_add_tail(&d->writes, &req->wnode);
+	}
+	aoe_io_queue(d, req);
+}
+
+void aoe_io_queue(struct aoe_dev *d, struct aoe_req *req)
+{
+	if (req->op == AOE_OP_FLUSH && !dev_flush_target(d)) {
+		dev_warn_no_flush(d);
 		req->framed = req->units;
 		req_complete(req);
 		return;
@@ -401,17 +257,23 @@ static void target_heard(struct aoe_engine *e, struct aoe_target *t)
 	}
 }
 
-static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f)
+/*
+ * f goes back to be sent again with a new tag. Unless its target answered
+ * it (answered), the copy it leaves behind may still be executed: it stays
+ * on record under its old tag.
+ */
+static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f, bool answered)
 {
 	frame_unlink(f);
-	f->prev_tag = f->tag;
-	f->prev_t = f->path ? f->path->t : NULL;
-	f->prev_sent_ns = f->sent_ns;
+	if (!answered && f->path)
+		copy_add(d->eng, f);
 	frame_retag(d->eng, f);
 	f->retries++;
 	f->queued = true;
 	list_add_tail(&d->resend, &f->node);
 }
+
+static void flush_refused(struct aoe_engine *e, struct aoe_frame *f);
 
 /* An answer with the AoE error flag: fail the frame at once, except
  * "device unavailable", which another target may not be. */
@@ -423,11 +285,23 @@ static void on_error_response(struct aoe_engine *e, struct aoe_frame *f, uint8_t
 
 	t->st.errors++;
 	aoe_format_mac(mac, t->mac);
-	if (error == AOE_ERR_DEVUNAVAIL && !f->probe && dev_has_other_target(d, t)) {
+	if (f->probe) {
+		frame_unlink(f);
+		frame_end(e, f, -EIO);
+		identity_no_answer(e, t);
+		return;
+	}
+	/* The Plan 9 vblade refuses FLUSH (sector count 0) with "bad
+	 * argument" although its disk announces the command. */
+	if (ata_is_flush(f->ata_cmd) && error == AOE_ERR_BADARG) {
+		flush_refused(e, f);
+		return;
+	}
+	if (error == AOE_ERR_DEVUNAVAIL && dev_has_other_target(d, t)) {
 		pr_debug("%s: target %s says device unavailable; trying another\n", d->name, mac);
 		t->tainted = true;
 		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
-		frame_requeue(d, f);
+		frame_requeue(d, f, true);
 		return;
 	}
 	pr_warn("%s: target %s answered error %u (%s)\n", d->name, mac, error,
@@ -450,24 +324,95 @@ static size_t frame_rsp_data_len(const struct aoe_frame *f)
 }
 
 /*
- * The answer to a frame's previous tag: the timeout that made us resend it
- * was a false alarm. The answer itself is dropped (the resent frame will
- * be answered), but the target gets its window back and a longer RTO.
+ * The answer to a copy whose frame is still out under a newer tag: the
+ * timeout that made us send it again was a false alarm. The frame waits
+ * for its own answer, but the target gets its window back and a longer RTO.
  */
-static void false_alarm(struct aoe_engine *e, struct aoe_frame *f, const struct aoe_view *v)
+static void false_alarm(struct aoe_engine *e, const struct aoe_copy *c)
 {
-	struct aoe_target *t = f->prev_t;
+	struct aoe_target *t = c->t;
 
-	if (!t || memcmp(v->src, t->mac, AOE_ETH_ALEN) || v->shelf != t->dev->shelf ||
-	    v->slot != t->dev->slot)
-		return;
-	f->prev_tag = 0;	/* once per retransmit */
 	t->st.false_alarms++;
 	t->timeouts_in_row = 0;
 	t->last_heard_ns = e->now_ns;
 	t->tainted = false;	/* it was answering, only slowly */
 	window_undo(&t->win);
-	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - f->prev_sent_ns) / NSEC_PER_USEC));
+	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - c->sent_ns) / NSEC_PER_USEC));
+}
+
+/* Who may answer: the target's MAC, its shelf.slot, on its interface. */
+static bool answer_from(struct aoe_engine *e, const struct aoe_view *v,
+			const struct aoe_target *t, const struct aoe_iface *ifc,
+			const struct aoe_iface *want_ifc)
+{
+	if (memcmp(v->src, t->mac, AOE_ETH_ALEN)) {
+		e->rx.bad_src++;
+		return false;
+	}
+	if (v->shelf != t->dev->shelf || v->slot != t->dev->slot) {
+		e->rx.bad_addr++;
+		return false;
+	}
+	if (want_ifc && want_ifc != ifc) {
+		e->rx.wrong_iface++;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Fields of an ATA answer every target surveyed echoes (README:
+ * compatibility): the write flag, and for reads and writes the LBA, which
+ * one target (the Plan 9 vblade) advances by the count on success. The
+ * sector count and error register are not echoed reliably; an answer with
+ * the AoE error flag may carry no ATA header at all.
+ */
+static bool answer_echoes(struct aoe_engine *e, const struct aoe_view *v, uint8_t ata_cmd,
+			  uint64_t lba, uint32_t nsect)
+{
+	bool write = ata_cmd == ATA_CMD_WRITE || ata_cmd == ATA_CMD_WRITE_EXT;
+	bool rw = write || ata_cmd == ATA_CMD_READ || ata_cmd == ATA_CMD_READ_EXT;
+	struct aoe_ata_view a;
+	const char *why;
+	uint64_t got;
+
+	if (v->flags & AOE_FLAG_ERR)
+		return true;
+	if (aoe_parse_ata(v, &a, &why)) {
+		e->rx.bad_len++;
+		return false;
+	}
+	got = ata_cmd == ATA_CMD_READ || ata_cmd == ATA_CMD_WRITE ? aoe_lba28_decode(a.lba) :
+								    a.lba;
+	if (!!(a.aflags & AOE_AFL_WRITE) != write || (rw && got != lba && got != lba + nsect)) {
+		e->rx.bad_echo++;
+		return false;
+	}
+	return true;
+}
+
+/* Whether the target carried out the command an answer is for. */
+static bool answer_says_done(const struct aoe_view *v, uint8_t ata_cmd)
+{
+	struct aoe_ata_view a;
+	const char *why;
+
+	if (v->flags & AOE_FLAG_ERR || aoe_parse_ata(v, &a, &why))
+		return false;
+	return !(a.cmdstat & ATA_STATUS_ERRMASK) || ata_flush_status_echo(ata_cmd, a.cmdstat);
+}
+
+/* An answer to a copy on record: a false alarm, or an old write executed. */
+static void late_answer(struct aoe_engine *e, struct aoe_copy *c, struct aoe_iface *ifc,
+			const struct aoe_view *v)
+{
+	if (!answer_from(e, v, c->t, ifc, c->ifc) ||
+	    !answer_echoes(e, v, c->ata_cmd, c->lba, c->nsect))
+		return;
+	e->rx.late++;
+	if (c->f)
+		false_alarm(e, c);
+	guard_copy_gone(e, c, answer_says_done(v, c->ata_cmd));
 }
 
 /* The frame a response claims to answer, after every check on who sent it. */
@@ -475,34 +420,21 @@ static struct aoe_frame *match_response(struct aoe_engine *e, struct aoe_iface *
 					const struct aoe_view *v)
 {
 	uint32_t idx = tag_index(v->tag);
+	struct aoe_copy *c;
 	struct aoe_frame *f;
-	struct aoe_dev *d;
 
-	if (idx >= e->ft.n) {
+	f = idx < e->ft.n ? &e->ft.f[idx] : NULL;
+	if (f && f->tag && f->tag == v->tag && !f->queued)
+		return answer_from(e, v, f->path->t, ifc, f->path->ifc) &&
+		       answer_echoes(e, v, f->ata_cmd, f->lba, f->nsect) ? f : NULL;
+	c = copy_find(e, v->tag);
+	if (c)
+		late_answer(e, c, ifc, v);
+	else if (f)
+		e->rx.late++;	/* answered already, or given up */
+	else
 		e->rx.bad_tag++;
-		return NULL;
-	}
-	f = &e->ft.f[idx];
-	if (!f->tag || f->tag != v->tag || f->queued) {
-		e->rx.late++;
-		if (f->tag && f->prev_tag == v->tag)
-			false_alarm(e, f, v);
-		return NULL;
-	}
-	d = f->path->t->dev;
-	if (memcmp(v->src, f->path->t->mac, AOE_ETH_ALEN)) {
-		e->rx.bad_src++;
-		return NULL;
-	}
-	if (v->shelf != d->shelf || v->slot != d->slot) {
-		e->rx.bad_addr++;
-		return NULL;
-	}
-	if (f->path->ifc != ifc) {
-		e->rx.wrong_iface++;
-		return NULL;
-	}
-	return f;
+	return NULL;
 }
 
 /* Copies n bytes at offset off of a frame that may be in pieces. */
@@ -523,6 +455,85 @@ static void rx_frame_copy(const struct rx_frame *fr, size_t off, uint8_t *dst, s
 	}
 }
 
+/* A FLUSH answered as done by a target whose status byte says otherwise. */
+static void flush_echo_seen(struct aoe_target *t)
+{
+	char mac[AOE_MAC_STR_LEN];
+
+	if (t->quirks & TARGET_QUIRK_FLUSH_ECHO)
+		return;
+	t->quirks |= TARGET_QUIRK_FLUSH_ECHO;
+	aoe_format_mac(mac, t->mac);
+	pr_info("%s: target %s echoes the command code in the FLUSH status; treated as done\n",
+		t->dev->name, mac);
+}
+
+/*
+ * A target refused FLUSH although IDENTIFY said the disk has it: it flushes
+ * nothing from now on; the device's flushes go to its other targets (f is
+ * sent again), or, with none left, complete unsent as the kernel driver's
+ * always do, said once.
+ */
+static void flush_refused(struct aoe_engine *e, struct aoe_frame *f)
+{
+	struct aoe_target *t = f->path->t;
+	struct aoe_dev *d = t->dev;
+	char mac[AOE_MAC_STR_LEN];
+
+	aoe_format_mac(mac, t->mac);
+	if (!t->no_flush)
+		pr_warn("%s: target %s refuses FLUSH CACHE although its disk announces it; "
+			"it gets no flushes any more\n", d->name, mac);
+	t->no_flush = true;
+	t->quirks |= TARGET_QUIRK_FLUSH_ABORT;
+	if (dev_flush_target(d)) {
+		frame_requeue(d, f, true);
+		return;
+	}
+	dev_warn_no_flush(d);
+	frame_unlink(f);
+	frame_end(e, f, 0);
+}
+
+/* An ATA status that is not plain success: true when it ended f. */
+static bool ata_status_handled(struct aoe_engine *e, struct aoe_frame *f,
+			       const struct aoe_ata_view *a)
+{
+	struct aoe_target *t = f->path->t;
+
+	if (!(a->cmdstat & ATA_STATUS_ERRMASK))
+		return false;
+	if (ata_flush_status_echo(f->ata_cmd, a->cmdstat) && !a->errfeat) {
+		flush_echo_seen(t);
+		return false;
+	}
+	t->st.errors++;
+	if (ata_is_flush(f->ata_cmd) && (a->errfeat & ATA_ERR_ABRT)) {
+		flush_refused(e, f);
+		return true;
+	}
+	pr_warn("%s: ATA error status 0x%02x error 0x%02x for command 0x%02x at LBA %llu\n",
+		t->dev->name, a->cmdstat, a->errfeat, f->ata_cmd, (unsigned long long)f->lba);
+	frame_unlink(f);
+	if (f->probe) {
+		frame_end(e, f, -EIO);
+		identity_no_answer(e, t);
+		return true;
+	}
+	frame_end(e, f, -EIO);
+	return true;
+}
+
+/* A read's data: from the frame, with newer data the guard keeps on top. */
+static void read_data_in(struct aoe_frame *f, const struct rx_frame *fr, size_t off, size_t n)
+{
+	uint8_t *dst = f->req->buf + f->off;
+
+	rx_frame_copy(fr, off, dst, n);
+	if (f->ata_cmd != ATA_CMD_IDENTIFY)
+		guard_overlay_read(f->req->dev, f->lba, f->nsect, dst);
+}
+
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
 		   const struct rx_frame *fr)
 {
@@ -539,33 +550,35 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		on_error_response(e, f, v->error);
 		return;
 	}
+	/* At least what the answer must carry: targets pad short answers,
+	 * or add bytes of their own (a CRC), so never exactly. */
 	want = frame_rsp_data_len(f);
-	if (aoe_parse_ata(v, &a, &why) ||
-	    !aoe_len_matches(fr->len, v->hdr_len + AOE_ATA_LEN + want)) {
+	if (aoe_parse_ata(v, &a, &why) || fr->len < v->hdr_len + AOE_ATA_LEN + want) {
 		e->rx.bad_len++;
 		return;
 	}
 	target_heard(e, t);
-	if (a.cmdstat & ATA_STATUS_ERRMASK) {
-		t->st.errors++;
-		pr_warn("%s: ATA error status 0x%02x error 0x%02x for command 0x%02x at LBA %llu\n",
-			t->dev->name, a.cmdstat, a.errfeat, f->ata_cmd,
-			(unsigned long long)f->lba);
-		frame_unlink(f);
-		frame_end(e, f, -EIO);
+	copy_answered_after(e, t, ifc, f->sent_ns);
+	if (ata_status_handled(e, f, &a))
 		return;
-	}
 	if (want && f->req)
-		rx_frame_copy(fr, v->hdr_len + AOE_ATA_LEN, f->req->buf + f->off, want);
+		read_data_in(f, fr, v->hdr_len + AOE_ATA_LEN, want);
+	else if (want && f->probe)
+		rx_frame_copy(fr, v->hdr_len + AOE_ATA_LEN, t->idbuf, sizeof(t->idbuf));
 	/* Karn: only first transmissions tell the round-trip time. */
 	if (!f->retries)
 		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC), e->now_ns);
 	list_del(&f->node);
 	window_on_ack(&t->win);
+	if (f->probe) {
+		frame_end(e, f, 0);
+		identity_answer(e, t);
+		return;
+	}
 	frame_end(e, f, 0);
 }
 
-static void send_probe(struct aoe_engine *e, struct aoe_target *t)
+void target_send_identify(struct aoe_engine *e, struct aoe_target *t)
 {
 	struct aoe_frame *f = frame_alloc(e);
 	struct aoe_path *p = NULL;
@@ -614,6 +627,7 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 		frame_unlink(f);
 		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 		frame_end(e, f, 0);
+		identity_no_answer(e, t);
 		return;
 	}
 	/* Several frames sent together time out together: taint only a
@@ -625,7 +639,7 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 	    dev_has_other_target(d, t))
 		taint(e, t);
 	t->st.retransmits++;
-	frame_requeue(d, f);
+	frame_requeue(d, f, false);
 }
 
 /* A frame unanswered since its first send for the dead timeout takes the
@@ -687,15 +701,15 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 		}
 		on_timeout(e, f);
 	}
-	if (t->tainted && !t->probe_out && target_usable(t)) {
+	if (t->tainted && !t->probe_out && target_reachable(t)) {
 		if (e->now_ns >= t->next_probe_ns) {
-			send_probe(e, t);
+			target_send_identify(e, t);
 			t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 		}
 		if (t->next_probe_ns < next)
 			next = t->next_probe_ns;
 	}
-	return next;
+	return identity_timers(e, t, next);
 }
 
 uint64_t aoe_io_timers(struct aoe_engine *e)
@@ -706,6 +720,10 @@ uint64_t aoe_io_timers(struct aoe_engine *e)
 	engine_for_each_dev(e, d) {
 		bool down = false;
 
+		/* Copies age out whatever the device does meanwhile. */
+		for (unsigned int i = 0; i < d->ntargets; i++)
+			next = copy_expire(e, d->targets[i], next);
+		identity_dev_timers(d, &next);
 		if (d->state != DEV_UP && d->state != DEV_IDENTIFYING)
 			continue;
 		for (unsigned int i = 0; i < d->ntargets && !down; i++)
@@ -714,18 +732,23 @@ uint64_t aoe_io_timers(struct aoe_engine *e)
 			dev_go_down(d, "no usable path to any target within the dead timeout");
 			down = true;
 		}
-		if (!down)
+		if (!down) {
+			next = guard_timer(d, next);
 			aoe_io_pump(d);
+		}
 	}
 	return next;
 }
 
-static void fail_list(struct aoe_engine *e, struct list_node *h, int res)
+/* Ends the frames on h with res; those in flight leave their copies. */
+static void fail_list(struct aoe_engine *e, struct list_node *h, int res, bool in_flight)
 {
 	while (!list_empty(h)) {
 		struct aoe_frame *f = list_first_entry(h, struct aoe_frame, node);
 
 		frame_unlink(f);
+		if (in_flight && !f->probe)
+			copy_add(e, f);
 		frame_end(e, f, res);
 	}
 }
@@ -735,16 +758,46 @@ void aoe_io_fail_all(struct aoe_dev *d, int res)
 	struct aoe_engine *e = d->eng;
 
 	for (unsigned int i = 0; i < d->ntargets; i++) {
-		fail_list(e, &d->targets[i]->inflight, res);
+		fail_list(e, &d->targets[i]->inflight, res, true);
 		d->targets[i]->probe_out = false;
 	}
-	fail_list(e, &d->resend, res);
+	fail_list(e, &d->resend, res, false);
 	while (!list_empty(&d->pending)) {
 		struct aoe_req *req = list_first_entry(&d->pending, struct aoe_req, node);
 
 		if (!req->status)
 			req->status = res;
 		req_check_done(req);
+	}
+	while (!list_empty(&d->guard.flushes)) {
+		struct aoe_req *req = list_first_entry(&d->guard.flushes, struct aoe_req, node);
+
+		list_del(&req->node);
+		req->status = res;
+		req_complete(req);
+	}
+	/* Writes the targets acknowledged, waiting for room in the guard:
+	 * their data is on the disk; they complete, unguarded. */
+	while (!list_empty(&d->guard.held)) {
+		struct aoe_req *req = list_first_entry(&d->guard.held, struct aoe_req, node);
+
+		list_del(&req->node);
+		req->internal = true;	/* no second try at keeping it */
+		list_del(&req->wnode);
+		d->st.write_bytes += (uint64_t)req->nsect * ATA_SECTOR_SIZE;
+		req->done(req, 0);
+	}
+}
+
+void aoe_io_requeue_target(struct aoe_dev *d, struct aoe_target *t)
+{
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &t->inflight) {
+		struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
+
+		if (!f->probe)
+			frame_requeue(d, f, false);
 	}
 }
 
@@ -757,7 +810,7 @@ void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc)
 			struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
 
 			if (f->path->ifc == ifc)
-				frame_requeue(d, f);
+				frame_requeue(d, f, false);
 		}
 	}
 }

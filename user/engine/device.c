@@ -34,10 +34,17 @@ struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
 	snprintf(d->name, sizeof(d->name), "e%u.%u", shelf, slot);
 	list_init(&d->pending);
 	list_init(&d->resend);
+	list_init(&d->writes);
+	list_init(&d->wcopies);
+	if (guard_dev_init(d)) {
+		free(d);
+		return NULL;
+	}
 	frame_pool_init(&d->pool, e->cfg.pool_max);
 	engine_for_each_iface(e, i, ifc) {
 		if (frame_pool_add_iface(&d->pool, i, &ifc->umem)) {
 			frame_pool_destroy(&d->pool);
+			guard_dev_fini(d);
 			free(d);
 			return NULL;
 		}
@@ -55,6 +62,13 @@ void dev_destroy(struct aoe_dev *d)
 {
 	d->state = DEV_DOWN;
 	aoe_io_fail_all(d, -ESHUTDOWN);
+	for (unsigned int i = 0; i < d->ntargets; i++) {
+		struct aoe_target *t = d->targets[i];
+
+		while (!list_empty(&t->copies))
+			copy_remove(d->eng, list_first_entry(&t->copies, struct aoe_copy, tnode));
+	}
+	guard_dev_fini(d);
 	for (unsigned int i = 0; i < d->ntargets; i++) {
 		struct aoe_target *t = d->targets[i];
 
@@ -95,6 +109,7 @@ struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[AOE_ETH_AL
 	window_init(&t->win, bufcnt);
 	rtt_init(&t->rtt, d->eng->cfg.rto_min_us, d->eng->cfg.rto_max_us);
 	list_init(&t->inflight);
+	list_init(&t->copies);
 	d->targets[d->ntargets++] = t;
 	return t;
 }
@@ -183,12 +198,17 @@ static bool path_usable(const struct aoe_path *p)
 	return p->ifc && p->max_sect;
 }
 
-bool target_usable(const struct aoe_target *t)
+bool target_reachable(const struct aoe_target *t)
 {
 	for (unsigned int i = 0; i < t->npaths; i++)
 		if (path_usable(&t->paths[i]))
 			return true;
 	return false;
+}
+
+bool target_usable(const struct aoe_target *t)
+{
+	return t->idstate == TID_OK && target_reachable(t);
 }
 
 /* Round robin over the target's interfaces, frame by frame. */
@@ -217,10 +237,11 @@ static uint32_t target_space(const struct aoe_target *t, bool need_window)
 /*
  * The target with the most room in its window gets the frame, so frames
  * spread over targets in proportion to their open windows. Tainted targets
- * (and `avoid`) are used only when nothing else is left.
+ * (and `avoid`) are used only when nothing else is left; a FLUSH goes only
+ * to targets that flush.
  */
 struct aoe_path *dev_pick_path(struct aoe_dev *d, bool need_window,
-			       const struct aoe_target *avoid)
+			       const struct aoe_target *avoid, bool flush)
 {
 	for (int strict = 1; strict >= 0; strict--) {
 		struct aoe_target *best = NULL;
@@ -232,7 +253,7 @@ struct aoe_path *dev_pick_path(struct aoe_dev *d, bool need_window,
 			struct aoe_target *t = d->targets[i];
 			uint32_t space;
 
-			if (!target_usable(t))
+			if (!target_usable(t) || (flush && t->no_flush))
 				continue;
 			if (strict && (t->tainted || t == avoid))
 				continue;
@@ -251,6 +272,25 @@ struct aoe_path *dev_pick_path(struct aoe_dev *d, bool need_window,
 	return NULL;
 }
 
+bool dev_flush_target(const struct aoe_dev *d)
+{
+	for (unsigned int i = 0; i < d->ntargets; i++)
+		if (!d->targets[i]->no_flush && target_usable(d->targets[i]))
+			return true;
+	return false;
+}
+
+void dev_warn_no_flush(struct aoe_dev *d)
+{
+	d->flushes_unsent++;
+	if (d->no_flush_warned)
+		return;
+	d->no_flush_warned = true;
+	pr_warn("%s: no target of this device flushes its write cache any more; flushes "
+		"complete without being sent (counted as flushes_unsent), as the kernel "
+		"driver's always do: data acknowledged may not be on stable storage\n", d->name);
+}
+
 bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_target *t)
 {
 	for (unsigned int i = 0; i < d->ntargets; i++)
@@ -267,7 +307,6 @@ void dev_reset_targets(struct aoe_dev *d)
 		window_init(&t->win, t->win.limit);
 		t->tainted = false;
 		t->timeouts_in_row = 0;
-		t->probe_out = false;
 	}
 }
 
@@ -291,6 +330,7 @@ void dev_forget_iface(struct aoe_dev *d, struct aoe_iface *ifc)
 	for (unsigned int i = 0; i < d->ntargets; i++) {
 		struct aoe_target *t = d->targets[i];
 
+		copy_forget_iface(t, ifc);
 		for (unsigned int p = 0; p < t->npaths; p++) {
 			if (t->paths[p].ifc != ifc)
 				continue;
@@ -376,6 +416,22 @@ void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out)
 					     .kicks = fp->kicks };
 	for (unsigned int i = 0; i < d->ntargets; i++)
 		out->retransmits += d->targets[i]->st.retransmits;
+	out->in_doubt = d->nwcopies;
+	out->guard_sectors = d->guard.count;
+	out->guard = d->guard.st;
+	out->flushes_unsent = d->flushes_unsent;
+}
+
+/* Names as `stat` shows them (README: compatibility). */
+static void target_quirk_names(const struct aoe_target *t, const char **names)
+{
+	unsigned int n = 0;
+
+	if (t->quirks & TARGET_QUIRK_FLUSH_ECHO)
+		names[n++] = "flush-status-echo";
+	if (t->quirks & TARGET_QUIRK_FLUSH_ABORT)
+		names[n++] = "flush-abort";
+	names[n] = NULL;
 }
 
 int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_target_info *out)
@@ -391,6 +447,10 @@ int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_targe
 	out->fwver = t->fwver;
 	out->max_sectors = t->scnt ? t->scnt : 2;
 	out->tainted = t->tainted;
+	out->no_flush = t->no_flush;
+	out->identity = target_id_state_name(t->idstate);
+	out->id_diff = t->id_diff;
+	target_quirk_names(t, out->quirks);
 	out->nout = t->win.nout;
 	out->maxout = t->win.maxout;
 	out->ssthresh = t->win.ssthresh;

@@ -2,8 +2,8 @@
 /*
  * Discovery: a broadcast config query on every interface; each answer names
  * a device (shelf.slot) and one target (its source MAC) reachable on the
- * interface it came in on. New devices, and devices coming back from DOWN,
- * are identified with ATA IDENTIFY DEVICE before they carry I/O.
+ * interface it came in on. Every target is then asked IDENTIFY DEVICE
+ * (identity.c) before it carries I/O.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -52,12 +52,30 @@ void discover_broadcast(struct aoe_engine *e)
 		e->next_discover_ns = e->now_ns + (uint64_t)e->cfg.rediscover_s * NSEC_PER_SEC;
 }
 
-static bool config_answer_ok(const struct aoe_engine *e, const struct aoe_view *v)
+/*
+ * A config answer to no query of ours: targets announce themselves so when
+ * they start (vblade, kvblade, ggaoed). From a target we know, it is a
+ * reason to check it still serves the same disk; it never makes a device.
+ */
+static void config_hint(struct aoe_engine *e, const struct aoe_view *v)
+{
+	struct aoe_dev *d = engine_find_dev(e, v->shelf, v->slot);
+	struct aoe_target *t = d ? dev_find_target(d, v->src) : NULL;
+
+	if (!t)
+		return;
+	e->rx.config_hint++;
+	identity_check(t);
+}
+
+static bool config_answer_ok(struct aoe_engine *e, const struct aoe_view *v)
 {
 	static const uint8_t zero[AOE_ETH_ALEN];
 
-	if (v->tag != e->disc_tags[0] && v->tag != e->disc_tags[1])
+	if (v->tag != e->disc_tags[0] && v->tag != e->disc_tags[1]) {
+		config_hint(e, v);
 		return false;	/* not an answer to our query */
+	}
 	if (v->flags & AOE_FLAG_ERR)
 		return false;
 	if (v->shelf == AOE_SHELF_BCAST || v->slot == AOE_SLOT_BCAST)
@@ -114,53 +132,9 @@ void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struc
 	copy_config_string(d, &c);
 	t->last_heard_ns = e->now_ns;
 	if (d->state == DEV_NEW || d->state == DEV_DOWN || d->state == DEV_FAILED)
-		discover_identify(d);
-	else if (d->state == DEV_UP)
-		aoe_io_pump(d);
-}
-
-static void identify_done(struct aoe_req *req, int res)
-{
-	struct aoe_dev *d = req->priv;
-	struct aoe_engine *e = d->eng;
-	struct ata_identity id;
-
-	if (res) {
-		d->state = DEV_FAILED;
-		d->why = "IDENTIFY DEVICE got no valid answer";
-		pr_err("%s: IDENTIFY DEVICE failed (%s); the device is not used. "
-		       "Check the target, then run discovery again\n", d->name, strerror(-res));
-		return;
-	}
-	if (ata_identity_parse(d->identify_buf, sizeof(d->identify_buf), &id)) {
-		d->state = DEV_FAILED;
-		d->why = "IDENTIFY DEVICE data describes no usable disk";
-		pr_err("%s: IDENTIFY DEVICE data is unusable (no capacity); the device is not used\n",
-		       d->name);
-		return;
-	}
-	if (d->identified && id.sectors != d->id.sectors)
-		pr_warn("%s: capacity changed from %llu to %llu sectors\n", d->name,
-			(unsigned long long)d->id.sectors, (unsigned long long)id.sectors);
-	d->id = id;
-	d->identified = true;
-	d->state = DEV_UP;
-	d->why = NULL;
-	pr_info("%s: up, %llu sectors, %u bytes per frame\n", d->name,
-		(unsigned long long)d->id.sectors, aoe_dev_payload(d));
-	if (e->hooks.dev_up)
-		e->hooks.dev_up(e->hooks.ctx, d);
-}
-
-void discover_identify(struct aoe_dev *d)
-{
-	struct aoe_req *req = &d->identify_req;
-
-	if (d->state == DEV_DOWN || d->state == DEV_FAILED)
-		dev_reset_targets(d);
-	d->state = DEV_IDENTIFYING;
-	aoe_req_prep(req, AOE_OP_IDENTIFY, 0, 1, d->identify_buf, identify_done, d);
-	engine_submit(d->eng, d, req);
+		identity_dev_check(d);
+	else
+		identity_check(t);	/* again: it may serve another disk by now */
 }
 
 bool discover_any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state)

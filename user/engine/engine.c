@@ -59,6 +59,8 @@ void engine_config_defaults(struct engine_config *cfg)
 		.rto_max_us = RTO_MAX_US_DEFAULT,
 		.tx_chunks = IFACE_TX_CHUNKS_DEFAULT,
 		.rediscover_s = REDISCOVER_DEFAULT_S,
+		.write_guard_s = WRITE_GUARD_DEFAULT_S,
+		.guard_sectors = GUARD_MB_DEFAULT * (1024 * 1024 / ATA_SECTOR_SIZE),
 	};
 }
 
@@ -101,7 +103,11 @@ int engine_create(const struct engine_config *cfg, const struct engine_hooks *ho
 	e->sigfd = -1;
 	if (getrandom(&e->rng, sizeof(e->rng), 0) != sizeof(e->rng) || !e->rng)
 		e->rng = clock_now_ns() | 1;
-	err = frame_table_init(&e->ft, ENGINE_MAX_FRAMES);
+	err = frame_table_init(&e->ft, ENGINE_MAX_FRAMES, e);
+	if (!err)
+		err = copy_table_init(&e->copies, ENGINE_MAX_COPIES);
+	if (!err)
+		err = guard_pool_init(&e->guard, cfg->guard_sectors);
 	if (!err)
 		err = engine_ring_init(e);
 	if (err) {
@@ -141,6 +147,8 @@ void engine_destroy(struct aoe_engine *e)
 	if (e->sigfd >= 0)
 		close(e->sigfd);	/* after the ring: it held the poll */
 	frame_table_fini(&e->ft);
+	copy_table_fini(&e->copies);
+	guard_pool_fini(&e->guard);
 	free(e);
 }
 
@@ -400,7 +408,8 @@ struct aoe_dev *engine_find_dev_name(struct aoe_engine *e, const char *name)
 
 void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req)
 {
-	req->start_ns = e->now_ns;
+	(void)e;
+	req->internal = false;
 	aoe_io_submit(d, req);
 }
 

@@ -54,11 +54,16 @@ struct aoe_req {
 	/* Engine-owned from engine_submit() to done(): do not touch. */
 	struct aoe_dev *dev;
 	struct list_node node;	/* dev->pending while units remain unframed */
+	struct list_node wnode;	/* dev->writes while a write is not complete */
 	uint32_t units;		/* sectors, or 1 for flush/identify */
 	uint32_t framed;	/* units handed to frames */
 	uint32_t inflight;	/* frames not finished */
 	int status;
 	uint64_t start_ns;
+	uint64_t wseq;		/* a write's version: submission order */
+	bool internal;		/* the engine's own (rewrites, their flushes) */
+	bool guard_redo;	/* [redo_lo, redo_hi) must be written again */
+	uint64_t redo_lo, redo_hi;
 };
 
 /* Clears req and fills in what every request needs. */
@@ -79,6 +84,8 @@ struct engine_hooks {
 	void (*dev_up)(void *ctx, struct aoe_dev *d);
 	/* A device went DOWN: its I/O is failing. */
 	void (*dev_down)(void *ctx, struct aoe_dev *d);
+	/* A device's disk changed on purpose (revalidate): size, flush. */
+	void (*dev_changed)(void *ctx, struct aoe_dev *d);
 };
 
 /* Anything the loop waits on: user_data of its SQEs points here. */
@@ -139,6 +146,10 @@ struct aoe_dev *engine_next_dev(const struct aoe_engine *e, const struct aoe_dev
 #define engine_for_each_dev(e, d) \
 	for ((d) = engine_first_dev(e); (d); (d) = engine_next_dev((e), (d)))
 
+/* Accepts whatever disk the targets of d now serve (aoetools'
+ * aoe-revalidate): the next IDENTIFY answer becomes its identity. */
+int engine_revalidate(struct aoe_engine *e, struct aoe_dev *d);
+
 /* Queues a request; done() is called later (or at once on a dead device). */
 void engine_submit(struct aoe_engine *e, struct aoe_dev *d, struct aoe_req *req);
 
@@ -181,6 +192,18 @@ struct aoe_pool_stats {
 	uint64_t kicks;
 };
 
+/* The write guard (no acknowledged write rolled back): see guard.c. */
+struct aoe_guard_stats {
+	uint64_t rollbacks_caught;	/* old writes executed late over newer data */
+	uint64_t rewrites;		/* sectors written again after that */
+	uint64_t reads_served;		/* sectors read from the guard meanwhile */
+	uint64_t given_up;		/* write copies no longer guarded (--write-guard) */
+	uint64_t copies_lost;		/* copies shown lost on the way */
+	uint64_t copies_dropped;	/* copies with no room on record */
+	uint64_t held;			/* write completions that waited for room */
+	uint64_t flushes_held;		/* flushes that waited for rewrites */
+};
+
 struct aoe_dev_info {
 	char name[AOE_NAME_LEN];
 	uint16_t shelf;
@@ -195,6 +218,10 @@ struct aoe_dev_info {
 	struct aoe_dev_stats st;
 	struct aoe_pool_stats pool;
 	uint64_t retransmits;		/* over all targets */
+	uint32_t in_doubt;		/* write copies a target may still execute */
+	uint32_t guard_sectors;		/* newer data kept over them */
+	struct aoe_guard_stats guard;
+	uint64_t flushes_unsent;	/* no target would take them */
 };
 
 struct aoe_target_stats {
@@ -212,6 +239,11 @@ struct aoe_target_info {
 	uint16_t fwver;
 	uint8_t max_sectors;		/* per command, as advertised (0 read as 2) */
 	bool tainted;
+	bool no_flush;			/* refused FLUSH: gets none any more */
+	const char *identity;		/* "ok", "unchecked", "refused", "unusable" */
+	const char *id_diff;		/* how its disk differs, when refused */
+	/* Quirks seen and tolerated, by name (NULL-terminated). */
+	const char *quirks[4];
 	uint32_t nout, maxout, ssthresh;	/* window */
 	uint32_t srtt_us, rttvar_us, rto_us;
 	/* Interfaces it is reachable on, by name. */
@@ -232,9 +264,11 @@ struct engine_rx_stats {
 	uint64_t bad_addr;	/* right tag, wrong shelf.slot */
 	uint64_t bad_cmd;
 	uint64_t bad_len;
+	uint64_t bad_echo;	/* right tag, but not the LBA or direction asked */
 	uint64_t wrong_iface;
 	uint64_t config;	/* config answers */
 	uint64_t config_bad;	/* config answers we refused */
+	uint64_t config_hint;	/* unsolicited ones from known targets */
 };
 
 void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out);

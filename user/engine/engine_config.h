@@ -13,6 +13,10 @@
 
 #define DEAD_TIMEOUT_DEFAULT_S	180
 #define REDISCOVER_DEFAULT_S	60
+/* How long a write copy a target never answered stays guarded. */
+#define WRITE_GUARD_DEFAULT_S	300
+/* Newer data kept over writes in doubt, at most (MiB). */
+#define GUARD_MB_DEFAULT	16
 
 struct engine_config {
 	enum aoe_xdp_mode mode;
@@ -23,6 +27,8 @@ struct engine_config {
 	uint32_t tx_chunks;		/* per interface */
 	uint32_t rediscover_s;		/* 0: only on demand */
 	uint32_t busy_poll_us;		/* spin this long for answers before sleeping */
+	uint32_t write_guard_s;		/* see guard.c */
+	uint32_t guard_sectors;		/* the guard's pool */
 };
 
 void engine_config_defaults(struct engine_config *cfg);

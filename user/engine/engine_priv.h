@@ -24,6 +24,17 @@
 _Static_assert(ENGINE_MAX_IFACES == POOL_MAX_IFACES, "one interface table size");
 
 #define ENGINE_MAX_FRAMES	8192	/* frames in flight over all devices */
+/* Unanswered copies on record (copies.c): old tags of frames in flight,
+ * and copies whose frame ended while they were still out. */
+#define ENGINE_MAX_COPIES	(4 * ENGINE_MAX_FRAMES)
+/* A copy passed over by answers to frames sent this much later (at least)
+ * on its path was lost on the way. */
+#define COPY_REORDER_MIN_NS	NSEC_PER_SEC
+/* Guard sectors per device hash, and per rewrite. */
+#define GUARD_BUCKETS		1024
+#define GUARD_REWRITE_SECT	128
+/* A failed rewrite is tried again this much later. */
+#define GUARD_RETRY_NS		NSEC_PER_SEC
 #define TAINT_TIMEOUTS		3	/* consecutive timeouts that taint a target */
 #define PROBE_INTERVAL_NS	(500 * NSEC_PER_MSEC)
 /* While a device is down, look for its targets this often. */
@@ -59,8 +70,22 @@ struct aoe_path {
 	uint64_t frames;
 };
 
+/* Ways a target departs from the protocol that the engine tolerates. */
+#define TARGET_QUIRK_FLUSH_ECHO		0x1	/* FLUSH status = the command code */
+#define TARGET_QUIRK_FLUSH_ABORT	0x2	/* FLUSH aborted though announced */
+
+/* Whether a target serves its device's disk (identity.c). */
+enum target_id {
+	TID_UNCHECKED,		/* not asked yet: no I/O */
+	TID_OK,			/* its IDENTIFY matches the device's */
+	TID_MISMATCH,		/* another disk: refused */
+	TID_BAD,		/* IDENTIFY data without a usable disk */
+};
+
 struct aoe_target {
 	struct aoe_dev *dev;
+	struct list_node copies;	/* its unanswered copies, in send order */
+	unsigned int ncopies;
 	uint8_t mac[AOE_ETH_ALEN];
 	uint16_t bufcnt;
 	uint16_t fwver;
@@ -72,11 +97,55 @@ struct aoe_target {
 	struct aoe_rtt rtt;
 	struct list_node inflight;	/* frames, in send order */
 	unsigned int timeouts_in_row;
+	unsigned int quirks;	/* TARGET_QUIRK_*: seen and tolerated */
+	bool no_flush;		/* refused FLUSH: gets none any more */
 	bool tainted;
-	bool probe_out;
+	bool probe_out;		/* an IDENTIFY (probe or check) is out */
+	enum target_id idstate;
+	bool verify_due;	/* must answer IDENTIFY (again) */
+	uint64_t next_verify_ns;
+	uint64_t verify_backoff_ns;
+	char id_diff[160];	/* why refused */
+	uint8_t idbuf[ATA_SECTOR_SIZE];	/* its last IDENTIFY answer */
 	uint64_t next_probe_ns;
 	uint64_t last_heard_ns;
 	struct aoe_target_stats st;
+};
+
+/* A sector of newer data kept over an older write in doubt (guard.c). */
+struct guard_sector {
+	uint64_t lba;
+	uint64_t wseq;		/* version: the write that wrote the data */
+	uint64_t sent_wseq;	/* the version a rewrite in flight carries */
+	uint32_t hnext;		/* device hash chain (pool index) */
+	uint32_t dirty_mark;	/* bumped whenever it must be written again */
+	uint32_t sent_mark;	/* dirty_mark when the rewrite in flight took it */
+	bool dirty;		/* to be written again */
+	bool rewriting;
+	struct list_node node;	/* dev->guard.sectors */
+	uint8_t data[ATA_SECTOR_SIZE];
+};
+
+struct guard_pool {
+	struct guard_sector *s;
+	uint32_t n;
+	uint32_t *free;
+	uint32_t nfree;
+};
+
+struct guard {
+	uint32_t *bucket;		/* GUARD_BUCKETS pool indexes */
+	struct list_node sectors;
+	uint32_t count;
+	uint32_t ndirty;
+	bool rewriting, flushing, flush_owed, pumping;
+	bool held_logged, gave_up_logged;
+	uint64_t not_before_ns;		/* a failed rewrite waits till then */
+	struct list_node held;		/* write requests whose completion waits */
+	struct list_node flushes;	/* flush requests waiting for rewrites */
+	struct aoe_req req, flush_req;
+	uint8_t *buf;			/* GUARD_REWRITE_SECT sectors */
+	struct aoe_guard_stats st;
 };
 
 struct aoe_dev {
@@ -87,8 +156,11 @@ struct aoe_dev {
 	char name[AOE_NAME_LEN];
 	enum aoe_dev_state state;
 	const char *why;	/* what made it DOWN or FAILED */
+	char why_buf[256];	/* when that needs words of its own */
 	struct ata_identity id;
 	bool identified;	/* id is valid (kept while DOWN) */
+	bool accept_new_id;	/* revalidate: the next IDENTIFY answer is it */
+	uint64_t identify_since_ns;
 	char config[AOE_CFG_STR_MAX + 1];
 	struct aoe_target *targets[AOE_MAX_TARGETS];
 	unsigned int ntargets;
@@ -96,9 +168,13 @@ struct aoe_dev {
 	struct list_node pending;	/* requests with units left to frame */
 	struct list_node resend;	/* frames waiting to be sent again */
 	struct frame_pool pool;
-	struct aoe_req identify_req;
-	uint8_t identify_buf[ATA_SECTOR_SIZE];
 	struct aoe_dev_stats st;
+	struct list_node writes;	/* write requests not yet complete */
+	struct list_node wcopies;	/* unanswered write copies on record */
+	unsigned int nwcopies;
+	uint64_t flushes_unsent;	/* no target would take them */
+	bool no_flush_warned;
+	struct guard guard;
 };
 
 #define dev_for_each_target(d, i, t) \
@@ -106,10 +182,9 @@ struct aoe_dev {
 
 struct aoe_frame {
 	uint32_t tag;		/* 0 when free */
-	uint32_t prev_tag;	/* the tag before the last retransmit */
 	uint32_t gen;		/* tag generation, kept across reuse */
-	struct aoe_target *prev_t;	/* and where it went */
-	uint64_t prev_sent_ns;		/* and when */
+	uint32_t step;		/* this slot's generation step (odd) */
+	struct list_node copies;	/* its earlier copies still on record */
 	struct aoe_req *req;	/* NULL for a probe */
 	struct aoe_path *path;
 	struct list_node node;	/* target->inflight, or dev->resend */
@@ -138,6 +213,35 @@ struct frame_table {
 	uint32_t nfree;
 };
 
+/* A copy of a frame as sent under one tag, kept until answered (copies.c). */
+struct aoe_copy {
+	uint32_t tag;		/* 0 when the record is free */
+	uint32_t hnext;		/* hash chain (table index) */
+	struct aoe_target *t;
+	const struct aoe_iface *ifc;	/* NULL once the interface went */
+	struct aoe_frame *f;	/* the frame while it is still out; NULL: orphan */
+	uint64_t lba;
+	uint16_t nsect;
+	uint8_t ata_cmd;
+	bool write;
+	uint64_t wseq;		/* a write's version */
+	uint64_t sent_ns;
+	uint64_t expire_ns;
+	struct list_node tnode;	/* t->copies */
+	struct list_node fnode;	/* f->copies */
+	struct list_node dnode;	/* dev->wcopies (writes) */
+};
+
+struct copy_table {
+	struct aoe_copy *c;
+	uint32_t n;
+	uint32_t *bucket;
+	uint32_t hash_shift;
+	uint32_t *free;
+	uint32_t nfree;
+	bool full_logged;
+};
+
 /* A received frame: one piece, or several with multi-buffer AF_XDP. */
 struct rx_frame {
 	const uint8_t *seg[XSK_MAX_SEGS];
@@ -161,6 +265,9 @@ struct aoe_engine {
 	struct engine_xsk_event xsk_events[POOL_MAX_IFACES][AOE_XDP_MAX_QUEUES];
 	struct list_node devs;
 	struct frame_table ft;
+	struct copy_table copies;
+	struct guard_pool guard;
+	uint64_t wseq;			/* versions handed to writes so far */
 	uint64_t now_ns;
 	uint64_t rng;
 	uint32_t disc_tags[2];		/* current and previous discovery */
@@ -204,21 +311,69 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out);
 void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt);
 void path_update_max_sect(struct aoe_path *p);
+/* A path to t exists (it can be asked IDENTIFY). */
+bool target_reachable(const struct aoe_target *t);
+/* And it may carry I/O: its identity matches. */
 bool target_usable(const struct aoe_target *t);
 /* True when another target than t can take d's frames. */
 bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_target *t);
 /* The path the next frame goes out on, or NULL (no window anywhere). */
 struct aoe_path *dev_pick_path(struct aoe_dev *d, bool need_window,
-			       const struct aoe_target *avoid);
+			       const struct aoe_target *avoid, bool flush);
+/* True while some usable target of d takes FLUSH. */
+bool dev_flush_target(const struct aoe_dev *d);
+/* A flush completes unsent: counted, said once per device. */
+void dev_warn_no_flush(struct aoe_dev *d);
 void dev_go_down(struct aoe_dev *d, const char *why);
 void dev_forget_iface(struct aoe_dev *d, struct aoe_iface *ifc);
 /* All targets start afresh when a device comes back. */
 void dev_reset_targets(struct aoe_dev *d);
 
-/* aoe_io.c */
-int frame_table_init(struct frame_table *ft, uint32_t n);
+/* frame.c */
+int frame_table_init(struct frame_table *ft, uint32_t n, struct aoe_engine *e);
 void frame_table_fini(struct frame_table *ft);
+struct aoe_frame *frame_alloc(struct aoe_engine *e);
+void frame_release(struct aoe_engine *e, struct aoe_frame *f);
+void frame_retag(struct aoe_engine *e, struct aoe_frame *f);
+uint8_t frame_rw_cmd(const struct aoe_dev *d, bool write);
+bool frame_is_write(const struct aoe_frame *f);
+/* Units of its request a frame carries: sectors, or 1. */
+uint32_t frame_units(const struct aoe_frame *f);
+/* Builds f into fresh TX chunks of path and puts it on the TX ring. */
+int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path);
+
+/* copies.c */
+int copy_table_init(struct copy_table *ct, uint32_t n);
+void copy_table_fini(struct copy_table *ct);
+struct aoe_copy *copy_add(struct aoe_engine *e, struct aoe_frame *f);
+struct aoe_copy *copy_find(struct aoe_engine *e, uint32_t tag);
+bool copy_tag_in_use(struct aoe_engine *e, uint32_t tag);
+void copy_remove(struct aoe_engine *e, struct aoe_copy *c);
+void copy_orphan_all(struct aoe_frame *f);
+void copy_forget_iface(struct aoe_target *t, const struct aoe_iface *ifc);
+void copy_answered_after(struct aoe_engine *e, struct aoe_target *t,
+			 const struct aoe_iface *ifc, uint64_t sent_ns);
+uint64_t copy_expire(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
+
+/* guard.c */
+int guard_pool_init(struct guard_pool *gp, uint32_t n);
+void guard_pool_fini(struct guard_pool *gp);
+int guard_dev_init(struct aoe_dev *d);
+void guard_dev_fini(struct aoe_dev *d);
+void guard_dev_reset(struct aoe_dev *d);
+bool guard_write_done(struct aoe_dev *d, struct aoe_req *req);
+void guard_copy_gone(struct aoe_engine *e, struct aoe_copy *c, bool executed);
+void guard_gave_up(struct aoe_engine *e, const struct aoe_copy *c);
+void guard_pump(struct aoe_dev *d);
+bool guard_hold_flush(struct aoe_dev *d, struct aoe_req *req);
+void guard_overlay_read(struct aoe_dev *d, uint64_t lba, uint32_t n, uint8_t *buf);
+uint64_t guard_bytes(const struct aoe_dev *d);
+uint64_t guard_timer(struct aoe_dev *d, uint64_t next);
+
+/* aoe_io.c */
 void aoe_io_submit(struct aoe_dev *d, struct aoe_req *req);
+/* A checked request (a FLUSH that waited for the guard) joins the queue. */
+void aoe_io_queue(struct aoe_dev *d, struct aoe_req *req);
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
 		   const struct rx_frame *fr);
 void aoe_io_pump(struct aoe_dev *d);
@@ -228,11 +383,25 @@ uint64_t aoe_io_timers(struct aoe_engine *e);
 void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc);
 /* Ends every frame and request of d with res. */
 void aoe_io_fail_all(struct aoe_dev *d, int res);
+/* Completes the writes whose completion waited for room in the guard. */
+void aoe_io_retry_held(struct aoe_dev *d);
+/* Frames in flight to t go back to be sent elsewhere. */
+void aoe_io_requeue_target(struct aoe_dev *d, struct aoe_target *t);
+/* Sends IDENTIFY DEVICE to t (a taint probe, or an identity check). */
+void target_send_identify(struct aoe_engine *e, struct aoe_target *t);
+
+/* identity.c */
+const char *target_id_state_name(enum target_id s);
+void identity_check(struct aoe_target *t);
+void identity_dev_check(struct aoe_dev *d);
+void identity_answer(struct aoe_engine *e, struct aoe_target *t);
+void identity_no_answer(struct aoe_engine *e, struct aoe_target *t);
+uint64_t identity_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
+void identity_dev_timers(struct aoe_dev *d, uint64_t *next);
 
 /* discover.c */
 void discover_broadcast(struct aoe_engine *e);
 void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v);
-void discover_identify(struct aoe_dev *d);
 /* When the next discovery broadcast is due (UINT64_MAX: none). */
 uint64_t discover_next_ns(struct aoe_engine *e);
 bool discover_any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state);

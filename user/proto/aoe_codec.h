@@ -55,6 +55,21 @@ struct aoe_ata_view {
 	size_t data_len;
 };
 
+static inline bool ata_is_flush(uint8_t ata_cmd)
+{
+	return ata_cmd == ATA_CMD_FLUSH || ata_cmd == ATA_CMD_FLUSH_EXT;
+}
+
+/*
+ * A quirk of some targets (ggaoed): FLUSH CACHE (EXT) answered with the
+ * AoE error flag clear and the ATA status byte left as the command code
+ * (0xE7/0xEA), never filled in. Such an answer means the flush was done.
+ */
+static inline bool ata_flush_status_echo(uint8_t ata_cmd, uint8_t status)
+{
+	return ata_is_flush(ata_cmd) && status == ata_cmd;
+}
+
 struct aoe_cfg_view {
 	uint16_t bufcnt;
 	uint16_t fwver;

@@ -6,6 +6,8 @@
  * is sanitised and every capacity capped.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ata_identify.h"
@@ -130,10 +132,14 @@ int ata_identity_parse(const void *data, size_t len, struct ata_identity *id)
 	id->flush = features & ID_FLUSH;
 	id->flush_ext = features & ID_FLUSH_EXT;
 
-	/* Like libata: a device claiming LBA48 with an empty words 100-103 is
+	/* The LBA48 bit counts without the validity signature, as the kernel
+	 * driver and 9front read it: qaoed sets it in words 83 and 86 with
+	 * bit 14 clear, and would otherwise be cut to LBA28's 128 GiB. Like
+	 * libata, a device claiming LBA48 with an empty words 100-103 is
 	 * addressed with LBA28 and its words 60-61. */
 	lba48_sectors = get_words(p, ID_LBA48_SECTORS, 4);
-	id->lba48 = (features & ID_LBA48) && lba48_sectors;
+	id->lba48 = ((get_word(p, ID_CMDSET_SUPP) | get_word(p, ID_CMDSET_ENABLED)) & ID_LBA48) &&
+		    lba48_sectors;
 	if (id->lba48)
 		id->sectors = min_u64(lba48_sectors, ID_LBA48_LIMIT);
 	else
@@ -161,4 +167,62 @@ void ata_identity_build(uint8_t out[512], uint64_t sectors, const char *model,
 	put_word(out, ID_CMDSET_ENABLED, features);
 	put_word(out, ID_CMDSET_DEFAULT, ID_VALID);
 	put_words(out, ID_LBA48_SECTORS, 4, sectors);
+}
+
+struct diff_out {
+	char *buf;
+	size_t len, off;
+	int n;
+};
+
+static void diff_add(struct diff_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	o->n++;
+	if (!o->buf || o->off >= o->len)
+		return;
+	if (o->n > 1)
+		o->off += (size_t)snprintf(o->buf + o->off, o->len - o->off, ", ");
+	if (o->off >= o->len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		o->off += (size_t)w;
+}
+
+static void diff_str(struct diff_out *o, const char *what, const char *a, const char *b)
+{
+	if (strcmp(a, b))
+		diff_add(o, "%s '%s' -> '%s'", what, a, b);
+}
+
+static const char *flush_name(const struct ata_identity *id)
+{
+	if (id->flush_ext)
+		return id->flush ? "flush+ext" : "ext";
+	return id->flush ? "flush" : "none";
+}
+
+int ata_identity_diff(const struct ata_identity *a, const struct ata_identity *b, char *out,
+		      size_t len)
+{
+	struct diff_out o = { .buf = out, .len = len };
+
+	if (out && len)
+		out[0] = '\0';
+	diff_str(&o, "serial", a->serial, b->serial);
+	diff_str(&o, "model", a->model, b->model);
+	diff_str(&o, "firmware", a->firmware, b->firmware);
+	if (a->sectors != b->sectors)
+		diff_add(&o, "sectors %llu -> %llu", (unsigned long long)a->sectors,
+			 (unsigned long long)b->sectors);
+	if (a->lba48 != b->lba48)
+		diff_add(&o, "lba48 %s -> %s", a->lba48 ? "yes" : "no", b->lba48 ? "yes" : "no");
+	if (a->flush != b->flush || a->flush_ext != b->flush_ext)
+		diff_add(&o, "flush %s -> %s", flush_name(a), flush_name(b));
+	return o.n;
 }

@@ -33,6 +33,15 @@ struct ata_identity {
  */
 int ata_identity_parse(const void *data, size_t len, struct ata_identity *id);
 
+/*
+ * Whether b is the same disk as a: serial, model, firmware, capacity,
+ * LBA48 and flush support all equal. Returns how many of those differ;
+ * out (len bytes, may be NULL) says which, e.g.
+ * "serial 'A1' -> 'B2', sectors 131072 -> 262144".
+ */
+int ata_identity_diff(const struct ata_identity *a, const struct ata_identity *b, char *out,
+		      size_t len);
+
 /* Builds IDENTIFY data for a target of `sectors` (< 2^48) sectors
  * (tools/aoe-target, tests): LBA48, FLUSH CACHE and FLUSH CACHE EXT set,
  * words 60-61 = min(sectors, 0x0fffffff). Strings are space-padded and cut
