@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "lib/log.h"
 #include "manpage.h"
+#include "xdp/lib_log.h"
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_attach,
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
 {
 	int i = 1, first_pos, err;
 
+	log_set_prog("aoe-xdp");
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			log_set_level(LOG_LVL_DEBUG);
