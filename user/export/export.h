@@ -15,6 +15,9 @@
 
 struct daemon;
 
+#define UBLK_DEPTH_DEFAULT	128		/* requests per queue */
+#define UBLK_MAX_IO_DEFAULT	(1u << 20)	/* bytes per request */
+
 /* AUTO: ublk where the kernel has it, else FUSE. */
 enum export_kind { EXPORT_AUTO, EXPORT_NONE, EXPORT_FUSE, EXPORT_UBLK };
 

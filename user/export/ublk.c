@@ -29,8 +29,6 @@
 #include <linux/ublk_cmd.h>
 
 #define UBLK_CONTROL		"/dev/ublk-control"
-#define UBLK_DEPTH_DEFAULT	128
-#define UBLK_MAX_IO_DEFAULT	(1u << 20)
 #define UBLK_FINI_TIMEOUT_NS	(15 * NSEC_PER_SEC)
 #define UBLK_QUIESCE_WAIT_NS	(10 * NSEC_PER_SEC)
 #define UBLK_LINK_DIR		"by-aoe"
