@@ -12,8 +12,6 @@
 #include "daemon/commands.h"
 #include "lib/log.h"
 
-#define ATTACH_REPLY_MARGIN_S 10
-
 /* Copies the daemon's readiness report; returns its status. */
 static int relay_ready(int fd, pid_t child)
 {
@@ -41,15 +39,6 @@ static int relay_ready(int fd, pid_t child)
 	return 1;
 }
 
-/* The running daemon parses the same words: it attaches the interfaces
- * and waits --timeout for what they find. */
-static int attach_to_running(const struct cmd_args *a)
-{
-	const struct attach_opts *o = a->opts;
-
-	return cmd_call_daemon(a, (int)o->timeout * 3 + ATTACH_REPLY_MARGIN_S);
-}
-
 static int attach_run(const struct cmd_args *a)
 {
 	const struct attach_opts *o = a->opts;
@@ -65,7 +54,7 @@ static int attach_run(const struct cmd_args *a)
 		return -EINVAL;
 	}
 	if (cmd_daemon_running())
-		return attach_to_running(a);
+		return cmd_call_daemon_discovering(a, o->timeout);	/* it attaches them */
 	dm = calloc(1, sizeof(*dm));
 	if (!dm)
 		return -ENOMEM;

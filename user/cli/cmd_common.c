@@ -10,6 +10,8 @@
 #include "daemon/daemon.h"
 #include "lib/log.h"
 
+#define DAEMON_REPLY_MARGIN_S 10
+
 int cmd_require_root(const char *what)
 {
 	if (geteuid() == 0)
@@ -41,6 +43,12 @@ int cmd_call_daemon(const struct cmd_args *a, int timeout_s)
 		return status;
 	}
 	return status ? CMD_STATUS(status) : 0;
+}
+
+int cmd_call_daemon_discovering(const struct cmd_args *a, unsigned int timeout_s)
+{
+	/* timeout_s for answers, as long again for IDENTIFY, and a margin. */
+	return cmd_call_daemon(a, (int)timeout_s * 3 + DAEMON_REPLY_MARGIN_S);
 }
 
 bool cmd_daemon_running(void)

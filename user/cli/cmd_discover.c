@@ -11,8 +11,6 @@
 #include "lib/log.h"
 #include "daemon/report.h"
 
-#define DISCOVER_REPLY_MARGIN_S 10
-
 /* Answers for `timeout` seconds, then IDENTIFY gets as long again. */
 static int discover_wait(struct aoe_engine *e, unsigned int timeout)
 {
@@ -33,14 +31,6 @@ static int discover_wait(struct aoe_engine *e, unsigned int timeout)
 	return -EINTR;
 }
 
-/* A running daemon owns the interfaces: it looks again, on all of them. */
-static int discover_via_daemon(const struct cmd_args *a)
-{
-	const struct discover_opts *o = a->opts;
-
-	return cmd_call_daemon(a, (int)o->timeout * 3 + DISCOVER_REPLY_MARGIN_S);
-}
-
 static int discover_run(const struct cmd_args *a)
 {
 	const struct discover_opts *o = a->opts;
@@ -51,8 +41,9 @@ static int discover_run(const struct cmd_args *a)
 	err = cmd_require_root("aoe-xdp discover");
 	if (err)
 		return err;
+	/* A running daemon owns the interfaces: it looks again, on all of them. */
 	if (cmd_daemon_running())
-		return discover_via_daemon(a);
+		return cmd_call_daemon_discovering(a, o->timeout);
 	engine_config_defaults(&ecfg);
 	ecfg.mode = o->mode;
 	ecfg.rediscover_s = 0;

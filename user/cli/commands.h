@@ -46,6 +46,9 @@ int cmd_require_root(const char *what);
  * same table, and prints its answer; 0, -ENOENT (no daemon: said so), or
  * CMD_STATUS(the daemon's status). */
 int cmd_call_daemon(const struct cmd_args *a, int timeout_s);
+/* The same, for a command the daemon answers after a discovery that waits
+ * timeout_s for answers. */
+int cmd_call_daemon_discovering(const struct cmd_args *a, unsigned int timeout_s);
 bool cmd_daemon_running(void);
 
 #endif /* AOE_COMMANDS_H */

@@ -106,6 +106,15 @@ static void *field_of(void *cfg, size_t offset)
 	return (char *)cfg + offset;
 }
 
+/* UINT and U64: v is in range for the field already. */
+static void store_number(const struct cli_opt *o, void *field, unsigned long long v)
+{
+	if (o->type == CLI_UINT)
+		*(unsigned int *)field = (unsigned int)v;
+	else
+		*(uint64_t *)field = v;
+}
+
 void cli_set_defaults(const struct cli_cmd *cmd, void *cfg)
 {
 	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
@@ -118,10 +127,8 @@ void cli_set_defaults(const struct cli_cmd *cmd, void *cfg)
 			*(int *)field = (int)o->def;
 			break;
 		case CLI_UINT:
-			*(unsigned int *)field = (unsigned int)o->def;
-			break;
 		case CLI_U64:
-			*(uint64_t *)field = o->def;
+			store_number(o, field, o->def);
 			break;
 		case CLI_STRING:
 		case CLI_PATH:
@@ -210,14 +217,10 @@ static int set_value(const struct cli_run *r, const struct cli_opt *o, const cha
 		*(int *)field = o->value;
 		break;
 	case CLI_UINT:
-		err = check_number(o, arg, &v, want, sizeof(want));
-		if (!err)
-			*(unsigned int *)field = (unsigned int)v;
-		break;
 	case CLI_U64:
 		err = check_number(o, arg, &v, want, sizeof(want));
 		if (!err)
-			*(uint64_t *)field = v;
+			store_number(o, field, v);
 		break;
 	case CLI_PATH:
 		err = check_path(r, arg, want, sizeof(want));
