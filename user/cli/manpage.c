@@ -65,6 +65,11 @@ static void man_command(FILE *out, const struct cli_cmd *c)
 	fputc('\n', out);
 	for (const struct cli_opt *o = c->opts; o && o->name; o++)
 		man_option(out, o);
+	if (c->epilog) {
+		fputs(".PP\n", out);
+		roff_text(out, c->epilog);
+		fputc('\n', out);
+	}
 }
 
 static const char *const man_body[] = {

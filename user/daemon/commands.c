@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables of attach, detach, discover and stat (see commands.h). */
 #include "commands.h"
+#include "xdp/frame_pool.h"
+#include "xdp/iface.h"
 #include "xdp/xdp_prog.h"
 
 static const struct cli_enum_val mode_vals[] = {
@@ -63,6 +65,8 @@ const struct cli_cmd attach_cmd = {
 	.usage = "IFACE [IFACE...]",
 	.summary = "Start the daemon on the interfaces (or add them to it), export every "
 		   "device found, print them.",
+	.epilog = "With a daemon running, attach adds the interfaces to it and only --timeout "
+		  "applies:\nthe other options set a daemon up as it starts.",
 	.min_args = 1,
 	.opts = attach_opts,
 	.cfg_size = sizeof(struct attach_opts),
