@@ -115,7 +115,8 @@ static void store_number(const struct cli_opt *o, void *field, unsigned long lon
 		*(uint64_t *)field = v;
 }
 
-void cli_set_defaults(const struct cli_cmd *cmd, void *cfg)
+/* Every option's field gets its default before the words are read. */
+static void set_defaults(const struct cli_cmd *cmd, void *cfg)
 {
 	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
 		void *field = field_of(cfg, o->offset);
@@ -310,24 +311,24 @@ static int unknown(const struct cli_run *r, const char *shown)
 	return -EINVAL;
 }
 
-/* word is "name" or "name=value" (after "--"). */
+/* word is "--name" or "--name=value". */
 static int take_long(struct cli_run *r, const char *word)
 {
-	const char *eq = strchr(word, '=');
-	size_t len = eq ? (size_t)(eq - word) : strlen(word);
-	const struct cli_opt *o = find_long(r->cmd, word, len);
+	const char *name = word + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct cli_opt *o = find_long(r->cmd, name, len);
 	int err;
 
 	if (o)
-		return take_value(r, o, eq ? eq + 1 : NULL, word - 2);
-	err = eq ? -ENOENT : builtin(r, word, len, 0);
-	return err == -ENOENT ? unknown(r, word - 2) : err;
+		return take_value(r, o, eq ? eq + 1 : NULL, word);
+	err = eq ? -ENOENT : builtin(r, name, len, 0);
+	return err == -ENOENT ? unknown(r, word) : err;
 }
 
-/* word is one or more short options after '-': "j", "jv", "t5". */
+/* word is '-' and one or more short options: "-j", "-jv", "-t5". */
 static int take_short(struct cli_run *r, const char *word)
 {
-	for (const char *c = word; *c; c++) {
+	for (const char *c = word + 1; *c; c++) {
 		const struct cli_opt *o = find_short(r->cmd, *c);
 		char shown[3] = { '-', *c, '\0' };
 		int err;
@@ -372,16 +373,16 @@ int cli_parse(const struct cli_env *env, const struct cli_cmd *cmd, void *cfg,
 	bool options = true;
 	int err = 0;
 
-	cli_set_defaults(cmd, cfg);
+	set_defaults(cmd, cfg);
 	while (!err && r.next < r.argc) {
 		char *word = r.argv[r.next++];
 
 		if (options && !strcmp(word, "--"))
 			options = false;
 		else if (options && word[0] == '-' && word[1] == '-')
-			err = take_long(&r, word + 2);
+			err = take_long(&r, word);
 		else if (options && word[0] == '-' && word[1])
-			err = take_short(&r, word + 1);
+			err = take_short(&r, word);
 		else
 			r.pos[r.npos++] = word;
 	}

@@ -112,8 +112,6 @@ struct cli_env {
  */
 int cli_parse(const struct cli_env *env, const struct cli_cmd *cmd, void *cfg,
 	      int argc, char *const *argv, char **pos, int *npos);
-/* Writes every option's default into cfg (cli_parse does it first). */
-void cli_set_defaults(const struct cli_cmd *cmd, void *cfg);
 void cli_print_help(const struct cli_env *env, const struct cli_cmd *cmd);
 /* The default as --help and the man page show it, or NULL when none is shown;
  * buf holds numbers. */
