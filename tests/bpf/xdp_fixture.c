@@ -29,6 +29,7 @@
 #include "aoe_wire.h"
 #include "xdp_compat.h"
 #include "xdp_fixture.h"
+#include "xdp/iface_lock.h"
 #include "xdp/xdp_prog.h"
 
 #define BPFFS_MOUNT	"/sys/fs/bpf"
@@ -56,10 +57,10 @@ void fixture_enter_private_ns(void)
 	while (is_bpffs(BPFFS_MOUNT))
 		cr_assert_eq(umount2(BPFFS_MOUNT, MNT_DETACH), 0, "umount bpffs: %s",
 			     strerror(errno));
-	if (mkdir(AOE_XDP_LOCK_DIR, 0755))
-		cr_assert_eq(errno, EEXIST, "mkdir %s: %s", AOE_XDP_LOCK_DIR, strerror(errno));
-	cr_assert_eq(mount("tmpfs", AOE_XDP_LOCK_DIR, "tmpfs", 0, "mode=0755,size=64k"), 0,
-		     "private %s: %s", AOE_XDP_LOCK_DIR, strerror(errno));
+	if (mkdir(IFACE_LOCK_DIR, 0755))
+		cr_assert_eq(errno, EEXIST, "mkdir %s: %s", IFACE_LOCK_DIR, strerror(errno));
+	cr_assert_eq(mount("tmpfs", IFACE_LOCK_DIR, "tmpfs", 0, "mode=0755,size=64k"), 0,
+		     "private %s: %s", IFACE_LOCK_DIR, strerror(errno));
 }
 
 int run_cmd(const char *fmt, ...)

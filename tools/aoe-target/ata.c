@@ -87,8 +87,8 @@ static void ata_flush(struct ata_req *r)
 
 	rc = backing_flush(&r->dev->store);
 	if (rc < 0) {
-		tgt_info(r->t, "e%u.%u: flush failed: %s\n", r->dev->shelf, r->dev->slot,
-			 strerror(-rc));
+		pr_info("e%u.%u: flush failed: %s\n", r->dev->shelf, r->dev->slot,
+			strerror(-rc));
 		ata_fail(r);
 		return;
 	}
@@ -176,9 +176,9 @@ static void ata_read_write(struct ata_req *r)
 		}
 	}
 	if (rc) {
-		tgt_info(t, "e%u.%u: %s of %u sectors at %llu failed: %s\n", r->dev->shelf,
-			 r->dev->slot, write ? "write" : "read", r->in.scnt,
-			 (unsigned long long)lba, strerror(-rc));
+		pr_info("e%u.%u: %s of %u sectors at %llu failed: %s\n", r->dev->shelf,
+			r->dev->slot, write ? "write" : "read", r->in.scnt,
+			(unsigned long long)lba, strerror(-rc));
 		ata_fail(r);
 	}
 }

@@ -76,5 +76,5 @@ bool fault_stall_on_ata(struct faults *f)
 void fault_resume(struct faults *f)
 {
 	f->stalled = false;
-	f->cfg.stall_after_set = false;
+	f->cfg.stall_after_set = 0;
 }

@@ -22,9 +22,10 @@ enum fault_stream {
 	FAULT_NSTREAMS,
 };
 
+/* Set by the command line: the flags are ints, as lib/cli sets them. */
 struct fault_cfg {
 	uint64_t seed;
-	bool seed_set;
+	int seed_set;
 	uint32_t drop_ppm;
 	uint32_t dup_ppm;
 	uint32_t reorder_ppm;
@@ -32,8 +33,8 @@ struct fault_cfg {
 	uint32_t delay_ms;
 	uint32_t jitter_ms;
 	uint64_t stall_after;	/* ATA requests answered before the stall */
-	bool stall_after_set;
-	bool fault_all;		/* config/mask/reserve too, not just ATA */
+	int stall_after_set;
+	int fault_all;		/* config/mask/reserve too, not just ATA */
 };
 
 struct faults {

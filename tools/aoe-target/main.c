@@ -45,7 +45,7 @@ static int open_devices(struct target *t)
 		dev->shelf = spec->shelf;
 		dev->slot = spec->slot;
 		if (backing_open(&dev->store, spec->backing, o->read_only, err, sizeof(err))) {
-			fprintf(stderr, TGT_NAME ": e%u.%u: %s\n", dev->shelf, dev->slot, err);
+			pr_err("e%u.%u: %s\n", dev->shelf, dev->slot, err);
 			return -EINVAL;
 		}
 		t->ndevs++;
@@ -56,8 +56,8 @@ static int open_devices(struct target *t)
 			dev->config_len = (uint16_t)strlen(o->config);
 			memcpy(dev->config, o->config, dev->config_len);
 		}
-		memcpy(dev->masks, o->mac_allow, sizeof(dev->masks));
-		dev->nmasks = o->nmac_allow;
+		memcpy(dev->masks, o->mac_allow.mac, sizeof(dev->masks));
+		dev->nmasks = o->mac_allow.n;
 	}
 	return 0;
 }
@@ -69,15 +69,15 @@ static int choose_scnt(struct target *t)
 			   (t->io.mtu - AOE_ATA_HDR_LEN) / ATA_SECTOR_SIZE : 0;
 
 	if (!fit) {
-		fprintf(stderr, TGT_NAME ": MTU %u of %s is too small for one sector per frame: raise it (ip link set dev %s mtu 1500)\n",
-			t->io.mtu, t->opt.ifname, t->opt.ifname);
+		pr_err("MTU %u of %s is too small for one sector per frame: raise it (ip link set dev %s mtu 1500)\n",
+		       t->io.mtu, t->opt.ifname, t->opt.ifname);
 		return -EINVAL;
 	}
 	if (fit > TGT_SCNT_MAX)
 		fit = TGT_SCNT_MAX;
 	if (t->opt.sectors > fit) {
-		fprintf(stderr, TGT_NAME ": --sectors %u does not fit the %u-byte MTU of %s (at most %u): raise the MTU or lower --sectors\n",
-			t->opt.sectors, t->io.mtu, t->opt.ifname, fit);
+		pr_err("--sectors %u does not fit the %u-byte MTU of %s (at most %u): raise the MTU or lower --sectors\n",
+		       t->opt.sectors, t->io.mtu, t->opt.ifname, fit);
 		return -EINVAL;
 	}
 	t->scnt = t->opt.sectors ? t->opt.sectors : fit;
@@ -113,18 +113,18 @@ static void init_faults(struct target *t)
 		cfg.seed = monotonic_ns() ^ ((uint64_t)getpid() << 32);
 	faults_init(&t->faults, &cfg);
 	if (faults_enabled(&cfg) || cfg.stall_after_set)
-		tgt_info(t, "fault injection on, --seed %llu%s\n", (unsigned long long)cfg.seed,
-			 cfg.fault_all ? ", all commands" : ", ATA commands only");
+		pr_info("fault injection on, --seed %llu%s\n", (unsigned long long)cfg.seed,
+			cfg.fault_all ? ", all commands" : ", ATA commands only");
 }
 
 static void log_ready(const struct target *t)
 {
 	for (unsigned int i = 0; i < t->ndevs; i++)
-		tgt_info(t, "e%u.%u: %llu sectors from %s%s\n", t->devs[i].shelf, t->devs[i].slot,
-			 (unsigned long long)t->devs[i].sectors, t->opt.devs[i].backing,
-			 t->opt.read_only ? " (read-only)" : "");
-	tgt_info(t, "serving on %s (MTU %u): %u sectors per command, bufcnt %u\n",
-		 t->opt.ifname, t->io.mtu, t->scnt, t->opt.bufcnt);
+		pr_info("e%u.%u: %llu sectors from %s%s\n", t->devs[i].shelf, t->devs[i].slot,
+			(unsigned long long)t->devs[i].sectors, t->opt.devs[i].backing,
+			t->opt.read_only ? " (read-only)" : "");
+	pr_info("serving on %s (MTU %u): %u sectors per command, bufcnt %u\n",
+		t->opt.ifname, t->io.mtu, t->scnt, t->opt.bufcnt);
 }
 
 static int target_setup(struct target *t)
@@ -139,8 +139,8 @@ static int target_setup(struct target *t)
 		return err;
 	err = pkt_io_open(&t->io, t->opt.ifname, &what);
 	if (err) {
-		fprintf(stderr, TGT_NAME ": interface '%s': cannot %s: %s\n", t->opt.ifname, what,
-			strerror(-err));
+		pr_err("interface '%s': cannot %s: %s\n", t->opt.ifname, what,
+		       strerror(-err));
 		return err;
 	}
 	err = choose_scnt(t);
@@ -150,19 +150,19 @@ static int target_setup(struct target *t)
 	t->scratch = malloc(t->io.frame_cap);
 	t->dup_copy = malloc(t->io.frame_cap);
 	if (!t->scratch || !t->dup_copy) {
-		fprintf(stderr, TGT_NAME ": out of memory\n");
+		pr_err("out of memory\n");
 		return -ENOMEM;
 	}
 	err = open_signalfd(t);
 	if (err) {
-		fprintf(stderr, TGT_NAME ": cannot set up signal handling: %s\n", strerror(-err));
+		pr_err("cannot set up signal handling: %s\n", strerror(-err));
 		return err;
 	}
 	if (t->opt.pidfile) {
 		err = tgt_write_file_atomic(t->opt.pidfile, print_pid, NULL);
 		if (err) {
-			fprintf(stderr, TGT_NAME ": cannot write pid file '%s': %s\n",
-				t->opt.pidfile, strerror(-err));
+			pr_err("cannot write pid file '%s': %s\n",
+			       t->opt.pidfile, strerror(-err));
 			return err;
 		}
 		t->pidfile_written = true;
@@ -182,8 +182,8 @@ static void write_stats(struct target *t)
 		return;
 	err = tgt_stats_write(&t->stats, t->opt.stats_file);
 	if (err)
-		fprintf(stderr, TGT_NAME ": cannot write stats file '%s': %s\n",
-			t->opt.stats_file, strerror(-err));
+		pr_err("cannot write stats file '%s': %s\n",
+		       t->opt.stats_file, strerror(-err));
 }
 
 static void handle_signals(struct target *t)
@@ -193,7 +193,7 @@ static void handle_signals(struct target *t)
 	while (read(t->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGUSR1:
-			tgt_info(t, "SIGUSR1: answering again\n");
+			pr_info("SIGUSR1: answering again\n");
 			fault_resume(&t->faults);
 			break;
 		case SIGUSR2:
@@ -264,11 +264,13 @@ static int run_loop(struct target *t)
 		/* Blocked on TX: wait for room, not for more requests. */
 		fds[0].events = tx_blocked ? POLLOUT : POLLIN;
 		if (ppoll(fds, 2, tsp, NULL) < 0 && errno != EINTR) {
-			fprintf(stderr, TGT_NAME ": ppoll failed: %s\n", strerror(errno));
-			return -errno;
+			int err = -errno;
+
+			pr_err("ppoll failed: %s\n", strerror(-err));
+			return err;
 		}
 		if ((fds[0].revents & POLLERR) && !pkt_io_still_there(&t->io, t->opt.ifname)) {
-			fprintf(stderr, TGT_NAME ": interface '%s' is gone\n", t->opt.ifname);
+			pr_err("interface '%s' is gone\n", t->opt.ifname);
 			return -ENODEV;
 		}
 		if (fds[1].revents & POLLIN)
@@ -296,8 +298,9 @@ int main(int argc, char **argv)
 	struct target *t = calloc(1, sizeof(*t));
 	int err;
 
+	log_set_prog(TGT_NAME);
 	if (!t) {
-		fprintf(stderr, TGT_NAME ": out of memory\n");
+		pr_err("out of memory\n");
 		return 1;
 	}
 	err = tgt_options_parse(&t->opt, argc, argv);
@@ -305,12 +308,13 @@ int main(int argc, char **argv)
 		free(t);
 		return err == 1 ? 0 : 2;
 	}
+	log_set_level(t->opt.log_level);
 	err = target_setup(t);
 	if (!err) {
 		err = run_loop(t);
 		resp_flush(t);
 		write_stats(t);
-		tgt_info(t, "exiting: %llu answers sent\n", (unsigned long long)t->stats.answers_sent);
+		pr_info("exiting: %llu answers sent\n", (unsigned long long)t->stats.answers_sent);
 	}
 	target_teardown(t);
 	free(t);

@@ -53,7 +53,7 @@ bool tgt_rejected(struct target *t, int parse_rc, const char *const *why, const 
 	if (!parse_rc)
 		return false;
 	t->stats.ignored_invalid++;
-	tgt_debug(t, "%s ignored: %s\n", what, *why ? *why : "invalid");
+	pr_debug("%s ignored: %s\n", what, *why ? *why : "invalid");
 	return true;
 }
 
@@ -62,7 +62,7 @@ static void send_built(struct target *t, uint8_t *buf, int len, bool is_error)
 	if (len < 0) {
 		/* Only a config string longer than a small MTU gets here. */
 		t->stats.answers_tx_dropped++;
-		tgt_debug(t, "answer does not fit a %u-byte MTU\n", t->io.mtu);
+		pr_debug("answer does not fit a %u-byte MTU\n", t->io.mtu);
 		return;
 	}
 	if (is_error)

@@ -186,7 +186,7 @@ static int flush_batch(struct target *t)
 	}
 	if (n != -EAGAIN) {
 		t->stats.answers_tx_dropped += dropped;
-		tgt_debug(t, "sendmmsg failed, %u answers lost: %s\n", dropped, strerror(-n));
+		pr_debug("sendmmsg failed, %u answers lost: %s\n", dropped, strerror(-n));
 		return 0;
 	}
 	return -EAGAIN;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON dump of the aoe-target counters. */
-#include <inttypes.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/json.h"
 #include "target.h"
 
 struct stat_entry {
@@ -13,6 +12,7 @@ struct stat_entry {
 	uint64_t value;
 };
 
+/* One object per group of TGT_STATS, one key per counter. */
 static void print_json(FILE *out, const void *arg)
 {
 	const struct tgt_stats *st = arg;
@@ -21,21 +21,24 @@ static void print_json(FILE *out, const void *arg)
 		TGT_STATS(TGT_STAT_ENTRY)
 #undef TGT_STAT_ENTRY
 	};
-	const size_t n = sizeof(entries) / sizeof(entries[0]);
 	const char *group = NULL;
+	struct json j;
 
-	fputs("{", out);
-	for (size_t i = 0; i < n; i++) {
-		bool first_in_group = !group || strcmp(group, entries[i].group);
-
-		if (first_in_group) {
-			fprintf(out, "%s\n  \"%s\": {", group ? "\n  }," : "", entries[i].group);
+	json_init(&j, out);
+	json_obj_begin(&j);
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		if (!group || strcmp(group, entries[i].group)) {
+			if (group)
+				json_obj_end(&j);
 			group = entries[i].group;
+			json_key(&j, group);
+			json_obj_begin(&j);
 		}
-		fprintf(out, "%s\n    \"%s\": %" PRIu64, first_in_group ? "" : ",",
-			entries[i].name, entries[i].value);
+		json_ku64(&j, entries[i].name, entries[i].value);
 	}
-	fputs("\n  }\n}\n", out);
+	if (group)
+		json_obj_end(&j);
+	json_obj_end(&j);
 }
 
 int tgt_stats_write(const struct tgt_stats *st, const char *path)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/log.h"
 #include "proto/aoe_codec.h"
 #include "backing.h"
 #include "fault.h"
@@ -29,10 +30,8 @@
 #define TGT_BUFCNT_DEFAULT	64
 #define TGT_FWVER_DEFAULT	0x0001
 #define TGT_SCNT_MAX		255	/* the config field is one byte */
-#define TGT_SHELF_MAX		0xfffe	/* 0xffff is the broadcast shelf */
-#define TGT_SLOT_MAX		0xfe	/* 0xff is the broadcast slot */
-
-enum tgt_verbosity { TGT_QUIET, TGT_NORMAL, TGT_VERBOSE };
+#define TGT_SHELF_MAX		65534	/* 0xffff is the broadcast shelf */
+#define TGT_SLOT_MAX		254	/* 0xff is the broadcast slot */
 
 struct tgt_dev_spec {
 	uint16_t shelf;
@@ -40,19 +39,25 @@ struct tgt_dev_spec {
 	const char *backing;	/* points into argv */
 };
 
-/* Everything the command line says, checked, before anything is opened. */
+/* --mac-allow, given as often as there are initiators to answer. */
+struct tgt_mac_list {
+	uint8_t mac[TGT_MASK_MAX][AOE_ETH_ALEN];
+	unsigned int n;
+};
+
+/* Everything the command line says, checked, before anything is opened.
+ * The fields options set have the types lib/cli.h gives each kind. */
 struct tgt_options {
 	const char *ifname;
 	unsigned int bufcnt;
 	unsigned int sectors;	/* 0: from the MTU */
 	const char *config;
 	unsigned int fwver;
-	uint8_t mac_allow[TGT_MASK_MAX][6];
-	unsigned int nmac_allow;
-	bool read_only;
+	struct tgt_mac_list mac_allow;
+	int read_only;
 	const char *pidfile;
 	const char *stats_file;
-	enum tgt_verbosity verbosity;
+	int log_level;		/* enum log_level */
 	struct fault_cfg faults;
 	struct tgt_dev_spec devs[TGT_MAX_DEVS];
 	unsigned int ndevs;
@@ -92,20 +97,14 @@ struct target {
 	uint64_t now_ns;		/* CLOCK_MONOTONIC, once per loop turn */
 };
 
-/* options.c */
+/* options.c: the command line, through lib/cli's table-driven parser. */
 /* 0 to run, 1 when --help/--version was printed, -EINVAL after an error
- * message. */
+ * message, -ENOMEM. */
 int tgt_options_parse(struct tgt_options *o, int argc, char **argv);
 
 /* files.c: writes path.tmp with fill(), then renames it to path. */
 int tgt_write_file_atomic(const char *path, void (*fill)(FILE *out, const void *arg),
 			  const void *arg);
-
-/* log.c */
-void tgt_log(const struct target *t, enum tgt_verbosity min, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#define tgt_info(t, ...)	tgt_log(t, TGT_NORMAL, __VA_ARGS__)
-#define tgt_debug(t, ...)	tgt_log(t, TGT_VERBOSE, __VA_ARGS__)
 
 /* proto.c: one received frame. */
 void tgt_handle_frame(struct target *t, const uint8_t *frame, size_t len);

@@ -2,22 +2,13 @@
 /* aoe-xdp detach IFACE...|--all: give interfaces back; the last one stops
  * the daemon. */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "commands.h"
+#include "daemon/commands.h"
 #include "lib/log.h"
 #include "xdp/xdp_prog.h"
 
-struct detach_cfg {
-	int all;
-};
-
-static const struct cli_opt detach_opts[] = {
-	{ .name = "all", .short_name = 'a', .type = CLI_BOOL,
-	  .offset = offsetof(struct detach_cfg, all),
-	  .help = "detach every interface and stop the daemon" },
-	CLI_OPT_END,
-};
+#define DETACH_TIMEOUT_S 60
 
 /* Without a daemon, detach still clears a crashed run's leftovers. */
 static int detach_stale(int argc, char **argv)
@@ -35,44 +26,25 @@ static int detach_stale(int argc, char **argv)
 	return err;
 }
 
-static int detach_run(void *p, int argc, char **argv)
+static int detach_run(const struct cmd_args *a)
 {
-	struct detach_cfg *c = p;
-	char **words;
-	int n = 0, err;
+	const struct detach_opts *o = a->opts;
+	int err;
 
 	err = cmd_require_root("aoe-xdp detach");
 	if (err)
 		return err;
-	if (!c->all && !argc) {
+	if (!o->all && !a->argc) {
 		pr_err("name the interfaces to detach, or --all\n");
 		return -EINVAL;
 	}
 	if (!cmd_daemon_running()) {
-		if (argc)
-			return detach_stale(argc, argv);
+		if (a->argc)
+			return detach_stale(a->argc, a->argv);
 		pr_err("aoe-xdp is not running; nothing to detach\n");
 		return -ENOENT;
 	}
-	words = calloc((size_t)argc + 2, sizeof(*words));
-	if (!words)
-		return -ENOMEM;
-	words[n++] = "detach";
-	if (c->all)
-		words[n++] = "--all";
-	for (int i = 0; i < argc; i++)
-		words[n++] = argv[i];
-	err = cmd_call_daemon(n, words, 60);
-	free(words);
-	return err;
+	return cmd_call_daemon(a, DETACH_TIMEOUT_S);
 }
 
-const struct cli_cmd cmd_detach = {
-	.name = "detach",
-	.usage = "[IFACE...]",
-	.summary = "Detach interfaces; detaching the last stops the daemon after failing "
-		   "what is in flight.",
-	.opts = detach_opts,
-	.cfg_size = sizeof(struct detach_cfg),
-	.run = detach_run,
-};
+const struct command cmd_detach = { .cmd = &detach_cmd, .run = detach_run };

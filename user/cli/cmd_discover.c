@@ -6,38 +6,11 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "daemon/commands.h"
 #include "engine/engine.h"
 #include "engine/engine_config.h"
 #include "lib/log.h"
 #include "daemon/report.h"
-
-#define DISCOVER_TIMEOUT_DEFAULT_S 2
-
-struct discover_cfg {
-	unsigned int timeout;
-	int json;
-	int mode;
-};
-
-static const struct cli_opt discover_opts[] = {
-	{ .name = "timeout", .short_name = 't', .type = CLI_UINT,
-	  .offset = offsetof(struct discover_cfg, timeout), .metavar = "SEC",
-	  .help = "seconds to wait for answers (default 2)", .min = 1, .max = 3600 },
-	{ .name = "json", .short_name = 'j', .type = CLI_BOOL,
-	  .offset = offsetof(struct discover_cfg, json), .help = "print JSON" },
-	{ .name = "mode", .short_name = 'm', .type = CLI_ENUM,
-	  .offset = offsetof(struct discover_cfg, mode), .metavar = "MODE",
-	  .help = "XDP attach mode", .enum_vals = cmd_mode_vals },
-	CLI_OPT_END,
-};
-
-static void discover_defaults(void *p)
-{
-	struct discover_cfg *c = p;
-
-	c->timeout = DISCOVER_TIMEOUT_DEFAULT_S;
-	c->mode = AOE_XDP_MODE_AUTO;
-}
 
 /* Answers for `timeout` seconds, then IDENTIFY gets as long again. */
 static int discover_wait(struct aoe_engine *e, unsigned int timeout)
@@ -59,21 +32,9 @@ static int discover_wait(struct aoe_engine *e, unsigned int timeout)
 	return -EINTR;
 }
 
-/* A running daemon owns the interfaces: ask it to look again. */
-static int discover_via_daemon(const struct discover_cfg *c, int argc, char **argv)
+static int discover_run(const struct cmd_args *a)
 {
-	char timeout[16];
-	char *words[] = { "discover", "--timeout", timeout, c->json ? "--json" : NULL };
-
-	(void)argc;
-	(void)argv;
-	snprintf(timeout, sizeof(timeout), "%u", c->timeout);
-	return cmd_call_daemon(c->json ? 4 : 3, words, (int)c->timeout * 3 + 10);
-}
-
-static int discover_run(void *p, int argc, char **argv)
-{
-	struct discover_cfg *c = p;
+	const struct discover_opts *o = a->opts;
 	struct engine_config ecfg;
 	struct aoe_engine *e;
 	int err, failed;
@@ -81,24 +42,25 @@ static int discover_run(void *p, int argc, char **argv)
 	err = cmd_require_root("aoe-xdp discover");
 	if (err)
 		return err;
+	/* A running daemon owns the interfaces: it looks again, on all of them. */
 	if (cmd_daemon_running())
-		return discover_via_daemon(c, argc, argv);
+		return cmd_call_daemon_discovering(a, o->timeout);
 	engine_config_defaults(&ecfg);
-	ecfg.mode = c->mode;
+	ecfg.mode = o->mode;
 	ecfg.rediscover_s = 0;
-	ecfg.dead_timeout_s = c->timeout;	/* IDENTIFY gets no longer */
+	ecfg.dead_timeout_s = o->timeout;	/* IDENTIFY gets no longer */
 	err = engine_create(&ecfg, NULL, &e);
 	if (err)
 		return err;
 	err = engine_watch_signals(e);
-	for (int i = 0; i < argc && !err; i++)
-		err = engine_add_iface(e, argv[i]);
+	for (int i = 0; i < a->argc && !err; i++)
+		err = engine_add_iface(e, a->argv[i]);
 	if (!err) {
 		engine_discover(e);
-		err = discover_wait(e, c->timeout);
+		err = discover_wait(e, o->timeout);
 	}
 	if (!err) {
-		failed = report_discover(stdout, e, c->json);
+		failed = report_discover(stdout, e, o->json);
 		fflush(stdout);
 		if (failed) {
 			pr_err("%d device%s failed IDENTIFY; see the state column above\n", failed,
@@ -110,13 +72,4 @@ static int discover_run(void *p, int argc, char **argv)
 	return err;
 }
 
-const struct cli_cmd cmd_discover = {
-	.name = "discover",
-	.usage = "IFACE [IFACE...]",
-	.summary = "Find the AoE disks reachable on the interfaces and describe them.",
-	.min_args = 1,
-	.opts = discover_opts,
-	.cfg_size = sizeof(struct discover_cfg),
-	.defaults = discover_defaults,
-	.run = discover_run,
-};
+const struct command cmd_discover = { .cmd = &discover_cmd, .run = discover_run };

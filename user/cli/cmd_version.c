@@ -4,18 +4,18 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "daemon/ctl.h"
 
-static int version_run(void *cfg, int argc, char **argv)
+static const struct cli_cmd version_cmd = {
+	.name = "version",
+	.summary = "Print the version of aoe-xdp and the libbpf it runs with.",
+};
+
+static int version_run(const struct cmd_args *a)
 {
-	(void)cfg;
-	(void)argc;
-	(void)argv;
-	printf("aoe-xdp %s (libbpf %s)\n", AOE_XDP_VERSION, libbpf_version_string());
+	(void)a;
+	printf(AOE_XDP_PROG " %s (libbpf %s)\n", AOE_XDP_VERSION, libbpf_version_string());
 	return 0;
 }
 
-const struct cli_cmd cmd_version = {
-	.name = "version",
-	.summary = "Print the version of aoe-xdp and the libbpf it runs with.",
-	.run = version_run,
-};
+const struct command cmd_version = { .cmd = &version_cmd, .run = version_run };

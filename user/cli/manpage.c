@@ -23,13 +23,16 @@ static void roff_text(FILE *out, const char *s)
 
 static void man_option(FILE *out, const struct cli_opt *o)
 {
+	char dflt[32];
+	const char *d = cli_opt_default(o, dflt, sizeof(dflt));
+
 	fputs(".TP\n", out);
 	if (o->short_name)
 		fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
 	fputs("\\fB\\-\\-", out);
 	roff_text(out, o->name);
 	fputs("\\fR", out);
-	if (o->type != CLI_BOOL && o->metavar)
+	if (cli_opt_takes_value(o) && o->metavar)
 		fprintf(out, " \\fI%s\\fR", o->metavar);
 	fputc('\n', out);
 	roff_text(out, o->help);
@@ -38,7 +41,15 @@ static void man_option(FILE *out, const struct cli_opt *o)
 		for (const struct cli_enum_val *v = o->enum_vals; v->name; v++)
 			fprintf(out, "%s\\fB%s\\fR", v == o->enum_vals ? "" : ", ", v->name);
 	}
-	fputs(".\n", out);
+	fputs(".", out);
+	if (o->step > 1)
+		fprintf(out, " A multiple of %llu.", o->step);
+	if (d) {
+		fputs(" Default: ", out);
+		roff_text(out, d);
+		fputs(".", out);
+	}
+	fputc('\n', out);
 }
 
 static void man_command(FILE *out, const struct cli_cmd *c)
@@ -54,6 +65,11 @@ static void man_command(FILE *out, const struct cli_cmd *c)
 	fputc('\n', out);
 	for (const struct cli_opt *o = c->opts; o && o->name; o++)
 		man_option(out, o);
+	if (c->epilog) {
+		fputs(".PP\n", out);
+		roff_text(out, c->epilog);
+		fputc('\n', out);
+	}
 }
 
 static const char *const man_body[] = {
@@ -111,7 +127,7 @@ static void put_lines(FILE *out, const char *const *lines)
 		fprintf(out, "%s\n", *lines);
 }
 
-void manpage_write(FILE *out, const struct cli_cmd *const *cmds, size_t n)
+void manpage_write(FILE *out, const struct command *const *cmds, size_t n)
 {
 	fprintf(out, ".TH AOE\\-XDP 8 \"\" \"aoe\\-xdp %s\" \"System Administration\"\n",
 		AOE_XDP_VERSION);
@@ -121,6 +137,6 @@ void manpage_write(FILE *out, const struct cli_cmd *const *cmds, size_t n)
 	put_lines(out, man_body);
 	fputs(".SH COMMANDS\n", out);
 	for (size_t i = 0; i < n; i++)
-		man_command(out, cmds[i]);
+		man_command(out, cmds[i]->cmd);
 	put_lines(out, man_tail);
 }

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "lib/cli.h"
+#include "commands.h"
 
 /* Writes aoe-xdp.8 (roff) from the command and option tables. */
-void manpage_write(FILE *out, const struct cli_cmd *const *cmds, size_t n);
+void manpage_write(FILE *out, const struct command *const *cmds, size_t n);
 
 #endif /* AOE_MANPAGE_H */

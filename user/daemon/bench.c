@@ -10,11 +10,9 @@
 #include "lib/latency.h"
 #include "lib/log.h"
 
-#define BENCH_QD_MAX		256
-#define BENCH_BS_MAX		(1u << 20)
-#define BENCH_SIZE_DEFAULT	(256ull << 20)
+#define BENCH_SECONDS_MAX	3600
+#define BENCH_SIZE_MB_MAX	(1u << 24)
 
-enum bench_rw { BENCH_READ, BENCH_WRITE, BENCH_RANDREAD, BENCH_RANDWRITE };
 enum bench_phase { PHASE_RUN, PHASE_VERIFY, PHASE_DONE };
 
 struct bench_slot {
@@ -161,11 +159,47 @@ static void bench_issue(struct bench *b, struct bench_slot *s)
 	engine_submit(b->dm->eng, b->dev, req);
 }
 
+static const struct cli_enum_val rw_vals[] = {
+	{ "read", BENCH_READ },
+	{ "write", BENCH_WRITE },
+	{ "randread", BENCH_RANDREAD },
+	{ "randwrite", BENCH_RANDWRITE },
+	{ NULL, 0 },
+};
+
+static const struct cli_opt bench_opts[] = {
+	CLI_OPT(struct bench_opts, ENUM, rw, "rw", 0, "PATTERN", "what to do",
+		.enum_vals = rw_vals, .def = BENCH_RANDREAD),
+	CLI_OPT(struct bench_opts, UINT, bs, "bs", 'b', "BYTES", "block size",
+		.min = ATA_SECTOR_SIZE, .max = BENCH_BS_MAX, .step = ATA_SECTOR_SIZE,
+		.def = BENCH_BS_DEFAULT),
+	CLI_OPT(struct bench_opts, UINT, qd, "qd", 'q', "N", "requests in flight",
+		.min = 1, .max = BENCH_QD_MAX, .def = BENCH_QD_DEFAULT),
+	CLI_OPT(struct bench_opts, UINT, seconds, "seconds", 's', "N", "run time",
+		.min = 1, .max = BENCH_SECONDS_MAX, .def = BENCH_SECONDS_DEFAULT),
+	CLI_OPT(struct bench_opts, UINT, size_mb, "size-mb", 0, "MB",
+		"use the first MB MiB of the device",
+		.min = 1, .max = BENCH_SIZE_MB_MAX, .def = BENCH_SIZE_MB_DEFAULT),
+	CLI_OPT(struct bench_opts, BOOL, verify, "verify", 0, NULL,
+		"after a write run, read back every block written and compare"),
+	CLI_OPT(struct bench_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd bench_cmd = {
+	.name = "bench",
+	.usage = "eS.N",
+	.summary = "Benchmark a device through the engine alone (no export): IOPS, MB/s, "
+		   "latency percentiles, retransmits.",
+	.min_args = 1,
+	.max_args = 1,
+	.opts = bench_opts,
+	.cfg_size = sizeof(struct bench_opts),
+};
+
 static const char *rw_name(enum bench_rw rw)
 {
-	static const char *const names[] = { "read", "write", "randread", "randwrite" };
-
-	return names[rw];
+	return cli_enum_name(rw_vals, rw);
 }
 
 static void bench_report(struct bench *b)
@@ -231,65 +265,6 @@ static void bench_free(struct bench *b)
 	free(b);
 }
 
-static int parse_rw(const char *s, enum bench_rw *rw)
-{
-	for (int i = BENCH_READ; i <= BENCH_RANDWRITE; i++) {
-		if (!strcmp(s, rw_name((enum bench_rw)i))) {
-			*rw = (enum bench_rw)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static int bench_parse(struct bench *b, int argc, char **argv, uint64_t *size, const char **err)
-{
-	for (int i = 2; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(o, "--verify")) {
-			b->verify = true;
-			continue;
-		}
-		if (!strcmp(o, "--json")) {
-			b->json = true;
-			continue;
-		}
-		if (!v) {
-			*err = "an option lacks its value";
-			return -EINVAL;
-		}
-		i++;
-		if (!strcmp(o, "--rw") && !parse_rw(v, &b->rw))
-			continue;
-		if (!strcmp(o, "--bs"))
-			b->bs = (uint32_t)strtoul(v, NULL, 0);
-		else if (!strcmp(o, "--qd"))
-			b->qd = (uint32_t)strtoul(v, NULL, 0);
-		else if (!strcmp(o, "--seconds"))
-			b->seconds = (uint32_t)strtoul(v, NULL, 0);
-		else if (!strcmp(o, "--size"))
-			*size = strtoull(v, NULL, 0);
-		else {
-			*err = "unknown option or value";
-			return -EINVAL;
-		}
-	}
-	if (!b->bs || b->bs % ATA_SECTOR_SIZE || b->bs > BENCH_BS_MAX) {
-		*err = "--bs must be a multiple of 512 up to 1 MiB";
-		return -EINVAL;
-	}
-	if (!b->qd || b->qd > BENCH_QD_MAX || !b->seconds) {
-		*err = "--qd must be 1..256 and --seconds at least 1";
-		return -EINVAL;
-	}
-	if (b->verify && !rw_is_write(b->rw)) {
-		*err = "--verify checks what the run wrote: use --rw write or randwrite";
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int bench_alloc(struct bench *b)
 {
 	for (uint32_t i = 0; i < b->qd; i++) {
@@ -307,35 +282,35 @@ static int bench_alloc(struct bench *b)
 	return 0;
 }
 
-void bench_start(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+void bench_start(struct daemon *dm, struct ctl_conn *c, const struct bench_opts *o,
+		 const char *dev_name)
 {
-	struct aoe_dev *d = argc > 1 ? engine_find_dev_name(dm->eng, argv[1]) : NULL;
-	uint64_t size = BENCH_SIZE_DEFAULT;
-	const char *why = NULL;
+	struct aoe_dev *d = engine_find_dev_name(dm->eng, dev_name);
+	uint64_t size = (uint64_t)o->size_mb << 20;
 	struct bench *b;
-	uint32_t qd = BENCH_QD_MAX;
 
+	if (o->verify && !rw_is_write(o->rw)) {
+		ctl_replyf(c, 2, "aoe-xdp bench: --verify checks what the run wrote: "
+			   "use --rw write or randwrite\n");
+		return;
+	}
 	if (dm->bench) {
 		ctl_replyf(c, 1, "aoe-xdp: a benchmark is already running; wait for it\n");
 		return;
 	}
 	if (!d || aoe_dev_state(d) != DEV_UP) {
 		ctl_replyf(c, 1, "aoe-xdp: no device '%s' that is up; see 'aoe-xdp stat'\n",
-			   argc > 1 ? argv[1] : "");
+			   dev_name);
 		return;
 	}
-	b = calloc(1, sizeof(*b) + qd * sizeof(b->slot[0]));
+	b = calloc(1, sizeof(*b) + o->qd * sizeof(b->slot[0]));
 	if (!b) {
 		ctl_replyf(c, 1, "out of memory\n");
 		return;
 	}
-	*b = (struct bench){ .dm = dm, .conn = c, .dev = d, .rw = BENCH_RANDREAD, .bs = 4096,
-			     .qd = 32, .seconds = 10 };
-	if (bench_parse(b, argc, argv, &size, &why)) {
-		ctl_replyf(c, 2, "aoe-xdp bench: %s\n", why);
-		free(b);
-		return;
-	}
+	*b = (struct bench){ .dm = dm, .conn = c, .dev = d, .rw = o->rw, .bs = o->bs,
+			     .qd = o->qd, .seconds = o->seconds, .verify = o->verify,
+			     .json = o->json };
 	if (size > aoe_dev_bytes(d))
 		size = aoe_dev_bytes(d);
 	b->blocks = size / b->bs;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "lib/cli.h"
 #include "lib/log.h"
 
 #define CTL_MAX_CONNS 64
@@ -74,24 +75,26 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int ctl_send_line(int fd, int argc, char **argv)
+/* Each word ends with a NUL, so a word may hold anything else, spaces and
+ * newlines included, and an empty word stays a word: the daemon reads the
+ * words exactly as the user gave them. The request ends where the client
+ * shuts down its side. */
+static int ctl_send_words(int fd, int argc, char **argv)
 {
-	char line[CTL_LINE_MAX];
+	char req[CTL_REQUEST_MAX];
 	size_t off = 0;
 
+	if (argc > CTL_MAX_ARGS)
+		return -E2BIG;
 	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]);
+		size_t n = strlen(argv[i]) + 1;
 
-		/* Words are separated by spaces: they cannot hold any. */
-		if (strpbrk(argv[i], " \t\n") || off + n + 2 > sizeof(line))
-			return -EINVAL;
-		if (i)
-			line[off++] = ' ';
-		memcpy(line + off, argv[i], n);
+		if (off + n > sizeof(req))
+			return -E2BIG;
+		memcpy(req + off, argv[i], n);
 		off += n;
 	}
-	line[off++] = '\n';
-	return write_all(fd, line, off);
+	return write_all(fd, req, off);
 }
 
 int ctl_call(const char *path, int argc, char **argv, FILE *out, FILE *err, int timeout_s)
@@ -104,7 +107,7 @@ int ctl_call(const char *path, int argc, char **argv, FILE *out, FILE *err, int 
 
 	if (fd < 0)
 		return fd;
-	ret = ctl_send_line(fd, argc, argv);
+	ret = ctl_send_words(fd, argc, argv);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -210,18 +213,46 @@ void ctl_replyf(struct ctl_conn *c, int status, const char *fmt, ...)
 	free(text);
 }
 
+int ctl_parse(struct ctl_conn *c, const struct cli_cmd *cmd, void *opts, int argc,
+	      char **argv, char **pos, int *npos)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct cli_env env = { .prog = AOE_XDP_PROG, .out = f, .err = f, .other_cwd = true };
+	int err;
+
+	if (!f) {
+		ctl_replyf(c, 1, "out of memory\n");
+		return -ENOMEM;
+	}
+	err = cli_parse(&env, cmd, opts, argc, argv, pos, npos);
+	fclose(f);
+	if (err)	/* 1: --help, printed into the answer */
+		ctl_reply(c, err == 1 ? 0 : 2, text, len);
+	free(text);
+	return err;
+}
+
 static void conn_dispatch(struct ctl_conn *c)
 {
-	char *argv[CTL_MAX_ARGS], *save = NULL, *w;
+	char *argv[CTL_MAX_ARGS];
+	size_t off = 0;
 	int argc = 0;
 
-	c->in[c->in_len] = '\0';
-	for (w = strtok_r(c->in, " \t\r\n", &save); w && argc < CTL_MAX_ARGS;
-	     w = strtok_r(NULL, " \t\r\n", &save))
-		argv[argc++] = w;
-	if (!argc) {
-		ctl_replyf(c, 2, "empty command\n");
+	if (c->in[c->in_len - 1] != '\0') {
+		ctl_replyf(c, 2, AOE_XDP_PROG ": the command is cut short or longer than %d bytes\n",
+			   CTL_REQUEST_MAX);
 		return;
+	}
+	while (off < c->in_len) {
+		if (argc == CTL_MAX_ARGS) {
+			ctl_replyf(c, 2, AOE_XDP_PROG ": more than %d words in one command\n",
+				   CTL_MAX_ARGS);
+			return;
+		}
+		argv[argc++] = c->in + off;
+		off += strlen(c->in + off) + 1;
 	}
 	c->srv->handler(c->srv->ctx, c, argc, argv);
 }
@@ -240,14 +271,15 @@ static void conn_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
 		conn_free(c);
 		return;
 	}
-	n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+	n = read(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
 	if (n < 0 && errno == EAGAIN) {
 		conn_arm(c, POLLIN);
 		return;
 	}
 	if (n > 0)
 		c->in_len += (size_t)n;
-	if (n > 0 && !memchr(c->in, '\n', c->in_len) && c->in_len < sizeof(c->in) - 1) {
+	/* The request is whole when the client has shut its side down. */
+	if (n > 0 && c->in_len < sizeof(c->in)) {
 		conn_arm(c, POLLIN);
 		return;
 	}

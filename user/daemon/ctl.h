@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket between `aoe-xdp <command>` and a running daemon:
- * a unix stream socket under /run/aoe-xdp, root only. The client sends one
- * line (a command and its words); the daemon answers with a line holding
- * the exit status, then the text to print, and closes.
+ * a unix stream socket under /run/aoe-xdp, root only. The client sends the
+ * words the user gave (the command first), each ended by a NUL, and shuts
+ * its side down; the daemon parses them with the command's option table
+ * (ctl_parse) and answers with a line holding the exit status, then the
+ * text to print, and closes.
  *
  * Daemon side: the socket and its connections live in the engine loop;
  * a handler answers at once or keeps the connection for a later answer
@@ -18,9 +20,11 @@
 
 #include "engine/engine.h"
 
-#define CTL_LINE_MAX		1024
-#define CTL_MAX_ARGS		32
+#define AOE_XDP_PROG		"aoe-xdp"	/* how messages and answers begin */
+#define CTL_REQUEST_MAX		4096
+#define CTL_MAX_ARGS		64
 
+struct cli_cmd;
 struct ctl_server;
 struct ctl_conn;
 
@@ -45,7 +49,7 @@ struct ctl_conn {
 	struct engine_event ev;
 	bool polling;		/* a poll SQE points at ev */
 	bool answered;
-	char in[CTL_LINE_MAX];
+	char in[CTL_REQUEST_MAX];
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
@@ -62,7 +66,17 @@ void ctl_replyf(struct ctl_conn *c, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * Client: sends the words as one line, copies the answer's text to out
+ * Parses a client's words (argv[0] the command) with cmd's option table, as
+ * the client's own parse of them did; a relative path is refused, since the
+ * client's directory is not ours. Returns 0 with the positional words in
+ * pos (room for argc) and *npos, or non-zero after answering c: the error
+ * (status 2), or the --help text.
+ */
+int ctl_parse(struct ctl_conn *c, const struct cli_cmd *cmd, void *opts, int argc,
+	      char **argv, char **pos, int *npos);
+
+/*
+ * Client: sends the words (see above), copies the answer's text to out
  * (stdout when status is 0, else err), returns the status the daemon gave
  * (>= 0), -ENOENT when no daemon listens, or -errno.
  */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "commands.h"
 #include "daemon.h"
 #include "lib/log.h"
 #include "report.h"
@@ -130,37 +131,38 @@ static void waits_check(struct daemon *dm, bool all)
 
 /* --- control commands ------------------------------------------------------ */
 
-static bool has_word(int argc, char **argv, const char *word)
+static void ctl_stat(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+		     char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], word))
-			return true;
-	return false;
-}
-
-static unsigned int word_uint(int argc, char **argv, const char *word, unsigned int dflt)
-{
-	for (int i = 1; i + 1 < argc; i++)
-		if (!strcmp(argv[i], word))
-			return (unsigned int)strtoul(argv[i + 1], NULL, 10);
-	return dflt;
-}
-
-static void ctl_stat(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
-{
+	const struct stat_opts *o = opts;
 	struct report_export ex = { .path = export_path, .priv = dm };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
+	(void)argc;
+	(void)argv;
 	if (!f) {
 		ctl_replyf(c, 1, "out of memory\n");
 		return;
 	}
-	report_stat(f, dm->eng, has_word(argc, argv, "--json"), &ex);
+	report_stat(f, dm->eng, o->json, &ex);
 	fclose(f);
 	ctl_reply(c, 0, text, len);
 	free(text);
+}
+
+/* The daemon looks on all its interfaces; the ones named are the client's
+ * (it had to name some to run without a daemon). */
+static void ctl_discover(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+			 char **argv)
+{
+	const struct discover_opts *o = opts;
+
+	(void)argc;
+	(void)argv;
+	engine_discover(dm->eng);
+	wait_add(dm, c, o->timeout, o->json, "discover");
 }
 
 static void daemon_begin_shutdown(struct daemon *dm, const char *why)
@@ -171,17 +173,16 @@ static void daemon_begin_shutdown(struct daemon *dm, const char *why)
 	engine_stop(dm->eng);
 }
 
-static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+/* Only the interfaces and --timeout apply: the other options configure a
+ * daemon as it starts, and this one runs already. */
+static void ctl_attach(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+		       char **argv)
 {
-	unsigned int timeout = word_uint(argc, argv, "--timeout", dm->cfg.discover_timeout_s);
+	const struct attach_opts *o = opts;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		int err;
 
-		if (!strcmp(argv[i], "--timeout")) {
-			i++;
-			continue;
-		}
 		if (engine_has_iface(dm->eng, argv[i]))
 			continue;	/* attached already */
 		err = engine_add_iface(dm->eng, argv[i]);
@@ -192,17 +193,20 @@ static void ctl_attach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 		}
 	}
 	engine_discover(dm->eng);
-	wait_add(dm, c, timeout, false, "attach");
+	wait_add(dm, c, o->timeout, false, "attach");
 }
 
-static void ctl_detach(struct daemon *dm, struct ctl_conn *c, int argc, char **argv)
+static void ctl_detach(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+		       char **argv)
 {
-	if (has_word(argc, argv, "--all")) {
+	const struct detach_opts *o = opts;
+
+	if (o->all) {
 		ctl_reply(c, 0, "", 0);
 		daemon_begin_shutdown(dm, "detach --all");
 		return;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		if (engine_del_iface(dm->eng, argv[i])) {
 			ctl_replyf(c, 1, "aoe-xdp: %s is not attached\n", argv[i]);
 			return;
@@ -214,27 +218,59 @@ static void ctl_detach(struct daemon *dm, struct ctl_conn *c, int argc, char **a
 		daemon_begin_shutdown(dm, "no interface left");
 }
 
+static void ctl_bench(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+		      char **argv)
+{
+	(void)argc;	/* bench_cmd takes exactly one */
+	bench_start(dm, c, opts, argv[0]);
+}
+
+/* What the control socket answers: each command's words are parsed with
+ * the option table the CLI parsed them with. */
+static const struct ctl_command {
+	const struct cli_cmd *cmd;
+	void (*run)(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+		    char **argv);
+} ctl_commands[] = {
+	{ &stat_cmd, ctl_stat },
+	{ &discover_cmd, ctl_discover },
+	{ &attach_cmd, ctl_attach },
+	{ &detach_cmd, ctl_detach },
+	{ &bench_cmd, ctl_bench },
+};
+
+static const struct ctl_command *ctl_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ctl_commands) / sizeof(ctl_commands[0]); i++)
+		if (!strcmp(ctl_commands[i].cmd->name, name))
+			return &ctl_commands[i];
+	return NULL;
+}
+
 static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
 {
+	const struct ctl_command *cc = ctl_find(argv[0]);
 	struct daemon *dm = ctx;
+	char *pos[CTL_MAX_ARGS];
+	void *opts;
+	int npos;
 
 	if (engine_stopping(dm->eng)) {
 		ctl_replyf(c, 1, "aoe-xdp: the daemon is stopping\n");
-	} else if (!strcmp(argv[0], "stat")) {
-		ctl_stat(dm, c, argc, argv);
-	} else if (!strcmp(argv[0], "discover")) {
-		engine_discover(dm->eng);
-		wait_add(dm, c, word_uint(argc, argv, "--timeout", dm->cfg.discover_timeout_s),
-			 has_word(argc, argv, "--json"), "discover");
-	} else if (!strcmp(argv[0], "attach")) {
-		ctl_attach(dm, c, argc, argv);
-	} else if (!strcmp(argv[0], "detach")) {
-		ctl_detach(dm, c, argc, argv);
-	} else if (!strcmp(argv[0], "bench")) {
-		bench_start(dm, c, argc, argv);
-	} else {
-		ctl_replyf(c, 2, "aoe-xdp: the daemon does not know '%s'\n", argv[0]);
+		return;
 	}
+	if (!cc) {
+		ctl_replyf(c, 2, "aoe-xdp: the daemon does not know '%s'\n", argv[0]);
+		return;
+	}
+	opts = calloc(1, cc->cmd->cfg_size);
+	if (!opts) {
+		ctl_replyf(c, 1, "out of memory\n");
+		return;
+	}
+	if (!ctl_parse(c, cc->cmd, opts, argc, argv, pos, &npos))
+		cc->run(dm, c, opts, npos, pos);
+	free(opts);
 }
 
 /* --- life cycle ------------------------------------------------------------ */

@@ -12,8 +12,8 @@
 /* AUTO: ublk where the kernel has it, else FUSE. */
 enum export_kind { EXPORT_AUTO, EXPORT_NONE, EXPORT_FUSE, EXPORT_UBLK };
 
-#define UBLK_DEPTH_DEFAULT	128
-#define UBLK_MAX_IO_DEFAULT	(1u << 20)
+#define UBLK_DEPTH_DEFAULT	128		/* requests per queue */
+#define UBLK_MAX_IO_DEFAULT	(1u << 20)	/* bytes per request */
 #define FUSE_SUBDIR		"fuse"
 
 /* What an export may know of its owner: no more. */

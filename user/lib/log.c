@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 
 #include "log.h"
 
@@ -12,7 +10,18 @@
 static struct {
 	enum log_level level;
 	int daemon;
+	const char *prog;
 } log_cfg = { .level = LOG_LVL_INFO };
+
+static const char *log_prog(void)
+{
+	return log_cfg.prog ? log_cfg.prog : program_invocation_short_name;
+}
+
+void log_set_prog(const char *prog)
+{
+	log_cfg.prog = prog;
+}
 
 void log_set_level(enum log_level lvl)
 {
@@ -28,7 +37,7 @@ void log_set_daemon(int on)
 {
 	log_cfg.daemon = on;
 	if (on)
-		openlog("aoe-xdp", LOG_PID, LOG_DAEMON);
+		openlog(log_prog(), LOG_PID, LOG_DAEMON);
 }
 
 static int syslog_prio(enum log_level lvl)
@@ -51,9 +60,9 @@ void log_vprint(enum log_level lvl, const char *fmt, va_list ap)
 		va_copy(copy, ap);
 		vsyslog(syslog_prio(lvl), fmt, copy);
 		va_end(copy);
-		fprintf(stderr, "aoe-xdp[%d]: ", (int)getpid());
+		fprintf(stderr, "%s[%d]: ", log_prog(), (int)getpid());
 	} else {
-		fputs("aoe-xdp: ", stderr);
+		fprintf(stderr, "%s: ", log_prog());
 	}
 	vfprintf(stderr, fmt, ap);
 }
@@ -65,28 +74,4 @@ void log_print(enum log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprint(lvl, fmt, ap);
 	va_end(ap);
-}
-
-static int libbpf_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	/* libbpf's levels are WARN=0, INFO=1, DEBUG=2: shift them onto ours,
-	 * and keep libbpf's chatty INFO as our DEBUG. */
-	enum log_level our = lvl == LIBBPF_WARN ? LOG_LVL_WARN : LOG_LVL_DEBUG;
-
-	log_vprint(our, fmt, ap);
-	return 0;
-}
-
-static int libxdp_print(enum libxdp_print_level lvl, const char *fmt, va_list ap)
-{
-	enum log_level our = lvl == LIBXDP_WARN ? LOG_LVL_WARN : LOG_LVL_DEBUG;
-
-	log_vprint(our, fmt, ap);
-	return 0;
-}
-
-void log_route_libs(void)
-{
-	libbpf_set_print(libbpf_print);
-	libxdp_set_print(libxdp_print);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One voice for the whole program: levels match libbpf's, and libbpf/libxdp
- * print callbacks are routed through log_vprint (see log_route_libs()).
+ * print callbacks are routed through log_vprint (xdp/lib_log.h).
  */
 #ifndef AOE_LOG_H
 #define AOE_LOG_H
@@ -15,15 +15,17 @@ enum log_level {
 	LOG_LVL_DEBUG = 3,
 };
 
+/* Lines begin with prog ("aoe-xdp: "); until it is set, with the name the
+ * program was started under. */
+void log_set_prog(const char *prog);
 void log_set_level(enum log_level lvl);
 enum log_level log_get_level(void);
-/* Prefix every line with "aoe-xdp[pid]: " and send to syslog as well
+/* Prefix every line with "prog[pid]: " and send to syslog as well
  * (daemon mode); otherwise lines go to stderr only. */
 void log_set_daemon(int on);
 void log_vprint(enum log_level lvl, const char *fmt, va_list ap);
 void log_print(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void log_route_libs(void);
 
 #define pr_err(...)	log_print(LOG_LVL_ERROR, __VA_ARGS__)
 #define pr_warn(...)	log_print(LOG_LVL_WARN, __VA_ARGS__)

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option tables of attach, detach, discover and stat (see commands.h). */
+#include "commands.h"
+#include "xdp/frame_pool.h"
+#include "xdp/iface.h"
+#include "xdp/xdp_prog.h"
+
+static const struct cli_enum_val mode_vals[] = {
+	{ "auto", AOE_XDP_MODE_AUTO },
+	{ "native", AOE_XDP_MODE_NATIVE },
+	{ "skb", AOE_XDP_MODE_SKB },
+	{ NULL, 0 },
+};
+
+static const struct cli_enum_val export_vals[] = {
+	{ "auto", EXPORT_AUTO },
+	{ "ublk", EXPORT_UBLK },
+	{ "fuse", EXPORT_FUSE },
+	{ "none", EXPORT_NONE },
+	{ NULL, 0 },
+};
+
+static const struct cli_opt attach_opts[] = {
+	CLI_OPT(struct attach_opts, ENUM, export, "export", 'e', "KIND",
+		"how devices appear; auto is ublk where the kernel has it, else fuse",
+		.enum_vals = export_vals, .def = EXPORT_AUTO),
+	CLI_OPT(struct attach_opts, UINT, ublk_depth, "ublk-depth", 0, "N", "ublk queue depth",
+		.min = 1, .max = 4096, .def = UBLK_DEPTH_DEFAULT),
+	CLI_OPT(struct attach_opts, UINT, ublk_max_io_kb, "ublk-max-io-kb", 0, "KB",
+		"largest ublk request", .min = 4, .max = 4096, .def = UBLK_MAX_IO_DEFAULT / 1024),
+	CLI_OPT(struct attach_opts, PATH, fuse_dir, "fuse-dir", 0, "DIR",
+		"directory of the FUSE export", .def_text = "$" AOE_RUN_DIR_ENV "/" FUSE_SUBDIR),
+	CLI_OPT(struct attach_opts, UINT, dead_timeout, "dead-timeout", 'd', "SEC",
+		"fail I/O after a frame goes unanswered this long; 0 never",
+		.min = 0, .max = 86400, .def = DEAD_TIMEOUT_DEFAULT_S),
+	CLI_OPT(struct attach_opts, ENUM, mode, "mode", 'm', "MODE", "XDP attach mode",
+		.enum_vals = mode_vals, .def = AOE_XDP_MODE_AUTO),
+	CLI_OPT(struct attach_opts, BOOL, foreground, "foreground", 'f', NULL,
+		"stay in the foreground (systemd)"),
+	CLI_OPT(struct attach_opts, UINT, pool_max, "pool-max", 0, "N",
+		"spare TX frames per device", .min = 1, .max = 65536, .def = POOL_MAX_DEFAULT),
+	CLI_OPT(struct attach_opts, UINT, timeout, "timeout", 't', "SEC",
+		"wait this long for targets to answer before returning",
+		.min = 1, .max = 3600, .def = ATTACH_TIMEOUT_DEFAULT_S),
+	CLI_OPT(struct attach_opts, UINT, rto_min_ms, "rto-min-ms", 0, "MS",
+		"lower bound of the retransmit timeout",
+		.min = 1, .max = 60000, .def = RTO_MIN_US_DEFAULT / 1000),
+	CLI_OPT(struct attach_opts, UINT, rto_max_ms, "rto-max-ms", 0, "MS",
+		"upper bound of the retransmit timeout",
+		.min = 1, .max = 600000, .def = RTO_MAX_US_DEFAULT / 1000),
+	CLI_OPT(struct attach_opts, UINT, rediscover, "rediscover", 0, "SEC",
+		"seconds between discovery broadcasts; 0 only on demand",
+		.min = 0, .max = 86400, .def = REDISCOVER_DEFAULT_S),
+	CLI_OPT(struct attach_opts, UINT, busy_poll_us, "busy-poll-us", 0, "US",
+		"with I/O in flight, spin this long for answers before sleeping",
+		.min = 0, .max = 10000, .def = BUSY_POLL_US_DEFAULT),
+	CLI_OPT(struct attach_opts, UINT, tx_chunks, "tx-chunks", 0, "N",
+		"UMEM chunks for sending, per interface",
+		.min = 256, .max = 262144, .def = IFACE_TX_CHUNKS_DEFAULT),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd attach_cmd = {
+	.name = "attach",
+	.usage = "IFACE [IFACE...]",
+	.summary = "Start the daemon on the interfaces (or add them to it), export every "
+		   "device found, print them.",
+	.epilog = "With a daemon running, attach adds the interfaces to it and only --timeout "
+		  "applies:\nthe other options set a daemon up as it starts.",
+	.min_args = 1,
+	.opts = attach_opts,
+	.cfg_size = sizeof(struct attach_opts),
+};
+
+static const struct cli_opt detach_opts[] = {
+	CLI_OPT(struct detach_opts, BOOL, all, "all", 'a', NULL,
+		"detach every interface and stop the daemon"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd detach_cmd = {
+	.name = "detach",
+	.usage = "[IFACE...]",
+	.summary = "Detach interfaces; detaching the last stops the daemon after failing "
+		   "what is in flight.",
+	.opts = detach_opts,
+	.cfg_size = sizeof(struct detach_opts),
+};
+
+static const struct cli_opt discover_opts[] = {
+	CLI_OPT(struct discover_opts, UINT, timeout, "timeout", 't', "SEC",
+		"seconds to wait for answers", .min = 1, .max = 3600,
+		.def = DISCOVER_TIMEOUT_DEFAULT_S),
+	CLI_OPT(struct discover_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT(struct discover_opts, ENUM, mode, "mode", 'm', "MODE", "XDP attach mode",
+		.enum_vals = mode_vals, .def = AOE_XDP_MODE_AUTO),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd discover_cmd = {
+	.name = "discover",
+	.usage = "IFACE [IFACE...]",
+	.summary = "Find the AoE disks reachable on the interfaces and describe them.",
+	.min_args = 1,
+	.opts = discover_opts,
+	.cfg_size = sizeof(struct discover_opts),
+};
+
+static const struct cli_opt stat_opts[] = {
+	CLI_OPT(struct stat_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd stat_cmd = {
+	.name = "stat",
+	.summary = "Show devices (aoe-stat style), targets, windows, RTT, frame pools and "
+		   "counters of the running daemon.",
+	.opts = stat_opts,
+	.cfg_size = sizeof(struct stat_opts),
+};
+
+void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opts *o)
+{
+	engine_config_defaults(&dc->eng);
+	dc->eng.mode = o->mode;
+	dc->eng.pool_max = o->pool_max;
+	dc->eng.dead_timeout_s = o->dead_timeout;
+	dc->eng.rto_min_us = o->rto_min_ms * 1000;
+	dc->eng.rto_max_us = o->rto_max_ms * 1000;
+	dc->eng.rediscover_s = o->rediscover;
+	dc->eng.tx_chunks = o->tx_chunks;
+	dc->eng.busy_poll_us = o->busy_poll_us;
+	dc->export = o->export;
+	dc->ublk_depth = o->ublk_depth;
+	dc->ublk_max_io = o->ublk_max_io_kb * 1024;
+	dc->fuse_dir = o->fuse_dir;
+	dc->discover_timeout_s = o->timeout;
+	dc->foreground = o->foreground;
+}
