@@ -38,6 +38,7 @@ extern const struct command cmd_bench;
 extern const struct command cmd_detach;
 extern const struct command cmd_discover;
 extern const struct command cmd_stat;
+extern const struct command cmd_revalidate;
 extern const struct command cmd_version;
 
 /* 0, or -EPERM after telling the user that `what` needs root. */

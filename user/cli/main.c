@@ -16,6 +16,7 @@ static const struct command *const commands[] = {
 	&cmd_detach,
 	&cmd_discover,
 	&cmd_stat,
+	&cmd_revalidate,
 	&cmd_bench,
 	&cmd_version,
 };

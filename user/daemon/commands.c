@@ -57,6 +57,12 @@ static const struct cli_opt attach_opts[] = {
 	CLI_OPT(struct attach_opts, UINT, tx_chunks, "tx-chunks", 0, "N",
 		"UMEM chunks for sending, per interface",
 		.min = 256, .max = 262144, .def = IFACE_TX_CHUNKS_DEFAULT),
+	CLI_OPT(struct attach_opts, UINT, write_guard, "write-guard", 0, "SEC",
+		"keep guarding writes a target may still execute this long (README: data "
+		"integrity); 0 off", .min = 0, .max = 86400, .def = WRITE_GUARD_DEFAULT_S),
+	CLI_OPT(struct attach_opts, UINT, write_guard_mb, "write-guard-mb", 0, "MB",
+		"memory for newer data kept over such writes", .min = 1, .max = 4096,
+		.def = GUARD_MB_DEFAULT),
 	CLI_OPT_END,
 };
 
@@ -119,6 +125,26 @@ const struct cli_cmd stat_cmd = {
 	.cfg_size = sizeof(struct stat_opts),
 };
 
+static const struct cli_opt revalidate_opts[] = {
+	CLI_OPT(struct revalidate_opts, UINT, timeout, "timeout", 't', "SEC",
+		"wait this long for an IDENTIFY answer", .min = 1, .max = 3600,
+		.def = REVALIDATE_TIMEOUT_DEFAULT_S),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd revalidate_cmd = {
+	.name = "revalidate",
+	.usage = "eS.N",
+	.summary = "Accept the disk a device's targets serve now as its identity (a disk "
+		   "replaced or resized on purpose); the export follows.",
+	.epilog = "A device keeps the identity its first IDENTIFY gave; a target serving "
+		  "another disk\ngets no I/O and the device stays down until this is run.",
+	.min_args = 1,
+	.max_args = 1,
+	.opts = revalidate_opts,
+	.cfg_size = sizeof(struct revalidate_opts),
+};
+
 void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opts *o)
 {
 	engine_config_defaults(&dc->eng);
@@ -130,6 +156,8 @@ void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opt
 	dc->eng.rediscover_s = o->rediscover;
 	dc->eng.tx_chunks = o->tx_chunks;
 	dc->eng.busy_poll_us = o->busy_poll_us;
+	dc->eng.write_guard_s = o->write_guard;
+	dc->eng.guard_sectors = o->write_guard_mb * (1024 * 1024 / ATA_SECTOR_SIZE);
 	dc->export = o->export;
 	dc->ublk_depth = o->ublk_depth;
 	dc->ublk_max_io = o->ublk_max_io_kb * 1024;

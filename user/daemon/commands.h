@@ -12,6 +12,7 @@
 #include "lib/cli.h"
 
 #define DISCOVER_TIMEOUT_DEFAULT_S 2
+#define REVALIDATE_TIMEOUT_DEFAULT_S 10
 #define BUSY_POLL_US_DEFAULT	0		/* never spin */
 
 struct attach_opts {
@@ -29,6 +30,8 @@ struct attach_opts {
 	unsigned int ublk_depth;
 	unsigned int ublk_max_io_kb;
 	unsigned int busy_poll_us;
+	unsigned int write_guard;
+	unsigned int write_guard_mb;
 };
 
 struct detach_opts {
@@ -45,10 +48,15 @@ struct stat_opts {
 	int json;
 };
 
+struct revalidate_opts {
+	unsigned int timeout;
+};
+
 extern const struct cli_cmd attach_cmd;
 extern const struct cli_cmd detach_cmd;
 extern const struct cli_cmd discover_cmd;
 extern const struct cli_cmd stat_cmd;
+extern const struct cli_cmd revalidate_cmd;
 
 /* The configuration a daemon starts with, from attach's options. */
 void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opts *o);

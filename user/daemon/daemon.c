@@ -56,6 +56,14 @@ static void hook_dev_down(void *ctx, struct aoe_dev *d)
 		dm->exp->dev_down(dm->exp_priv, d);
 }
 
+static void hook_dev_changed(void *ctx, struct aoe_dev *d)
+{
+	struct daemon *dm = ctx;
+
+	if (dm->exp && dm->exp->dev_changed && !dm->shutting_down)
+		dm->exp->dev_changed(dm->exp_priv, d);
+}
+
 static void export_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
 {
 	struct daemon *dm = priv;
@@ -67,8 +75,9 @@ static void export_path(void *priv, const struct aoe_dev *d, char *buf, size_t l
 
 /* --- answers that wait for discovery ---------------------------------------- */
 
-static void wait_add(struct daemon *dm, struct ctl_conn *c, unsigned int timeout_s,
-		     bool json, const char *what)
+/* Answers come in for answers_s; then IDENTIFY gets until hard_s. */
+static void wait_add_span(struct daemon *dm, struct ctl_conn *c, unsigned int answers_s,
+			  unsigned int hard_s, bool json, const char *what)
 {
 	struct discover_wait *w = calloc(1, sizeof(*w));
 	uint64_t now = engine_now(dm->eng);
@@ -80,9 +89,16 @@ static void wait_add(struct daemon *dm, struct ctl_conn *c, unsigned int timeout
 	w->conn = c;
 	w->json = json;
 	w->what = what;
-	w->answers_ns = now + (uint64_t)timeout_s * NSEC_PER_SEC;
-	w->hard_ns = w->answers_ns + (uint64_t)timeout_s * NSEC_PER_SEC + NSEC_PER_SEC;
+	w->answers_ns = now + (uint64_t)answers_s * NSEC_PER_SEC;
+	w->hard_ns = now + (uint64_t)hard_s * NSEC_PER_SEC;
 	list_add_tail(&dm->waits, &w->node);
+}
+
+/* A discovery: answers for timeout_s, IDENTIFY as long again and a second. */
+static void wait_add(struct daemon *dm, struct ctl_conn *c, unsigned int timeout_s,
+		     bool json, const char *what)
+{
+	wait_add_span(dm, c, timeout_s, 2 * timeout_s + 1, json, what);
 }
 
 static void attach_report(struct daemon *dm, FILE *f)
@@ -106,7 +122,7 @@ static void wait_answer(struct daemon *dm, struct discover_wait *w)
 	if (!strcmp(w->what, "discover"))
 		failed = report_discover(f, dm->eng, w->json);
 	else
-		attach_report(dm, f);
+		attach_report(dm, f);	/* attach, revalidate: the devices' lines */
 	fclose(f);
 	ctl_reply(w->conn, failed ? 1 : 0, text, len);
 	free(text);
@@ -218,6 +234,27 @@ static void ctl_detach(struct daemon *dm, struct ctl_conn *c, const void *opts, 
 		daemon_begin_shutdown(dm, "no interface left");
 }
 
+/* The next IDENTIFY answer becomes the device's identity; the answer
+ * comes when it did (or the timeout passed), with the device's line. */
+static void ctl_revalidate(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+			   char **argv)
+{
+	const struct revalidate_opts *o = opts;
+	struct aoe_dev *d = engine_find_dev_name(dm->eng, argv[0]);
+
+	(void)argc;
+	if (!d) {
+		ctl_replyf(c, 1, "aoe-xdp: no device '%s'; see 'aoe-xdp stat'\n", argv[0]);
+		return;
+	}
+	if (engine_revalidate(dm->eng, d)) {
+		ctl_replyf(c, 1, "aoe-xdp: %s has no target to ask; run 'aoe-xdp discover'\n",
+			   argv[0]);
+		return;
+	}
+	wait_add_span(dm, c, 0, o->timeout, false, "revalidate");
+}
+
 static void ctl_bench(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
 		      char **argv)
 {
@@ -237,6 +274,7 @@ static const struct ctl_command {
 	{ &attach_cmd, ctl_attach },
 	{ &detach_cmd, ctl_detach },
 	{ &bench_cmd, ctl_bench },
+	{ &revalidate_cmd, ctl_revalidate },
 };
 
 static const struct ctl_command *ctl_find(const char *name)
@@ -335,6 +373,7 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 {
 	struct engine_hooks hooks = {
 		.ctx = dm, .dev_up = hook_dev_up, .dev_down = hook_dev_down,
+		.dev_changed = hook_dev_changed,
 	};
 	int err;
 

@@ -374,6 +374,9 @@ static void target_stat_record(struct record *r, const struct aoe_target_info *t
 	FIELD(r, R_STRV, .key = "interfaces", .v.sv = t->ifaces, .n = t->nifaces);
 	FIELD(r, R_FLAG, .key = "tainted", .label = " TAINTED", .v.b = t->tainted);
 	FIELD(r, R_FLAG, .key = "no_flush", .label = " NO-FLUSH", .v.b = t->no_flush);
+	FIELD(r, R_STR, .key = "identity", .v.s = t->identity);
+	if (t->id_diff[0])
+		FIELD(r, R_STR, .key = "refused", .label = " REFUSED: ", .v.s = t->id_diff);
 	FIELD(r, R_STRV, .key = "quirks", .label = " quirks ", .v.sv = t->quirks,
 	      .n = strv_len(t->quirks));
 	FIELD(r, R_U64, .key = "nout", .label = " window ", .v.u = t->nout);

@@ -681,6 +681,20 @@ static bool queued_too_long(struct aoe_dev *d, uint64_t *next)
 	return false;
 }
 
+/* Settles copies a quiet target holds (copy_probe_due()). */
+static uint64_t copies_probe_timer(struct aoe_engine *e, struct aoe_target *t, uint64_t next)
+{
+	uint64_t due = copy_probe_due(t);
+
+	if (!due || t->probe_out || !target_reachable(t))
+		return next;
+	if (e->now_ns < due)
+		return due < next ? due : next;
+	t->copy_probe_ns = e->now_ns;
+	target_send_identify(e, t);
+	return next;
+}
+
 static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t next,
 			      bool *down)
 {
@@ -709,6 +723,7 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 		if (t->next_probe_ns < next)
 			next = t->next_probe_ns;
 	}
+	next = copies_probe_timer(e, t, next);
 	return identity_timers(e, t, next);
 }
 

@@ -85,6 +85,19 @@ bool copy_tag_in_use(struct aoe_engine *e, uint32_t tag)
 	return copy_find(e, tag) != NULL;
 }
 
+/* t->copies stays in send order (copies come on record when their frame
+ * moves on, not when they were sent): from the tail, that is a step or
+ * two at most. */
+static void copy_link_by_time(struct aoe_target *t, struct aoe_copy *c)
+{
+	struct list_node *pos = t->copies.prev;
+
+	while (pos != &t->copies && container_of(pos, struct aoe_copy, tnode)->sent_ns > c->sent_ns)
+		pos = pos->prev;
+	/* after pos: before pos->next */
+	list_add_tail(pos->next, &c->tnode);
+}
+
 /*
  * Keeps f's current tag, as sent on its path, on record. Returns the copy,
  * or NULL when the table is full (counted: the answer will then be taken
@@ -125,7 +138,7 @@ struct aoe_copy *copy_add(struct aoe_engine *e, struct aoe_frame *f)
 	h = copy_hash(ct, c->tag);
 	c->hnext = ct->bucket[h];
 	ct->bucket[h] = i;
-	list_add_tail(&t->copies, &c->tnode);
+	copy_link_by_time(t, c);
 	list_add_tail(&f->copies, &c->fnode);
 	if (c->write) {
 		list_add_tail(&t->dev->wcopies, &c->dnode);
@@ -182,16 +195,22 @@ void copy_forget_iface(struct aoe_target *t, const struct aoe_iface *ifc)
 /*
  * t answered a frame first sent at sent_ns through ifc: copies sent to t
  * through ifc long enough before it were lost on the way. "Long enough"
- * leaves room for a target that works on several commands at once.
+ * leaves room for a target that works on several commands at once: a few
+ * round trips as measured (not the RTO, whose floor a stall inflates).
  */
+static uint64_t reorder_margin(const struct aoe_target *t)
+{
+	uint64_t margin = 4 * ((uint64_t)t->rtt.srtt_us + 4ull * t->rtt.rttvar_us) * NSEC_PER_USEC;
+
+	return margin < COPY_REORDER_MIN_NS ? COPY_REORDER_MIN_NS : margin;
+}
+
 void copy_answered_after(struct aoe_engine *e, struct aoe_target *t,
 			 const struct aoe_iface *ifc, uint64_t sent_ns)
 {
-	uint64_t margin = (uint64_t)rtt_rto_us(&t->rtt) * NSEC_PER_USEC * 4;
+	uint64_t margin = reorder_margin(t);
 	struct list_node *pos, *tmp;
 
-	if (margin < COPY_REORDER_MIN_NS)
-		margin = COPY_REORDER_MIN_NS;
 	list_for_each_safe(pos, tmp, &t->copies) {
 		struct aoe_copy *c = container_of(pos, struct aoe_copy, tnode);
 
@@ -202,6 +221,28 @@ void copy_answered_after(struct aoe_engine *e, struct aoe_target *t,
 		t->dev->guard.st.copies_lost++;
 		guard_copy_gone(e, c, false);
 	}
+}
+
+/*
+ * A target with orphaned copies and nothing else to answer would keep them
+ * in doubt until they expire. An IDENTIFY sent a margin after the oldest
+ * settles it: once answered, what was sent before it and never answered
+ * was lost. Returns when that probe is due (0: none needed).
+ */
+uint64_t copy_probe_due(const struct aoe_target *t)
+{
+	uint64_t margin = reorder_margin(t), due;
+	const struct aoe_copy *c;
+
+	list_for_each_entry(c, &t->copies, struct aoe_copy, tnode) {
+		if (c->f)
+			continue;	/* its frame's own answer will tell */
+		due = c->sent_ns + margin;
+		if (t->copy_probe_ns + margin > due)
+			due = t->copy_probe_ns + margin;
+		return due;
+	}
+	return 0;
 }
 
 /* Gives up copies past their time; returns when the next one is due. */

@@ -142,7 +142,7 @@ bool discover_any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state)
 	struct aoe_dev *d;
 
 	engine_for_each_dev(e, d)
-		if (d->state == state)
+		if (d->state == state || (state == DEV_IDENTIFYING && d->accept_new_id))
 			return true;
 	return false;
 }

@@ -86,6 +86,7 @@ struct aoe_target {
 	struct aoe_dev *dev;
 	struct list_node copies;	/* its unanswered copies, in send order */
 	unsigned int ncopies;
+	uint64_t copy_probe_ns;		/* last probe sent to settle them */
 	uint8_t mac[AOE_ETH_ALEN];
 	uint16_t bufcnt;
 	uint16_t fwver;
@@ -354,6 +355,7 @@ void copy_forget_iface(struct aoe_target *t, const struct aoe_iface *ifc);
 void copy_answered_after(struct aoe_engine *e, struct aoe_target *t,
 			 const struct aoe_iface *ifc, uint64_t sent_ns);
 uint64_t copy_expire(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
+uint64_t copy_probe_due(const struct aoe_target *t);
 
 /* guard.c */
 int guard_pool_init(struct guard_pool *gp, uint32_t n);

@@ -45,6 +45,8 @@ struct export_ops {
 	int (*dev_up)(void *priv, struct aoe_dev *d);
 	/* A device is down: its I/O fails; it stays visible. */
 	void (*dev_down)(void *priv, struct aoe_dev *d);
+	/* Its disk changed on purpose (revalidate): size, flush support. */
+	void (*dev_changed)(void *priv, struct aoe_dev *d);
 	/* Where users find d, e.g. "/dev/ublkb0"; "" when not exported. */
 	void (*path)(void *priv, const struct aoe_dev *d, char *buf, size_t len);
 	/* Called every loop pass (optional): time-driven work. */

@@ -616,6 +616,15 @@ static void fx_dev_down(void *priv, struct aoe_dev *d)
 	(void)d;	/* the file stays; its I/O fails until the device is back */
 }
 
+static void fx_dev_changed(void *priv, struct aoe_dev *d)
+{
+	struct fuse_export *fx = priv;
+
+	/* Attributes are never cached (timeout 0): the next stat sees it. */
+	pr_info("%s: %s/%s is now %llu bytes\n", aoe_dev_name(d), fx->dir, aoe_dev_name(d),
+		(unsigned long long)aoe_dev_bytes(d));
+}
+
 static void fx_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
 {
 	struct fuse_export *fx = priv;
@@ -632,5 +641,6 @@ const struct export_ops export_fuse_ops = {
 	.fini = fx_export_fini,
 	.dev_up = fx_dev_up,
 	.dev_down = fx_dev_down,
+	.dev_changed = fx_dev_changed,
 	.path = fx_path,
 };
