@@ -550,10 +550,9 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		on_error_response(e, f, v->error);
 		return;
 	}
-	/* At least what the answer must carry: targets pad short answers,
-	 * or add bytes of their own (a CRC), so never exactly. */
 	want = frame_rsp_data_len(f);
-	if (aoe_parse_ata(v, &a, &why) || fr->len < v->hdr_len + AOE_ATA_LEN + want) {
+	if (aoe_parse_ata(v, &a, &why) ||
+	    !aoe_answer_len_ok(fr->len, v->hdr_len + AOE_ATA_LEN + want)) {
 		e->rx.bad_len++;
 		return;
 	}

@@ -222,6 +222,23 @@ static inline bool aoe_len_matches(size_t got, size_t want)
 	return want < AOE_ETH_ZLEN && got == AOE_ETH_ZLEN;
 }
 
+/*
+ * An answer's length as real targets send it (README: compatibility): at
+ * least want bytes, padded or not (36-byte write answers are common), and
+ * at most a few bytes more than either (a CRC, a stray header), never a
+ * frame with room for data it should not carry.
+ */
+#define AOE_ANSWER_SLACK	16
+
+static inline bool aoe_answer_len_ok(size_t got, size_t want)
+{
+	size_t max = want + AOE_ANSWER_SLACK;
+
+	if (max < AOE_ETH_ZLEN + AOE_VLAN_HLEN)
+		max = AOE_ETH_ZLEN + AOE_VLAN_HLEN;
+	return got >= want && got <= max;
+}
+
 /* Human strings for logs and stat output (never NULL). */
 const char *aoe_error_str(uint8_t error);
 const char *aoe_cmd_str(uint8_t cmd);
