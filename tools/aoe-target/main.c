@@ -22,8 +22,6 @@
 
 #define RX_BUDGET		256	/* frames per loop turn before we flush */
 #define NS_PER_SEC		1000000000ull
-#define ID_MODEL		"aoe-xdp aoe-target"
-#define ID_FIRMWARE		"0.1.0"
 
 static uint64_t monotonic_ns(void)
 {
@@ -33,9 +31,21 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* IDENTIFY's flush bits: --no-flush, or only FLUSH CACHE for a target
+ * that aborts FLUSH CACHE EXT. */
+static unsigned int identify_flags(const struct target *t)
+{
+	if (t->opt.ident.no_flush)
+		return ATA_ID_BUILD_NO_FLUSH | ATA_ID_BUILD_NO_FLUSH_EXT;
+	if (quirk_on(t, QUIRK_FLUSH_EXT_ABORT))
+		return ATA_ID_BUILD_NO_FLUSH_EXT;
+	return 0;
+}
+
 static int open_devices(struct target *t)
 {
 	const struct tgt_options *o = &t->opt;
+	const struct tgt_identity *id = &o->ident;
 
 	for (unsigned int i = 0; i < o->ndevs; i++) {
 		const struct tgt_dev_spec *spec = &o->devs[i];
@@ -51,7 +61,11 @@ static int open_devices(struct target *t)
 		t->ndevs++;
 		dev->sectors = dev->store.bytes / ATA_SECTOR_SIZE;
 		snprintf(serial, sizeof(serial), "e%u.%u", dev->shelf, dev->slot);
-		ata_identity_build(dev->identify, dev->sectors, ID_MODEL, serial, ID_FIRMWARE);
+		ata_identity_build_flags(dev->identify, dev->sectors,
+					 id->model ? id->model : TGT_ID_MODEL,
+					 id->serial ? id->serial : serial,
+					 id->firmware ? id->firmware : TGT_ID_FIRMWARE,
+					 identify_flags(t));
 		if (o->config) {
 			dev->config_len = (uint16_t)strlen(o->config);
 			memcpy(dev->config, o->config, dev->config_len);
@@ -125,6 +139,9 @@ static void log_ready(const struct target *t)
 			t->opt.read_only ? " (read-only)" : "");
 	pr_info("serving on %s (MTU %u): %u sectors per command, bufcnt %u\n",
 		t->opt.ifname, t->io.mtu, t->scnt, t->opt.bufcnt);
+	for (unsigned int q = 0; q < TGT_NQUIRKS; q++)
+		if (quirk_on(t, q))
+			pr_info("quirk %s\n", quirk_name(q));
 }
 
 static int target_setup(struct target *t)

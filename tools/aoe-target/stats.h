@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "quirk.h"
+
 /* X(group, name): one JSON object per group, one key per counter. Groups
  * must stay contiguous. */
 #define TGT_STATS(X)						\
@@ -43,6 +45,7 @@ struct tgt_stats {
 #define TGT_STAT_FIELD(group, name) uint64_t group##_##name;
 	TGT_STATS(TGT_STAT_FIELD)
 #undef TGT_STAT_FIELD
+	uint64_t quirks[TGT_NQUIRKS];	/* answers each quirk shaped */
 };
 
 /* Writes the counters as JSON to path (atomically: temp file + rename). */

@@ -5,7 +5,8 @@
  * thread runs the event loop in main.c:
  *
  *   RX ring -> proto.c (validate, address, mask) -> ata.c / config, mask,
- *   reserve -> respond.c (faults: drop, dup, reorder, delay) -> sendmmsg
+ *   reserve -> respond.c (quirks: answer shape; faults: drop, dup,
+ *   reorder, delay) -> sendmmsg
  */
 #ifndef AOE_TARGET_H
 #define AOE_TARGET_H
@@ -20,6 +21,7 @@
 #include "fault.h"
 #include "hold.h"
 #include "pktio.h"
+#include "quirk.h"
 #include "stats.h"
 
 #define TGT_NAME		"aoe-target"
@@ -32,6 +34,8 @@
 #define TGT_SCNT_MAX		255	/* the config field is one byte */
 #define TGT_SHELF_MAX		65534	/* 0xffff is the broadcast shelf */
 #define TGT_SLOT_MAX		254	/* 0xff is the broadcast slot */
+#define TGT_ID_MODEL		"aoe-xdp aoe-target"	/* IDENTIFY defaults */
+#define TGT_ID_FIRMWARE		"0.1.0"
 
 struct tgt_dev_spec {
 	uint16_t shelf;
@@ -43,6 +47,14 @@ struct tgt_dev_spec {
 struct tgt_mac_list {
 	uint8_t mac[TGT_MASK_MAX][AOE_ETH_ALEN];
 	unsigned int n;
+};
+
+/* What IDENTIFY says; NULL: the defaults (serial eSHELF.SLOT). */
+struct tgt_identity {
+	const char *serial;
+	const char *model;
+	const char *firmware;
+	int no_flush;		/* announce neither FLUSH CACHE nor FLUSH CACHE EXT */
 };
 
 /* Everything the command line says, checked, before anything is opened.
@@ -59,6 +71,8 @@ struct tgt_options {
 	const char *stats_file;
 	int log_level;		/* enum log_level */
 	struct fault_cfg faults;
+	struct tgt_identity ident;
+	unsigned int quirks;	/* 1 << enum tgt_quirk, and TGT_QUIRK_HELP */
 	struct tgt_dev_spec devs[TGT_MAX_DEVS];
 	unsigned int ndevs;
 };
@@ -97,6 +111,26 @@ struct target {
 	uint64_t now_ns;		/* CLOCK_MONOTONIC, once per loop turn */
 };
 
+static inline bool quirk_on(const struct target *t, enum tgt_quirk q)
+{
+	return t->opt.quirks & 1u << q;
+}
+
+/* quirk_on(), counting one more answer the quirk shapes. */
+static inline bool quirk_use(struct target *t, enum tgt_quirk q)
+{
+	if (!quirk_on(t, q))
+		return false;
+	t->stats.quirks[q]++;
+	return true;
+}
+
+/* Ethernet (+VLAN) + AoE header of an answer addressed by a. */
+static inline size_t tgt_hdr_len(const struct aoe_addr *a)
+{
+	return AOE_FULL_HDR_LEN + (a->has_vlan ? AOE_VLAN_HLEN : 0);
+}
+
 /* options.c: the command line, through lib/cli's table-driven parser. */
 /* 0 to run, 1 when --help/--version was printed, -EINVAL after an error
  * message, -ENOMEM. */
@@ -126,6 +160,10 @@ void tgt_answer_addr(const struct target *t, const struct aoe_view *v,
 uint8_t *resp_buf(struct target *t);
 /* Sends (or holds, per the faults) the len-byte answer built in buf. */
 void resp_send(struct target *t, uint8_t *buf, size_t len, bool faultable);
+/* resp_send() for an answer addressed by a, shaped by the quirks no-pad
+ * (bare_len: its length before Ethernet padding) and err-hdr-only. */
+void resp_answer(struct target *t, uint8_t *buf, size_t len, size_t bare_len,
+		 const struct aoe_addr *a, bool faultable);
 /* Releases held answers whose time has come. */
 void resp_release_due(struct target *t);
 /* Pushes queued frames to the kernel: 0, or -EAGAIN to wait for POLLOUT. */
