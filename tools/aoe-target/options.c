@@ -16,6 +16,7 @@
 #define TGT_BUFCNT_MAX		65535	/* the config field is 16 bits */
 #define TGT_FWVER_MAX		65535
 #define TGT_DELAY_MS_MAX	3600000	/* an hour */
+#define TGT_PAUSE_BACKLOG_MAX	TGT_HELD_MAX
 #define EPILOG_MAX		2048
 #define STR(x)			#x
 #define XSTR(x)			STR(x)
@@ -120,6 +121,15 @@ static const struct cli_opt tgt_opts[] = {
 		.given = CLI_GIVEN(struct tgt_options, faults.stall_after_set), .def_text = "never"),
 	CLI_OPT(struct tgt_options, BOOL, faults.fault_all, "fault-all", 0, NULL,
 		"apply faults to config, mask and reserve requests too, not only ATA"),
+	CLI_OPT(struct tgt_options, U64, pause.after, "pause-after", 0, "N",
+		"pause after N ATA requests: queue what comes, answer it on resume",
+		.given = CLI_GIVEN(struct tgt_options, pause.after_set), .def_text = "never"),
+	CLI_OPT(struct tgt_options, UINT, pause.ms, "pause-ms", 0, "MS",
+		"end every pause after MS milliseconds (0: only SIGUSR1 does)", .min = 0,
+		.max = TGT_DELAY_MS_MAX),
+	CLI_OPT(struct tgt_options, UINT, pause.backlog, "pause-backlog", 0, "N",
+		"requests a pause queues; later ones are dropped, as by a full socket buffer",
+		.min = 0, .max = TGT_PAUSE_BACKLOG_MAX, .def = TGT_PAUSE_BACKLOG_DEFAULT),
 	CLI_OPT(struct tgt_options, CUSTOM, quirks, "quirk", 0, "NAME",
 		"answer like a real target does (list below); repeatable", .parse = parse_quirk),
 	CLI_OPT(struct tgt_options, STRING, ident.serial, "serial", 0, "STR",
@@ -145,8 +155,14 @@ static char epilog_buf[EPILOG_MAX];
 static void fill_epilog(void)
 {
 	size_t off = (size_t)snprintf(epilog_buf, sizeof(epilog_buf),
-		"Signals: SIGUSR1 resumes from a stall, SIGUSR2 writes the stats file,\n"
-		"SIGTERM/SIGINT exit (writing the stats file).\n"
+		"A pause (--pause-after, SIGTSTP) acts as a stopped process: requests wait,\n"
+		"up to --pause-backlog of them, and on resume (SIGUSR1, --pause-ms) they are\n"
+		"executed and answered in arrival order. A stall (--stall-after) drops them.\n"
+		"A real SIGSTOP leaves requests in the RX ring, as many as it has frames\n"
+		"(logged at start); SIGCONT executes them in order.\n"
+		"\n"
+		"Signals: SIGUSR1 ends a stall or a pause, SIGTSTP starts a pause, SIGUSR2\n"
+		"writes the stats file, SIGTERM/SIGINT exit (writing the stats file).\n"
 		"\n"
 		"Quirks (--quirk NAME):\n");
 

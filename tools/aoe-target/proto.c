@@ -333,6 +333,24 @@ static void handle_for_dev(struct target *t, const struct aoe_view *v, struct tg
 	}
 }
 
+static bool addressed_to_any(const struct target *t, const struct aoe_view *v)
+{
+	for (unsigned int i = 0; i < t->ndevs; i++)
+		if (addressed_to(&t->devs[i], v))
+			return true;
+	return false;
+}
+
+bool tgt_is_request(const struct target *t, const uint8_t *frame, size_t len, uint8_t *cmd)
+{
+	struct aoe_view v;
+
+	if (aoe_parse(frame, len, &v, NULL) || aoe_is_response(&v) || !addressed_to_any(t, &v))
+		return false;
+	*cmd = v.cmd;
+	return true;
+}
+
 void tgt_handle_frame(struct target *t, const uint8_t *frame, size_t len)
 {
 	struct aoe_view v;

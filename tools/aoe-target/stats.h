@@ -27,6 +27,10 @@
 	X(faults, delayed)						\
 	X(faults, errored)		/* injected ATA errors */	\
 	X(faults, stalled_ignored)	/* frames ignored while stalled */ \
+	X(pause, started)		/* pauses begun */		\
+	X(pause, queued)		/* requests taken in while paused */ \
+	X(pause, dropped)		/* ... beyond --pause-backlog */	\
+	X(pause, replayed)		/* queued ones executed on resume */ \
 	X(answers, sent)		/* frames handed to the kernel */ \
 	X(answers, ata_errors)		/* ATA error status, any cause */ \
 	X(answers, aoe_errors)		/* AoE error flag, any cause */	\

@@ -4,9 +4,9 @@
  * deterministic fault injection. One struct target owns everything; one
  * thread runs the event loop in main.c:
  *
- *   RX ring -> proto.c (validate, address, mask) -> ata.c / config, mask,
- *   reserve -> respond.c (quirks: answer shape; faults: drop, dup,
- *   reorder, delay) -> sendmmsg
+ *   RX ring -> pause.c (queue while paused) -> proto.c (validate, address,
+ *   mask) -> ata.c / config, mask, reserve -> respond.c (quirks: answer
+ *   shape; faults: drop, dup, reorder, delay) -> sendmmsg
  */
 #ifndef AOE_TARGET_H
 #define AOE_TARGET_H
@@ -36,6 +36,13 @@
 #define TGT_SLOT_MAX		254	/* 0xff is the broadcast slot */
 #define TGT_ID_MODEL		"aoe-xdp aoe-target"	/* IDENTIFY defaults */
 #define TGT_ID_FIRMWARE		"0.1.0"
+/*
+ * Requests a pause queues before it drops the rest. vblade's socket buffer
+ * (SO_RCVBUF = bufcnt 16 x MTU, doubled by the kernel, each frame charged
+ * its skb truesize) holds about 20 full frames at MTU 1500, and the ~21 KB
+ * of rolled-back writes measured in issue 9 is that many 2-sector frames.
+ */
+#define TGT_PAUSE_BACKLOG_DEFAULT	20
 
 struct tgt_dev_spec {
 	uint16_t shelf;
@@ -47,6 +54,14 @@ struct tgt_dev_spec {
 struct tgt_mac_list {
 	uint8_t mac[TGT_MASK_MAX][AOE_ETH_ALEN];
 	unsigned int n;
+};
+
+/* --pause-after, --pause-ms, --pause-backlog */
+struct pause_cfg {
+	uint64_t after;		/* ATA requests answered before the pause */
+	int after_set;
+	unsigned int ms;	/* 0: only SIGUSR1 ends a pause */
+	unsigned int backlog;	/* requests queued during a pause, at most */
 };
 
 /* What IDENTIFY says; NULL: the defaults (serial eSHELF.SLOT). */
@@ -71,6 +86,7 @@ struct tgt_options {
 	const char *stats_file;
 	int log_level;		/* enum log_level */
 	struct fault_cfg faults;
+	struct pause_cfg pause;
 	struct tgt_identity ident;
 	unsigned int quirks;	/* 1 << enum tgt_quirk, and TGT_QUIRK_HELP */
 	struct tgt_dev_spec devs[TGT_MAX_DEVS];
@@ -91,6 +107,21 @@ struct tgt_dev {
 	unsigned int nreserve;
 };
 
+/*
+ * A pause: the target takes requests in but neither executes nor answers
+ * them, as a stopped process leaves them in its socket buffer, and on
+ * resume executes them in arrival order. Unlike --stall-after, which
+ * drops what comes: a paused target's old requests still run later (the
+ * rollback hazard of issue 9). Held answers stay held until the resume.
+ */
+struct tgt_pause {
+	bool active;
+	bool after_armed;	/* --pause-after still to come */
+	uint64_t ata_seen;	/* ATA requests taken in before it */
+	uint64_t resume_ns;	/* --pause-ms deadline, or UINT64_MAX */
+	struct held_fifo queue;	/* the requests, in arrival order */
+};
+
 struct target {
 	struct tgt_options opt;
 	struct pkt_io io;
@@ -98,6 +129,7 @@ struct target {
 	unsigned int ndevs;
 	unsigned int scnt;		/* sectors per command we advertise */
 	struct faults faults;
+	struct tgt_pause pause;
 	struct tgt_stats stats;
 	struct held_heap delayed;
 	struct held_fifo reordered;
@@ -142,6 +174,9 @@ int tgt_write_file_atomic(const char *path, void (*fill)(FILE *out, const void *
 
 /* proto.c: one received frame. */
 void tgt_handle_frame(struct target *t, const uint8_t *frame, size_t len);
+/* Whether the frame is an AoE request for one of our shelf.slots (what a
+ * socket filter would let through); *cmd is its AoE command. */
+bool tgt_is_request(const struct target *t, const uint8_t *frame, size_t len, uint8_t *cmd);
 /* The config answer a target broadcasts when it starts (as vblade does). */
 void tgt_announce(struct target *t);
 bool tgt_mac_in(const uint8_t (*list)[6], unsigned int n, const uint8_t mac[6]);
@@ -171,5 +206,17 @@ int resp_flush(struct target *t);
 /* The next time a held answer is due, or UINT64_MAX. */
 uint64_t resp_next_due(const struct target *t);
 void resp_free_held(struct target *t);
+
+/* pause.c */
+void pause_init(struct target *t);
+/* A received request: true when the pause took it (queued, or dropped with
+ * the queue full); false to handle it now. Starts --pause-after's pause. */
+bool pause_intake(struct target *t, const uint8_t *frame, size_t len);
+void pause_begin(struct target *t, const char *why);
+/* Executes and answers the queued requests in order; forgets --pause-after. */
+void pause_end(struct target *t, const char *why);
+/* Ends a pause whose --pause-ms has run out. */
+void pause_tick(struct target *t);
+void pause_free(struct target *t);
 
 #endif /* AOE_TARGET_H */
