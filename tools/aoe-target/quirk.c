@@ -6,6 +6,8 @@
 
 #include "quirk.h"
 
+_Static_assert(TGT_NQUIRKS < 31, "quirk bits must stay below TGT_QUIRK_HELP");
+
 static const struct {
 	const char *name, *key, *help;
 } quirks[TGT_NQUIRKS] = {
@@ -37,8 +39,9 @@ int quirk_format_list(char *buf, size_t len)
 	size_t off = 0;
 
 	for (unsigned int q = 0; q < TGT_NQUIRKS; q++) {
-		int n = snprintf(buf + off, off < len ? len - off : 0, "  %-16s %s\n",
-				 quirks[q].name, quirks[q].help);
+		/* Past the end only count: no pointer beyond the buffer. */
+		int n = snprintf(off < len ? buf + off : NULL, off < len ? len - off : 0,
+				 "  %-16s %s\n", quirks[q].name, quirks[q].help);
 
 		if (n < 0)
 			return -1;
