@@ -7,6 +7,11 @@
  *   config e1.1 mac=... error=0 bufcnt=64 fwver=1 scnt=2 ccmd=0 cslen=5 cfg=hello
  *   ata e1.1 mac=... error=0 status=0x40 err=0x00 scnt=0 data=1024 [identify fields]
  *
+ * With -x each answer line is followed by the frame itself, for checks on
+ * raw bytes (offsets as on the wire, Ethernet header first):
+ *
+ *   raw len=36 hex=02000000000102...
+ *
  * Exit status: 0 answered, 3 no answer, 4 an answer was malformed, 2 usage,
  * 1 setup failure. Answers are checked strictly: source, tag, command,
  * shelf.slot and exact length.
@@ -47,6 +52,7 @@ struct probe {
 	uint8_t slot;
 	unsigned int timeout_ms;
 	bool all;		/* print every answer until the timeout */
+	bool raw;		/* -x: print each answer's bytes too */
 	uint8_t tx[PROBE_FRAME_MAX];
 	uint8_t rx[PROBE_FRAME_MAX];
 	int malformed;
@@ -70,9 +76,10 @@ static uint64_t now_ns(void)
 
 static int usage(void)
 {
-	fputs("Usage: aoe-probe -i IFACE [-t SHELF.SLOT] [-d MAC] [-w MS] [-a] COMMAND [ARGS]\n"
+	fputs("Usage: aoe-probe -i IFACE [-t SHELF.SLOT] [-d MAC] [-w MS] [-a] [-x] COMMAND [ARGS]\n"
 	      "  -t  target shelf.slot (default: broadcast)   -d  destination MAC (default: broadcast)\n"
 	      "  -w  answer timeout in ms (default 500)       -a  print every answer until the timeout\n"
+	      "  -x  print each answer's frame in hex too (a 'raw len=N hex=...' line)\n"
 	      "Commands:\n"
 	      "  config [read|test|prefix|set|fset|ccmd=N] [STRING]\n"
 	      "  identify\n"
@@ -86,7 +93,11 @@ static int usage(void)
 	      "  burst COUNT DEPTH [LBA] [-n SECTORS] [--list] [--linger]\n"
 	      "                                 reads, DEPTH outstanding; --linger: after the\n"
 	      "                                 last answer, listen for the timeout (duplicates)\n"
-	      "  noise COUNT [SEED]             hostile requests: random lengths and fields\n",
+	      "  noise COUNT [SEED]             hostile requests: random lengths and fields\n"
+	      "  train COUNT LBA [-g MS]        COUNT one-sector writes to LBA, write N (from 1)\n"
+	      "                                 filled with byte N, MS apart, without waiting;\n"
+	      "                                 prints each answer as it comes, until all came or\n"
+	      "                                 none for the timeout, then the order of the answers\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -308,6 +319,14 @@ static void show_reserve(struct probe *p, const struct aoe_view *v, size_t frame
 		malformed(p, "length");
 }
 
+static void print_raw(const uint8_t *frame, size_t len)
+{
+	printf("raw len=%zu hex=", len);
+	for (size_t i = 0; i < len; i++)
+		printf("%02x", frame[i]);
+	putchar('\n');
+}
+
 static void show_answer(struct probe *p, const struct aoe_view *v, const struct expect *e,
 			size_t len)
 {
@@ -360,6 +379,8 @@ static int exchange(struct probe *p, int len, const struct expect *e)
 		if (aoe_parse(p->rx, (size_t)n, &v, &why) || !is_our_answer(p, &v, e->cmd, e->tag))
 			continue;
 		show_answer(p, &v, e, (size_t)n);
+		if (p->raw)
+			print_raw(p->rx, (size_t)n);
 		answers++;
 		if (!p->all)
 			break;
@@ -884,6 +905,114 @@ static int cmd_noise(struct probe *p, int argc, char **argv)
 	return EXIT_ANSWERED;
 }
 
+/* --- train: writes in a row, answers in the order they come ----------------- */
+
+#define TRAIN_TAG_BASE		0x50000000u	/* write n (from 1) has tag base + n */
+#define TRAIN_MAX		255	/* write n carries byte n */
+#define TRAIN_GAP_MS_MAX	10000
+
+struct train {
+	uint64_t count, gap_ms;
+	uint64_t t_last_sent;
+	uint8_t answered[TRAIN_MAX + 1];
+	unsigned int order[TRAIN_MAX * 2];	/* duplicates too */
+	unsigned int norder;
+	uint64_t answered_count;
+};
+
+static int train_send(struct probe *p, struct train *t, unsigned int n, uint64_t lba)
+{
+	static uint8_t data[ATA_SECTOR_SIZE];
+	struct aoe_ata_args ata = { .scnt = 1 };
+	struct aoe_addr a;
+
+	memset(data, (int)n, sizeof(data));
+	set_lba(&ata, lba, false, true);
+	request_addr(p, TRAIN_TAG_BASE + n, &a);
+	if (send_frame(p, aoe_build_ata(p->tx, sizeof(p->tx), &a, &ata, data, sizeof(data))))
+		return -1;
+	t->t_last_sent = now_ns();
+	return 0;
+}
+
+/* One answer line: n, status, and when it came (ms after the last write
+ * went out; negative while writes were still being sent). */
+static void train_account(struct probe *p, struct train *t, size_t len)
+{
+	struct aoe_ata_view ata;
+	struct aoe_view v;
+	const char *why;
+	uint32_t n;
+
+	if (aoe_parse(p->rx, len, &v, &why) || !aoe_is_response(&v) || v.cmd != AOE_CMD_ATA ||
+	    v.tag <= TRAIN_TAG_BASE || v.tag > TRAIN_TAG_BASE + t->count ||
+	    memcmp(v.dst, p->mac, 6))
+		return;
+	n = v.tag - TRAIN_TAG_BASE;
+	if (t->norder < sizeof(t->order) / sizeof(t->order[0]))
+		t->order[t->norder++] = n;
+	printf("answer n=%u ms=%lld error=%u", n,
+	       (long long)((int64_t)(now_ns() - t->t_last_sent) / (int64_t)NS_PER_MS),
+	       (v.flags & AOE_FLAG_ERR) ? v.error : 0);
+	if (!aoe_parse_ata(&v, &ata, &why))
+		printf(" status=0x%02x", ata.cmdstat);
+	printf("%s\n", t->answered[n] ? " dup" : "");
+	fflush(stdout);
+	t->answered_count += !t->answered[n];
+	t->answered[n] = 1;
+}
+
+/* Takes in answers for wait_ms, or (quiet) until all came or none for
+ * wait_ms; -1 on a socket error. */
+static int train_collect(struct probe *p, struct train *t, uint64_t wait_ms, bool quiet)
+{
+	uint64_t deadline = now_ns() + wait_ms * NS_PER_MS;
+	ssize_t n = 0;
+
+	while (!(quiet && t->answered_count == t->count) && (n = recv_frame(p, deadline)) > 0) {
+		train_account(p, t, (size_t)n);
+		if (quiet)
+			deadline = now_ns() + wait_ms * NS_PER_MS;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * For targets that hold requests (a pause, a stopped process): the answers
+ * show which writes were executed, and in which order, and the sector
+ * shows which came last.
+ */
+static int cmd_train(struct probe *p, int argc, char **argv)
+{
+	static struct train t;
+	uint64_t lba;
+
+	if (argc < 2 || parse_u64(argv[0], &t.count) || !t.count || t.count > TRAIN_MAX ||
+	    parse_u64(argv[1], &lba))
+		return usage();
+	if (argc == 4 && !strcmp(argv[2], "-g") && !parse_u64(argv[3], &t.gap_ms) &&
+	    t.gap_ms <= TRAIN_GAP_MS_MAX)
+		;
+	else if (argc != 2)
+		return usage();
+	for (unsigned int n = 1; n <= t.count; n++) {
+		if (train_send(p, &t, n, lba))
+			return EXIT_SETUP;
+		if (n < t.count && t.gap_ms && train_collect(p, &t, t.gap_ms, false))
+			return EXIT_SETUP;
+	}
+	printf("sent n=%llu\n", (unsigned long long)t.count);
+	fflush(stdout);
+	if (train_collect(p, &t, p->timeout_ms, true))
+		return EXIT_SETUP;
+	printf("train sent=%llu answered=%llu order=", (unsigned long long)t.count,
+	       (unsigned long long)t.answered_count);
+	for (unsigned int i = 0; i < t.norder; i++)
+		printf("%s%u", i ? "," : "", t.order[i]);
+	putchar('\n');
+	return t.answered_count ? EXIT_ANSWERED : EXIT_NO_ANSWER;
+}
+
 /* --- main --------------------------------------------------------------------- */
 
 static int parse_target(struct probe *p, const char *s)
@@ -905,7 +1034,7 @@ static const struct {
 	{ "config", cmd_config }, { "identify", cmd_identify }, { "read", cmd_read },
 	{ "write", cmd_write }, { "flush", cmd_flush }, { "ata", cmd_ata }, { "aoe", cmd_aoe },
 	{ "mask", cmd_mask }, { "reserve", cmd_reserve }, { "burst", cmd_burst },
-	{ "noise", cmd_noise },
+	{ "noise", cmd_noise }, { "train", cmd_train },
 };
 
 static int run_command(struct probe *p, int argc, char **argv)
@@ -927,7 +1056,7 @@ int main(int argc, char **argv)
 	p.shelf = AOE_SHELF_BCAST;
 	p.slot = AOE_SLOT_BCAST;
 	p.timeout_ms = PROBE_TIMEOUT_MS;
-	while ((c = getopt(argc, argv, "+i:t:d:w:a")) != -1) {
+	while ((c = getopt(argc, argv, "+i:t:d:w:ax")) != -1) {
 		switch (c) {
 		case 'i':
 			ifname = optarg;
@@ -947,6 +1076,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			p.all = true;
+			break;
+		case 'x':
+			p.raw = true;
 			break;
 		default:
 			return usage();

@@ -103,6 +103,50 @@ ParameterizedTest(struct build_case *c, identify, build)
 	cr_expect_eq(word_at(data, 49) & (1u << 9), 1u << 9, "%s: LBA supported", c->name);
 }
 
+/* --- build with features left out ------------------------------------- */
+
+struct flags_case {
+	char name[48];
+	unsigned int flags;
+	uint16_t w83, w86;	/* what the words must hold */
+	bool flush, flush_ext;
+};
+
+static struct flags_case flags_cases[] = {
+	{ "none left out", 0, 0x7400, 0x3400, true, true },
+	/* what vblade 25 and kvblade announce */
+	{ "no FLUSH CACHE EXT", ATA_ID_BUILD_NO_FLUSH_EXT, 0x5400, 0x1400, true, false },
+	{ "no FLUSH CACHE", ATA_ID_BUILD_NO_FLUSH, 0x6400, 0x2400, false, true },
+	{ "no flush at all", ATA_ID_BUILD_NO_FLUSH | ATA_ID_BUILD_NO_FLUSH_EXT, 0x4400, 0x0400,
+	  false, false },
+};
+
+ParameterizedTestParameters(identify, build_flags)
+{
+	return cr_make_param_array(struct flags_case, flags_cases, ARRAY_SIZE(flags_cases));
+}
+
+/* Only words 83 and 86 change, and flags 0 is ata_identity_build(). */
+ParameterizedTest(struct flags_case *c, identify, build_flags)
+{
+	uint8_t data[ID_BYTES], plain[ID_BYTES];
+	struct ata_identity id;
+
+	ata_identity_build(plain, 1ULL << 30, "model", "serial", "fw");
+	ata_identity_build_flags(data, 1ULL << 30, "model", "serial", "fw", c->flags);
+	cr_expect_eq(word_at(data, 83), c->w83, "%s: word 83 %#06x", c->name, word_at(data, 83));
+	cr_expect_eq(word_at(data, 86), c->w86, "%s: word 86 %#06x", c->name, word_at(data, 86));
+	set_word(data, 83, word_at(plain, 83));
+	set_word(data, 86, word_at(plain, 86));
+	cr_expect_arr_eq(data, plain, sizeof(data), "%s: other words differ", c->name);
+	ata_identity_build_flags(data, 1ULL << 30, "model", "serial", "fw", c->flags);
+	cr_assert_eq(parse_exact(data, sizeof(data), &id), 0, "%s", c->name);
+	cr_expect_eq(id.flush, c->flush, "%s: flush", c->name);
+	cr_expect_eq(id.flush_ext, c->flush_ext, "%s: flush_ext", c->name);
+	cr_expect(id.lba48, "%s: lba48", c->name);
+	cr_expect_eq(id.sectors, 1ULL << 30, "%s: sectors", c->name);
+}
+
 /* --- hand-set words ------------------------------------------------------ */
 
 struct word_set {

@@ -4,11 +4,9 @@
 
 #include "target.h"
 
-#define ATA_STATUS_DRDY		0x40	/* device ready: success */
-#define ATA_STATUS_DSC		0x10	/* seek complete */
-#define ATA_STATUS_ERR		0x01
 #define ATA_STATUS_FAILED	(ATA_STATUS_DRDY | ATA_STATUS_DSC | ATA_STATUS_ERR)
-#define ATA_ERR_ABRT		0x04	/* command aborted */
+/* How the targets that abort FLUSH say so (vblade, Plan 9 vblade). */
+#define ATA_STATUS_ABORTED	(ATA_STATUS_DRDY | ATA_STATUS_ERR)
 
 /* One ATA request being answered. */
 struct ata_req {
@@ -18,6 +16,7 @@ struct ata_req {
 	struct aoe_ata_view in;
 	struct aoe_addr addr;
 	struct aoe_ata_args out;	/* the answer's ATA registers */
+	bool status_quirk;		/* out.cmdstat is a quirk's, not an error */
 };
 
 /* Sends the answer built in buf (or only the registers when data_len is 0). */
@@ -32,9 +31,10 @@ static void ata_send(struct ata_req *r, uint8_t *buf, size_t data_len)
 	}
 	if (r->addr.flags & AOE_FLAG_ERR)
 		t->stats.answers_aoe_errors++;
-	else if (r->out.cmdstat & ATA_STATUS_ERR)
+	else if ((r->out.cmdstat & ATA_STATUS_ERR) && !r->status_quirk)
 		t->stats.answers_ata_errors++;
-	resp_send(t, buf, (size_t)len, true);
+	resp_answer(t, buf, (size_t)len, aoe_ata_rsp_len(r->addr.has_vlan, data_len), &r->addr,
+		    true);
 }
 
 static void ata_reply(struct ata_req *r)
@@ -81,10 +81,49 @@ static void ata_identify(struct ata_req *r)
 	ata_send(r, buf, ATA_SECTOR_SIZE);
 }
 
+/* FLUSH refused the way vblade and Plan 9's vblade do: nothing flushed. */
+static void flush_abort(struct ata_req *r)
+{
+	r->out.cmdstat = ATA_STATUS_ABORTED;
+	r->out.errfeat = ATA_ERR_ABRT;
+	r->out.scnt = r->in.scnt;
+	ata_reply(r);
+}
+
+/* FLUSH done, answered the way the quirk says (the default: status DRDY). */
+static void flush_done_answer(struct ata_req *r)
+{
+	struct target *t = r->t;
+
+	if (quirk_use(t, QUIRK_FLUSH_ECHO)) {
+		/* ggaoed never fills the registers in for FLUSH: its answer is
+		 * the request's ATA header. */
+		r->out.cmdstat = r->in.cmdstat;
+		r->out.errfeat = r->in.errfeat;
+		r->out.scnt = r->in.scnt;
+		r->status_quirk = true;
+	} else if (quirk_use(t, QUIRK_FLUSH_STATUS0)) {
+		r->out.cmdstat = 0;
+		r->out.errfeat = QUIRK_GARBAGE_ERR;
+		r->status_quirk = true;
+	}
+	ata_reply(r);
+}
+
 static void ata_flush(struct ata_req *r)
 {
+	struct target *t = r->t;
 	int rc;
 
+	if ((r->in.cmdstat == ATA_CMD_FLUSH_EXT && quirk_use(t, QUIRK_FLUSH_EXT_ABORT)) ||
+	    quirk_use(t, QUIRK_FLUSH_ABORT)) {
+		flush_abort(r);
+		return;
+	}
+	if (quirk_use(t, QUIRK_FLUSH_BADARG)) {
+		aoe_fail(r, AOE_ERR_BADARG);
+		return;
+	}
 	rc = backing_flush(&r->dev->store);
 	if (rc < 0) {
 		pr_info("e%u.%u: flush failed: %s\n", r->dev->shelf, r->dev->slot,
@@ -92,8 +131,8 @@ static void ata_flush(struct ata_req *r)
 		ata_fail(r);
 		return;
 	}
-	r->t->stats.answers_flushes_synced += (unsigned int)rc;
-	ata_reply(r);
+	t->stats.answers_flushes_synced += (unsigned int)rc;
+	flush_done_answer(r);
 }
 
 static bool is_write_cmd(uint8_t cmd)
@@ -148,6 +187,14 @@ static bool rw_request_ok(struct ata_req *r, bool write, uint64_t lba)
 	return true;
 }
 
+/* Plan 9's vblade answers a successful READ/WRITE with where the next
+ * command would start: the raw 48-bit field plus the count, as it adds. */
+static void rw_success_lba(struct ata_req *r)
+{
+	if (quirk_use(r->t, QUIRK_LBA_ADVANCE))
+		r->out.lba = (r->in.lba + r->in.scnt) & AOE_LBA48_MAX;
+}
+
 static void ata_read_write(struct ata_req *r)
 {
 	struct target *t = r->t;
@@ -165,6 +212,7 @@ static void ata_read_write(struct ata_req *r)
 		rc = backing_write(&r->dev->store, r->in.data, off, bytes);
 		if (!rc) {
 			t->stats.bytes_written += bytes;
+			rw_success_lba(r);
 			ata_reply(r);
 		}
 	} else {
@@ -172,6 +220,7 @@ static void ata_read_write(struct ata_req *r)
 		rc = backing_read(&r->dev->store, buf + aoe_ata_data_offset(r->addr.has_vlan), off, bytes);
 		if (!rc) {
 			t->stats.bytes_read += bytes;
+			rw_success_lba(r);
 			ata_send(r, buf, bytes);
 		}
 	}
@@ -211,6 +260,9 @@ void tgt_handle_ata(struct target *t, const struct aoe_view *v, struct tgt_dev *
 		aoe_fail(&r, AOE_ERR_RESERVED);
 		return;
 	}
+	/* Where the default's success answers carry 0 (all sectors done). */
+	if (r.in.scnt && quirk_use(t, QUIRK_SCNT_ECHO))
+		r.out.scnt = r.in.scnt;
 	switch (r.in.cmdstat) {
 	case ATA_CMD_IDENTIFY:
 		ata_identify(&r);

@@ -2,9 +2,11 @@
 /*
  * aoe-target: setup, the event loop and signals. See target.h for the map.
  *
- * The loop: release held answers that are due, read up to RX_BUDGET frames
- * from the RX ring and answer them, flush answers with sendmmsg, then sleep
- * in ppoll() until the ring, a signal or the next held answer needs us.
+ * The loop: end a pause that is due, release held answers that are due
+ * (not while paused), read up to RX_BUDGET frames from the RX ring and
+ * answer them (or queue them, while paused), flush answers with sendmmsg,
+ * then sleep in ppoll() until the ring, a signal, the next held answer or
+ * the end of a pause needs us.
  */
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -22,8 +24,6 @@
 
 #define RX_BUDGET		256	/* frames per loop turn before we flush */
 #define NS_PER_SEC		1000000000ull
-#define ID_MODEL		"aoe-xdp aoe-target"
-#define ID_FIRMWARE		"0.1.0"
 
 static uint64_t monotonic_ns(void)
 {
@@ -33,9 +33,21 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* IDENTIFY's flush bits: --no-flush, or only FLUSH CACHE for a target
+ * that aborts FLUSH CACHE EXT. */
+static unsigned int identify_flags(const struct target *t)
+{
+	if (t->opt.ident.no_flush)
+		return ATA_ID_BUILD_NO_FLUSH | ATA_ID_BUILD_NO_FLUSH_EXT;
+	if (quirk_on(t, QUIRK_FLUSH_EXT_ABORT))
+		return ATA_ID_BUILD_NO_FLUSH_EXT;
+	return 0;
+}
+
 static int open_devices(struct target *t)
 {
 	const struct tgt_options *o = &t->opt;
+	const struct tgt_identity *id = &o->ident;
 
 	for (unsigned int i = 0; i < o->ndevs; i++) {
 		const struct tgt_dev_spec *spec = &o->devs[i];
@@ -51,7 +63,11 @@ static int open_devices(struct target *t)
 		t->ndevs++;
 		dev->sectors = dev->store.bytes / ATA_SECTOR_SIZE;
 		snprintf(serial, sizeof(serial), "e%u.%u", dev->shelf, dev->slot);
-		ata_identity_build(dev->identify, dev->sectors, ID_MODEL, serial, ID_FIRMWARE);
+		ata_identity_build_flags(dev->identify, dev->sectors,
+					 id->model ? id->model : TGT_ID_MODEL,
+					 id->serial ? id->serial : serial,
+					 id->firmware ? id->firmware : TGT_ID_FIRMWARE,
+					 identify_flags(t));
 		if (o->config) {
 			dev->config_len = (uint16_t)strlen(o->config);
 			memcpy(dev->config, o->config, dev->config_len);
@@ -93,6 +109,9 @@ static int open_signalfd(struct target *t)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	/* Read, not obeyed: SIGTSTP starts a pause; the process keeps running.
+	 * (SIGSTOP cannot be caught, and still stops it for real.) */
+	sigaddset(&set, SIGTSTP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
 	t->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -125,6 +144,14 @@ static void log_ready(const struct target *t)
 			t->opt.read_only ? " (read-only)" : "");
 	pr_info("serving on %s (MTU %u): %u sectors per command, bufcnt %u\n",
 		t->opt.ifname, t->io.mtu, t->scnt, t->opt.bufcnt);
+	/* What a test that stops us for real must expect. The ring is the
+	 * receive queue: frames go into its slots or are dropped, and
+	 * SO_RCVBUF (never set here) does not bound it. */
+	pr_info("RX ring of %u frames: while stopped (SIGSTOP), up to that many requests wait in it, to run in order on SIGCONT\n",
+		t->io.rx.nframes);
+	for (unsigned int q = 0; q < TGT_NQUIRKS; q++)
+		if (quirk_on(t, q))
+			pr_info("quirk %s\n", quirk_name(q));
 }
 
 static int target_setup(struct target *t)
@@ -147,6 +174,7 @@ static int target_setup(struct target *t)
 	if (err)
 		return err;
 	init_faults(t);
+	pause_init(t);
 	t->scratch = malloc(t->io.frame_cap);
 	t->dup_copy = malloc(t->io.frame_cap);
 	if (!t->scratch || !t->dup_copy) {
@@ -195,6 +223,10 @@ static void handle_signals(struct target *t)
 		case SIGUSR1:
 			pr_info("SIGUSR1: answering again\n");
 			fault_resume(&t->faults);
+			pause_end(t, "SIGUSR1");
+			break;
+		case SIGTSTP:
+			pause_begin(t, "SIGTSTP");
 			break;
 		case SIGUSR2:
 			write_stats(t);
@@ -219,7 +251,7 @@ static bool process_rx(struct target *t)
 			t->stats.ignored_invalid++;
 		else if (rx.pkttype == PACKET_OTHERHOST || rx.pkttype == PACKET_OUTGOING)
 			t->stats.ignored_other_host++;
-		else
+		else if (!pause_intake(t, rx.data, rx.len))
 			tgt_handle_frame(t, rx.data, rx.len);
 		pkt_rx_release(&t->io);
 	}
@@ -229,7 +261,8 @@ static bool process_rx(struct target *t)
 static void poll_timeout(const struct target *t, bool busy, struct timespec *ts,
 			 struct timespec **tsp)
 {
-	uint64_t due = resp_next_due(t), wait;
+	/* Paused, held answers wait for the resume, however due they are. */
+	uint64_t due = t->pause.active ? t->pause.resume_ns : resp_next_due(t), wait;
 
 	*tsp = ts;
 	if (busy) {
@@ -257,7 +290,9 @@ static int run_loop(struct target *t)
 		bool more, tx_blocked;
 
 		t->now_ns = monotonic_ns();
-		resp_release_due(t);
+		pause_tick(t);
+		if (!t->pause.active)
+			resp_release_due(t);
 		more = process_rx(t);
 		tx_blocked = resp_flush(t) == -EAGAIN;
 		poll_timeout(t, more && !tx_blocked, &ts, &tsp);
@@ -282,6 +317,7 @@ static int run_loop(struct target *t)
 static void target_teardown(struct target *t)
 {
 	resp_free_held(t);
+	pause_free(t);
 	pkt_io_close(&t->io);
 	for (unsigned int i = 0; i < t->ndevs; i++)
 		backing_close(&t->devs[i].store);

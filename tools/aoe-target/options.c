@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/cli.h"
+#include "proto/ata_identify.h"
 #include "target.h"
 
 #define TGT_VERSION		"0.1.0"
@@ -15,6 +16,8 @@
 #define TGT_BUFCNT_MAX		65535	/* the config field is 16 bits */
 #define TGT_FWVER_MAX		65535
 #define TGT_DELAY_MS_MAX	3600000	/* an hour */
+#define TGT_PAUSE_BACKLOG_MAX	TGT_HELD_MAX
+#define EPILOG_MAX		2048
 #define STR(x)			#x
 #define XSTR(x)			STR(x)
 
@@ -56,6 +59,23 @@ static int parse_mac(const struct cli_opt *o, void *field, const char *arg, char
 		return -EINVAL;
 	}
 	memcpy(list->mac[list->n++], mac, AOE_ETH_ALEN);
+	return 0;
+}
+
+/* CUSTOM --quirk: one more quirk by name into tgt_options.quirks. */
+static int parse_quirk(const struct cli_opt *o, void *field, const char *arg, char *want,
+		       size_t len)
+{
+	unsigned int *quirks = field, bit = quirk_bit(arg);
+
+	(void)o;
+	if (!strcmp(arg, "help"))
+		bit = TGT_QUIRK_HELP;
+	if (!bit) {
+		snprintf(want, len, "a quirk name ('--quirk help' lists them)");
+		return -EINVAL;
+	}
+	*quirks |= bit;
 	return 0;
 }
 
@@ -101,6 +121,28 @@ static const struct cli_opt tgt_opts[] = {
 		.given = CLI_GIVEN(struct tgt_options, faults.stall_after_set), .def_text = "never"),
 	CLI_OPT(struct tgt_options, BOOL, faults.fault_all, "fault-all", 0, NULL,
 		"apply faults to config, mask and reserve requests too, not only ATA"),
+	CLI_OPT(struct tgt_options, U64, pause.after, "pause-after", 0, "N",
+		"pause after N ATA requests: queue what comes, answer it on resume",
+		.given = CLI_GIVEN(struct tgt_options, pause.after_set), .def_text = "never"),
+	CLI_OPT(struct tgt_options, UINT, pause.ms, "pause-ms", 0, "MS",
+		"end every pause after MS milliseconds (0: only SIGUSR1 does)", .min = 0,
+		.max = TGT_DELAY_MS_MAX),
+	CLI_OPT(struct tgt_options, UINT, pause.backlog, "pause-backlog", 0, "N",
+		"requests a pause queues; later ones are dropped, as by a full socket buffer",
+		.min = 0, .max = TGT_PAUSE_BACKLOG_MAX, .def = TGT_PAUSE_BACKLOG_DEFAULT),
+	CLI_OPT(struct tgt_options, CUSTOM, quirks, "quirk", 0, "NAME",
+		"answer like a real target does (list below); repeatable", .parse = parse_quirk),
+	CLI_OPT(struct tgt_options, STRING, ident.serial, "serial", 0, "STR",
+		"IDENTIFY serial number (at most " XSTR(ATA_ID_SERIAL_LEN) " characters)",
+		.def_text = "eSHELF.SLOT"),
+	CLI_OPT(struct tgt_options, STRING, ident.model, "model", 0, "STR",
+		"IDENTIFY model (at most " XSTR(ATA_ID_MODEL_LEN) " characters)",
+		.def_text = TGT_ID_MODEL),
+	CLI_OPT(struct tgt_options, STRING, ident.firmware, "firmware", 0, "STR",
+		"IDENTIFY firmware revision (at most " XSTR(ATA_ID_FW_LEN) " characters)",
+		.def_text = TGT_ID_FIRMWARE),
+	CLI_OPT(struct tgt_options, BOOL, ident.no_flush, "no-flush", 0, NULL,
+		"IDENTIFY announces neither FLUSH CACHE nor FLUSH CACHE EXT"),
 	CLI_OPT(struct tgt_options, SET, log_level, "quiet", 'q', NULL, "print errors only",
 		.value = LOG_LVL_ERROR, .def = LOG_LVL_INFO),
 	CLI_OPT(struct tgt_options, SET, log_level, "verbose", 'v', NULL, "log every ignored frame",
@@ -108,13 +150,35 @@ static const struct cli_opt tgt_opts[] = {
 	CLI_OPT_END,
 };
 
+static char epilog_buf[EPILOG_MAX];
+
+static void fill_epilog(void)
+{
+	size_t off = (size_t)snprintf(epilog_buf, sizeof(epilog_buf),
+		"A pause (--pause-after, SIGTSTP) acts as a stopped process: requests wait,\n"
+		"up to --pause-backlog of them, and on resume (SIGUSR1, --pause-ms) they are\n"
+		"executed and answered in arrival order. A stall (--stall-after) drops them.\n"
+		"A real SIGSTOP leaves requests in the RX ring, as many as it has frames\n"
+		"(logged at start); SIGCONT executes them in order.\n"
+		"\n"
+		"Signals: SIGUSR1 ends a stall or a pause, SIGTSTP starts a pause, SIGUSR2\n"
+		"writes the stats file, SIGTERM/SIGINT exit (writing the stats file).\n"
+		"\n"
+		"Quirks (--quirk NAME):\n");
+
+	if (off < sizeof(epilog_buf))
+		quirk_format_list(epilog_buf + off, sizeof(epilog_buf) - off);
+	off = strlen(epilog_buf);
+	if (off && epilog_buf[off - 1] == '\n')
+		epilog_buf[off - 1] = '\0';	/* the help printer ends the line */
+}
+
 static const struct cli_cmd tgt_cmd = {
 	.usage = "SHELF.SLOT:BACKING [SHELF.SLOT:BACKING...]",
 	.summary = "A fast ATA-over-Ethernet target for tests and benchmarks, with deterministic\n"
 		   "fault injection. BACKING is a file or block device, or ram:SIZE (e.g. ram:64M).\n"
 		   "SHELF is 0.." XSTR(TGT_SHELF_MAX) ", SLOT is 0.." XSTR(TGT_SLOT_MAX) ".",
-	.epilog = "Signals: SIGUSR1 resumes from a stall, SIGUSR2 writes the stats file,\n"
-		  "SIGTERM/SIGINT exit (writing the stats file).",
+	.epilog = epilog_buf,	/* fill_epilog(): the quirk list comes from its table */
 	.version = TGT_VERSION,
 	.min_args = 1,
 	.max_args = TGT_MAX_DEVS,
@@ -173,6 +237,26 @@ static int parse_devs(struct tgt_options *o, int argc, char **argv)
 	return 0;
 }
 
+static int check_length(const char *opt, const char *s, size_t max)
+{
+	if (!s || strlen(s) <= max)
+		return 0;
+	pr_err("--%s is %zu characters, IDENTIFY holds at most %zu: shorten it\n", opt,
+	       strlen(s), max);
+	return -EINVAL;
+}
+
+/* The builder would cut longer strings silently: a test comparing the
+ * identity it asked for would then chase a mismatch it did not make. */
+static int check_identity(const struct tgt_identity *id)
+{
+	if (check_length("serial", id->serial, ATA_ID_SERIAL_LEN) ||
+	    check_length("model", id->model, ATA_ID_MODEL_LEN) ||
+	    check_length("firmware", id->firmware, ATA_ID_FW_LEN))
+		return -EINVAL;
+	return 0;
+}
+
 static int check_options(const struct tgt_options *o)
 {
 	if (!o->ifname) {
@@ -184,12 +268,49 @@ static int check_options(const struct tgt_options *o)
 		       AOE_CFG_STR_MAX);
 		return -EINVAL;
 	}
-	return 0;
+	if (__builtin_popcount(o->quirks & TGT_QUIRKS_FLUSH_ANSWER) > 1) {
+		pr_err("give at most one of --quirk flush-echo, flush-abort, flush-badarg and flush-status0: each says how FLUSH is answered\n");
+		return -EINVAL;
+	}
+	return check_identity(&o->ident);
+}
+
+/* --quirk help: the list, instead of whatever else the words lacked. */
+static void print_quirks(void)
+{
+	char list[EPILOG_MAX];
+
+	quirk_format_list(list, sizeof(list));
+	printf("Quirks (--quirk NAME, repeatable):\n%s", list);
+}
+
+/* cli_parse() with its messages held back: `--quirk help` alone lacks the
+ * interface and devices, and should print the list, not complain. */
+static int parse_words(struct tgt_options *o, int argc, char **argv, char **pos, int *npos)
+{
+	struct cli_env env = { .prog = TGT_NAME, .out = stdout, .err = stderr };
+	char *msgs = NULL;
+	size_t msgs_len = 0;
+	FILE *held = open_memstream(&msgs, &msgs_len);
+	int err;
+
+	if (held)
+		env.err = held;
+	err = cli_parse(&env, &tgt_cmd, o, argc, argv, pos, npos);
+	if (held)
+		fclose(held);
+	if (err != 1 && (o->quirks & TGT_QUIRK_HELP)) {
+		print_quirks();
+		err = 1;
+	} else if (msgs) {
+		fputs(msgs, stderr);
+	}
+	free(msgs);
+	return err;
 }
 
 int tgt_options_parse(struct tgt_options *o, int argc, char **argv)
 {
-	const struct cli_env env = { .prog = TGT_NAME, .out = stdout, .err = stderr };
 	char **pos = calloc((size_t)argc, sizeof(*pos));
 	int npos, err;
 
@@ -198,7 +319,8 @@ int tgt_options_parse(struct tgt_options *o, int argc, char **argv)
 		return -ENOMEM;
 	}
 	memset(o, 0, sizeof(*o));
-	err = cli_parse(&env, &tgt_cmd, o, argc, argv, pos, &npos);
+	fill_epilog();
+	err = parse_words(o, argc, argv, pos, &npos);
 	if (!err)
 		err = check_options(o);
 	if (!err)

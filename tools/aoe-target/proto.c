@@ -57,7 +57,9 @@ bool tgt_rejected(struct target *t, int parse_rc, const char *const *why, const 
 	return true;
 }
 
-static void send_built(struct target *t, uint8_t *buf, int len, bool is_error)
+/* arg_len: the answer's bytes after the AoE header, before any padding. */
+static void send_built(struct target *t, uint8_t *buf, int len, const struct aoe_addr *a,
+		       size_t arg_len)
 {
 	if (len < 0) {
 		/* Only a config string longer than a small MTU gets here. */
@@ -65,9 +67,9 @@ static void send_built(struct target *t, uint8_t *buf, int len, bool is_error)
 		pr_debug("answer does not fit a %u-byte MTU\n", t->io.mtu);
 		return;
 	}
-	if (is_error)
+	if (a->flags & AOE_FLAG_ERR)
 		t->stats.answers_aoe_errors++;
-	resp_send(t, buf, (size_t)len, faultable(t));
+	resp_answer(t, buf, (size_t)len, tgt_hdr_len(a) + arg_len, a, faultable(t));
 }
 
 /* --- config (AoE command 1) ------------------------------------------------ */
@@ -140,7 +142,8 @@ static void handle_config(struct target *t, const struct aoe_view *v, struct tgt
 		break;
 	}
 	buf = resp_buf(t);
-	send_built(t, buf, build_config(t, buf, &a, dev, c.ccmd), a.flags & AOE_FLAG_ERR);
+	send_built(t, buf, build_config(t, buf, &a, dev, c.ccmd), &a,
+		   AOE_CFG_LEN + dev->config_len);
 }
 
 void tgt_announce(struct target *t)
@@ -161,7 +164,9 @@ void tgt_announce(struct target *t)
 			memcpy(a.dst, dev->nmasks ? dev->masks[m] : eth_broadcast, 6);
 			len = build_config(t, buf, &a, dev, AOE_CCMD_READ);
 			if (len > 0)
-				resp_send(t, buf, (size_t)len, false);
+				resp_answer(t, buf, (size_t)len,
+					    tgt_hdr_len(&a) + AOE_CFG_LEN + dev->config_len, &a,
+					    false);
 		}
 	}
 }
@@ -239,8 +244,8 @@ static void handle_mask(struct target *t, const struct aoe_view *v, struct tgt_d
 		}
 	}
 	buf = resp_buf(t);
-	send_built(t, buf, aoe_build_mask(buf, t->io.frame_cap, &a, m.mcmd, merror, dirs, n),
-		   a.flags & AOE_FLAG_ERR);
+	send_built(t, buf, aoe_build_mask(buf, t->io.frame_cap, &a, m.mcmd, merror, dirs, n), &a,
+		   AOE_MASK_LEN + (size_t)n * AOE_MASK_DIR_LEN);
 }
 
 /* --- reserve/release (AoE command 3) --------------------------------------- */
@@ -273,7 +278,7 @@ static void handle_reserve(struct target *t, const struct aoe_view *v, struct tg
 	send_built(t, buf,
 		   aoe_build_reserve(buf, t->io.frame_cap, &a, r.rcmd,
 				     (const uint8_t (*)[6])dev->reserve, (uint8_t)dev->nreserve),
-		   a.flags & AOE_FLAG_ERR);
+		   &a, AOE_RESERVE_LEN + (size_t)dev->nreserve * AOE_ETH_ALEN);
 }
 
 /* --- anything else: AoE error 1 -------------------------------------------- */
@@ -296,7 +301,7 @@ static void handle_unknown(struct target *t, const struct aoe_view *v, struct tg
 		memset(buf + len, 0, AOE_ETH_ZLEN - (size_t)len);
 		len = AOE_ETH_ZLEN;
 	}
-	send_built(t, buf, len, true);
+	send_built(t, buf, len, &a, 0);
 }
 
 /* --- dispatch ---------------------------------------------------------------- */
@@ -326,6 +331,24 @@ static void handle_for_dev(struct target *t, const struct aoe_view *v, struct tg
 		handle_unknown(t, v, dev);
 		break;
 	}
+}
+
+static bool addressed_to_any(const struct target *t, const struct aoe_view *v)
+{
+	for (unsigned int i = 0; i < t->ndevs; i++)
+		if (addressed_to(&t->devs[i], v))
+			return true;
+	return false;
+}
+
+bool tgt_is_request(const struct target *t, const uint8_t *frame, size_t len, uint8_t *cmd)
+{
+	struct aoe_view v;
+
+	if (aoe_parse(frame, len, &v, NULL) || aoe_is_response(&v) || !addressed_to_any(t, &v))
+		return false;
+	*cmd = v.cmd;
+	return true;
 }
 
 void tgt_handle_frame(struct target *t, const uint8_t *frame, size_t len)

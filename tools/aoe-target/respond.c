@@ -158,6 +158,28 @@ void resp_send(struct target *t, uint8_t *buf, size_t len, bool faultable)
 	reorder_tick(t);
 }
 
+/*
+ * ggaoed cuts an AoE error answer to its AoE header; the kvblade, qaoed and
+ * ggaoed TX ring leave short frames unpadded (on veth nobody pads them).
+ * The codec always pads, so the padding is taken off here.
+ */
+void resp_answer(struct target *t, uint8_t *buf, size_t len, size_t bare_len,
+		 const struct aoe_addr *a, bool faultable)
+{
+	size_t hdr = tgt_hdr_len(a);
+
+	if ((a->flags & AOE_FLAG_ERR) && bare_len > hdr && quirk_use(t, QUIRK_ERR_HDR_ONLY)) {
+		/* What followed the header becomes padding: zeros, as the
+		 * codec's. (Every header is shorter than the minimum frame.) */
+		bare_len = hdr;
+		len = AOE_ETH_ZLEN;
+		memset(buf + hdr, 0, len - hdr);
+	}
+	if (bare_len < len && quirk_use(t, QUIRK_NO_PAD))
+		len = bare_len;
+	resp_send(t, buf, len, faultable);
+}
+
 void resp_release_due(struct target *t)
 {
 	struct held_frame *h;

@@ -12,7 +12,8 @@ struct stat_entry {
 	uint64_t value;
 };
 
-/* One object per group of TGT_STATS, one key per counter. */
+/* One object per group of TGT_STATS, one key per counter; then "quirks",
+ * one key per quirk (0 for those not asked for). */
 static void print_json(FILE *out, const void *arg)
 {
 	const struct tgt_stats *st = arg;
@@ -38,6 +39,11 @@ static void print_json(FILE *out, const void *arg)
 	}
 	if (group)
 		json_obj_end(&j);
+	json_key(&j, "quirks");
+	json_obj_begin(&j);
+	for (unsigned int q = 0; q < TGT_NQUIRKS; q++)
+		json_ku64(&j, quirk_key(q), st->quirks[q]);
+	json_obj_end(&j);
 	json_obj_end(&j);
 }
 

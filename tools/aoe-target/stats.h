@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "quirk.h"
+
 /* X(group, name): one JSON object per group, one key per counter. Groups
  * must stay contiguous. */
 #define TGT_STATS(X)						\
@@ -25,6 +27,10 @@
 	X(faults, delayed)						\
 	X(faults, errored)		/* injected ATA errors */	\
 	X(faults, stalled_ignored)	/* frames ignored while stalled */ \
+	X(pause, started)		/* pauses begun */		\
+	X(pause, queued)		/* requests taken in while paused */ \
+	X(pause, dropped)		/* ... beyond --pause-backlog */	\
+	X(pause, replayed)		/* queued ones executed on resume */ \
 	X(answers, sent)		/* frames handed to the kernel */ \
 	X(answers, ata_errors)		/* ATA error status, any cause */ \
 	X(answers, aoe_errors)		/* AoE error flag, any cause */	\
@@ -43,6 +49,7 @@ struct tgt_stats {
 #define TGT_STAT_FIELD(group, name) uint64_t group##_##name;
 	TGT_STATS(TGT_STAT_FIELD)
 #undef TGT_STAT_FIELD
+	uint64_t quirks[TGT_NQUIRKS];	/* answers each quirk shaped */
 };
 
 /* Writes the counters as JSON to path (atomically: temp file + rename). */

@@ -154,7 +154,18 @@ int ata_identity_parse(const void *data, size_t len, struct ata_identity *id)
 void ata_identity_build(uint8_t out[512], uint64_t sectors, const char *model,
 			const char *serial, const char *firmware)
 {
-	const uint16_t features = ID_FLUSH_EXT | ID_FLUSH | ID_LBA48;
+	ata_identity_build_flags(out, sectors, model, serial, firmware, 0);
+}
+
+void ata_identity_build_flags(uint8_t out[512], uint64_t sectors, const char *model,
+			      const char *serial, const char *firmware, unsigned int flags)
+{
+	uint16_t features = ID_FLUSH_EXT | ID_FLUSH | ID_LBA48;
+
+	if (flags & ATA_ID_BUILD_NO_FLUSH_EXT)
+		features &= (uint16_t)~ID_FLUSH_EXT;
+	if (flags & ATA_ID_BUILD_NO_FLUSH)
+		features &= (uint16_t)~ID_FLUSH;
 
 	memset(out, 0, ATA_ID_BYTES);
 	put_string(out, ID_SERIAL, ATA_ID_SERIAL_LEN, serial);

@@ -49,4 +49,14 @@ int ata_identity_diff(const struct ata_identity *a, const struct ata_identity *b
 void ata_identity_build(uint8_t out[512], uint64_t sectors, const char *model,
 			const char *serial, const char *firmware);
 
+/* What ata_identity_build_flags() leaves out, so a test target can look
+ * like the disks that lack it: */
+#define ATA_ID_BUILD_NO_FLUSH_EXT	(1u << 0)	/* FLUSH CACHE EXT (vblade, kvblade) */
+#define ATA_ID_BUILD_NO_FLUSH		(1u << 1)	/* FLUSH CACHE (qaoed, aoeserver) */
+
+/* ata_identity_build() with the features in flags (ATA_ID_BUILD_*) left
+ * out of words 83 and 86; flags 0 builds the same data. */
+void ata_identity_build_flags(uint8_t out[512], uint64_t sectors, const char *model,
+			      const char *serial, const char *firmware, unsigned int flags);
+
 #endif /* ATA_IDENTIFY_H */
