@@ -153,14 +153,41 @@ daemon_stop() {
 # stat_json JQ-FILTER: one value from `aoe-xdp stat --json`.
 stat_json() { "$AOE_XDP" stat --json | jq -r "$1"; }
 
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
+# wait_for SECONDS COMMAND...: poll until the command succeeds (every
+# 0.1 s). The command runs again on every try, so it must find out the
+# answer itself: give a command or a function that computes it
+# (`wait_for 5 dev_state e1.1 up`), never a value the caller computed
+# (`wait_for 5 test "$(stat_json .state)" = up` runs stat_json once, before
+# the first try, and then polls a constant). wait_for refuses the one form
+# of that mistake it can see, a test or [ without a file operator: its
+# answer cannot change (see fixed_test).
 wait_for() {
 	local t=$1; shift
+	if fixed_test "$@"; then
+		fail "wait_for $t $*: the answer of this test cannot change; poll a function that computes it"
+		return 2
+	fi
 	for _ in $(seq $((t * 10))); do
 		"$@" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# fixed_test COMMAND...: COMMAND (after not/quiet) is test or [ and none of
+# its arguments is a file operator (-e, -s, -nt, ...): it compares strings
+# or numbers that were fixed when the command line was made.
+fixed_test() {
+	local a
+	while [ "${1:-}" = not ] || [ "${1:-}" = quiet ]; do shift; done
+	[ "${1:-}" = test ] || [ "${1:-}" = "[" ] || return 1
+	shift
+	for a in "$@"; do
+		case $a in
+		-[abcdefghkprsuwxGLNOS] | -nt | -ot | -ef) return 1 ;;
+		esac
+	done
+	return 0
 }
 
 # wait_log SECONDS FILE REGEX: poll until a background log shows the line.
