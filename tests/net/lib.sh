@@ -153,8 +153,9 @@ daemon_stop() {
 # stat_json JQ-FILTER: one value from `aoe-xdp stat --json`.
 stat_json() { "$AOE_XDP" stat --json | jq -r "$1"; }
 
-# wait_for SECONDS COMMAND...: poll until the command succeeds (every
-# 0.1 s). The command runs again on every try, so it must find out the
+# wait_for SECONDS COMMAND...: poll until the command succeeds, every 0.1 s
+# for SECONDS of wall time (a slow command gets fewer tries, not more
+# time). The command runs again on every try, so it must find out the
 # answer itself: give a command or a function that computes it
 # (`wait_for 5 dev_state e1.1 up`), never a value the caller computed
 # (`wait_for 5 test "$(stat_json .state)" = up` runs stat_json once, before
@@ -162,16 +163,19 @@ stat_json() { "$AOE_XDP" stat --json | jq -r "$1"; }
 # of that mistake it can see, a test or [ without a file operator: its
 # answer cannot change (see fixed_test).
 wait_for() {
-	local t=$1; shift
+	local t=$1 end
+	shift
 	if fixed_test "$@"; then
 		fail "wait_for $t $*: the answer of this test cannot change; poll a function that computes it"
 		return 2
 	fi
-	for _ in $(seq $((t * 10))); do
-		"$@" 2>/dev/null && return 0
+	# Microseconds: EPOCHREALTIME without its decimal separator.
+	end=$((${EPOCHREALTIME//[!0-9]/} + t * 1000000))
+	until "$@" 2>/dev/null; do
+		[ "${EPOCHREALTIME//[!0-9]/}" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
+	return 0
 }
 
 # fixed_test COMMAND...: COMMAND (after not/quiet) is test or [ and none of
