@@ -156,6 +156,12 @@ for i in $(seq 40); do
 	head -c $((i * 997)) /dev/urandom >"$TREE/$(echo a a/b c | cut -d' ' -f$((i % 3 + 1)))/f$i"
 done
 
+# same_tree_on DEVICE DIR: DEVICE mounts read-only on DIR and holds $TREE.
+same_tree_on() {
+	bounded "$STEP_TIMEOUT" mount -o ro "$1" "$2" || { echo "  mount -o ro $1 failed"; return 1; }
+	bounded "$STEP_TIMEOUT" diff -r "$TREE" "$2/tree"
+}
+
 ext4_round() {
 	local label=$1 mnt=$TMP/mnt-$1 loop
 	mkdir -p "$mnt"
@@ -173,9 +179,8 @@ ext4_round() {
 	check "[$label] fsck.ext4 -fn is clean" test $? -eq 0 || cat "$TMP/fsck-$label.out"
 	loop=$(losetup -f --show -r "$F") || { fail "[$label] second losetup"; return; }
 	LOOPS+=("$loop")
-	bounded "$STEP_TIMEOUT" mount -o ro "$loop" "$mnt" &&
-		check "[$label] a fresh loop device shows the same files" bounded "$STEP_TIMEOUT" diff -r "$TREE" "$mnt/tree"
-	umount "$mnt"
+	check "[$label] a fresh loop device shows the same files" same_tree_on "$loop" "$mnt"
+	umount "$mnt" 2>/dev/null
 	losetup -d "$loop"
 }
 
