@@ -44,20 +44,6 @@ timed() {
 	return $rc
 }
 
-# target_start NS [aoe-target options] SHELF.SLOT:BACKING...: start
-# aoe-target and wait until it serves (it writes its pid file then).
-# $LAST_PID is its pid, $LAST_LOG its output.
-target_start() {
-	local ns=$1 pidf
-	shift
-	pidf=$TMP/aoe-target-${#PIDS[@]}.pid
-	bg "$ns" "$AOE_TARGET" --pidfile "$pidf" "$@"
-	wait_for 5 test -s "$pidf" && return 0
-	cat "$LAST_LOG"
-	echo "aoe-target $* did not start"
-	exit 1
-}
-
 fuse_file() { echo "$AOE_XDP_RUN_DIR/fuse/$1"; }
 
 # random_file PATH MIB

@@ -236,6 +236,20 @@ vblade_start() {
 	exit 1
 }
 
+# target_start NS [aoe-target options] SHELF.SLOT:BACKING...: start
+# aoe-target and wait until it serves (it writes its pid file then).
+# $LAST_PID is its pid, $LAST_LOG its output.
+target_start() {
+	local ns=$1 pidf
+	shift
+	pidf=$TMP/aoe-target-${#PIDS[@]}.pid
+	bg "$ns" "$AOE_TARGET" --pidfile "$pidf" "$@"
+	wait_for 5 test -s "$pidf" && return 0
+	cat "$LAST_LOG"
+	echo "aoe-target $* did not start"
+	exit 1
+}
+
 # uniq_if NAME: an interface name no concurrently running test uses.
 # Pins live in /sys/fs/bpf/aoe-xdp/<ifname>, and daemons started with innet
 # share the host's bpffs: two tests attaching to "i0" at once would meet
