@@ -205,23 +205,36 @@ need() {
 	done
 }
 
+# case_wire LABEL [MTU [MTU2]]: a veth pair between namespaces ini and
+# tgt, $WIRE_I (iLABEL, in ini) <-> $WIRE_T (tLABEL, in tgt); MTUs as for
+# veth_pair.
+case_wire() {
+	local label=$1
+	shift
+	WIRE_I=$(uniq_if "i$label")
+	WIRE_T=$(uniq_if "t$label")
+	veth_pair ini "$WIRE_I" tgt "$WIRE_T" "$@"
+}
+
 # one_wire [MTU [MTU2]]: namespaces ini and tgt joined by one veth pair,
 # $I0 (initiator end) <-> $T0 (target end).
+# shellcheck disable=SC2034 # I0 and T0 are for the tests
 one_wire() {
-	I0=$(uniq_if i0)
-	T0=$(uniq_if t0)
 	ns_add ini
 	ns_add tgt
-	veth_pair ini "$I0" tgt "$T0" "$@"
+	case_wire 0 "$@"
+	I0=$WIRE_I
+	T0=$WIRE_T
 }
 
 # two_wires [MTU]: one_wire plus a second pair between the same namespaces,
 # $I1 <-> $T1: two paths to the same targets.
+# shellcheck disable=SC2034 # I1 and T1 are for the tests
 two_wires() {
 	one_wire "$@"
-	I1=$(uniq_if i1)
-	T1=$(uniq_if t1)
-	veth_pair ini "$I1" tgt "$T1" "$@"
+	case_wire 1 "$@"
+	I1=$WIRE_I
+	T1=$WIRE_T
 }
 
 # vblade_start NS [vblade options] SHELF SLOT IFACE FILE: start vblade and

@@ -14,6 +14,7 @@
 
 PROBE=${AOE_PROBE:-$BUILD/tests/aoe-probe}
 # A MAC that no interface of the test has, for mask and reserve lists.
+# shellcheck disable=SC2034 # for the tests
 OTHER_MAC=02:00:00:00:00:01
 declare -A TPID=() TLOG=()
 
@@ -27,6 +28,7 @@ target_init() {
 		[ -x "$bin" ] || { echo "missing $bin: run make"; exit 1; }
 	done
 	one_wire "$@"
+	# shellcheck disable=SC2034 # for the tests
 	PROBE_MAC=$(mac_of ini "$I0")
 }
 
@@ -65,9 +67,12 @@ tgt_stats() {
 	jq -r "$2" "$file"
 }
 
-# vblade_9_9 FILE: vblade -b 16 serving FILE as e9.9 on $T0, answering.
+# vblade_9_9 FILE: vblade -b 16 serving a copy of FILE ($TMP/vdisk.img)
+# as e9.9 on $T0, answering.
 vblade_9_9() {
-	vblade_start tgt -b 16 9 9 "$T0" "$1"
+	need vblade
+	cp "$1" "$TMP/vdisk.img"
+	vblade_start tgt -b 16 9 9 "$T0" "$TMP/vdisk.img"
 	wait_for 5 quiet probe -w 100 -t 9.9 config && return 0
 	echo "vblade e9.9 does not answer"
 	exit 1

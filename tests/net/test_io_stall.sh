@@ -106,8 +106,4 @@ back_up read
 
 stat_save "$TMP/end.json"
 jq_check "after going down twice the device is up" "$TMP/end.json" '.devices[0].state == "up"'
-if [ "$FAILS" -gt 0 ]; then
-	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
-	echo "--- stat"; "$AOE_XDP" stat
-fi
-net_done
+io_done

@@ -6,12 +6,10 @@
 # shared cores).
 . "$(dirname "$0")/targetlib.sh"
 target_init
-need vblade
 
 head -c $((8 << 20)) /dev/urandom >"$TMP/disk1.img"
-cp "$TMP/disk1.img" "$TMP/vdisk.img"
 tgt_start main 1.1:"$TMP/disk1.img" 1.2:ram:4M
-vblade_9_9 "$TMP/vdisk.img"
+vblade_9_9 "$TMP/disk1.img"
 
 for t in 1.2 1.1 9.9; do
 	for depth in 1 64; do

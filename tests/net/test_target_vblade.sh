@@ -6,13 +6,11 @@
 # errors, mask list, reserve list).
 . "$(dirname "$0")/targetlib.sh"
 target_init
-need vblade
 
 head -c $((8 << 20)) /dev/urandom >"$TMP/disk1.img"
-cp "$TMP/disk1.img" "$TMP/vdisk.img"
 head -c 1024 /dev/urandom >"$TMP/rand2"
 tgt_start main -b 16 1.1:"$TMP/disk1.img"
-vblade_9_9 "$TMP/vdisk.img"
+vblade_9_9 "$TMP/disk1.img"
 
 # norm: the fields both must agree on; the rest (model, fwver, exact ATA
 # error codes) are the implementation's own.
