@@ -9,6 +9,9 @@
 #   daemon_start ini --export fuse "$I0" >"$TMP/attach.out"
 #   F=$(fuse_file e1.1); random_file "$TMP/r" 8
 #   check "write" put "$TMP/r" "$F"
+#   io_done                         # net_done; the daemon's log on a failure
+# matrix_start and matrix_each give the integrity tests their four devices
+# (vblade and aoe-target at MTU 1500 and 9000) and loop over them.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Every dd/fio/mkfs step is bounded (see bounded): a broken engine hangs,
@@ -42,20 +45,6 @@ timed() {
 	rc=$?
 	ELAPSED_MS=$(($(now_ms) - t0))
 	return $rc
-}
-
-# target_start NS [aoe-target options] SHELF.SLOT:BACKING...: start
-# aoe-target and wait until it serves (it writes its pid file then).
-# $LAST_PID is its pid, $LAST_LOG its output.
-target_start() {
-	local ns=$1 pidf
-	shift
-	pidf=$TMP/aoe-target-${#PIDS[@]}.pid
-	bg "$ns" "$AOE_TARGET" --pidfile "$pidf" "$@"
-	wait_for 5 test -s "$pidf" && return 0
-	cat "$LAST_LOG"
-	echo "aoe-target $* did not start"
-	exit 1
 }
 
 fuse_file() { echo "$AOE_XDP_RUN_DIR/fuse/$1"; }
@@ -149,3 +138,89 @@ tainted_is() { [ "$(target_json "$1" "$2" .tainted)" = "$3" ]; }
 
 # written_at_least NAME BYTES: the device has written that much so far.
 written_at_least() { [ "$(dev_json "$1" .write_bytes)" -ge "$2" ]; }
+
+# edits_init: $EDITS, 2 MiB of random bytes that odd-sized writes are cut
+# from; edit_src OFF LEN: where the LEN bytes to write at byte OFF start in
+# it (different offsets get different bytes).
+EDITS_SIZE=$((2 * 1024 * 1024))
+edits_init() {
+	EDITS=$TMP/edits.bin
+	random_file "$EDITS" 2
+}
+edit_src() { echo $((($1 * 7) % (EDITS_SIZE - $2))); }
+
+# io_done: like net_done, with the daemon's log and stat when a check failed.
+io_done() {
+	if [ "$FAILS" -gt 0 ]; then
+		echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
+		echo "--- stat"; "$AOE_XDP" stat
+	fi
+	net_done
+}
+
+# The integrity matrix (test_io_integrity, _unaligned, _fio, _ext4): a
+# device from vblade and one from aoe-target (file-backed), each at MTU
+# 1500 (1024 bytes per frame) and 9000 (8704: 17 sectors over several UMEM
+# chunks), each behind its own veth pair; one daemon on the four.
+#   label target MTU shelf.slot payload
+MATRIX=(
+	"vb1500 vblade 1500 1.1 1024"
+	"vb9000 vblade 9000 1.2 8704"
+	"at1500 aoe-target 1500 2.1 1024"
+	"at9000 aoe-target 9000 2.2 8704"
+)
+MATRIX_MIB=16
+MATRIX_SIZE=$((MATRIX_MIB * 1024 * 1024))
+
+# matrix_start [random]: namespaces, the four devices on backing files
+# $TMP/LABEL.img of MATRIX_MIB MiB (sparse, or random bytes), the daemon
+# attached to them with --export fuse.
+matrix_start() {
+	local c label kind mtu addr ifaces=()
+	need vblade jq
+	ns_add ini
+	ns_add tgt
+	for c in "${MATRIX[@]}"; do
+		read -r label kind mtu addr _ <<<"$c"
+		case_wire "$label" "$mtu"
+		ifaces+=("$WIRE_I")
+		if [ "${1:-}" = random ]; then
+			random_file "$TMP/$label.img" "$MATRIX_MIB"
+		else
+			truncate -s "$MATRIX_SIZE" "$TMP/$label.img"
+		fi
+		if [ "$kind" = vblade ]; then
+			vblade_start tgt "${addr%.*}" "${addr#*.}" "$WIRE_T" "$TMP/$label.img"
+		else
+			target_start tgt -q -i "$WIRE_T" "$addr:$TMP/$label.img"
+		fi
+	done
+	daemon_start ini --export fuse "${ifaces[@]}" >"$TMP/attach.out" 2>&1
+	check "attach on ${#ifaces[@]} interfaces with --export fuse" test $? -eq 0
+	cat "$TMP/attach.out"
+}
+
+# matrix_each COMMAND...: run COMMAND for each device of the matrix, with
+# LABEL, KIND, MTU, DEV (eS.N), PAYLOAD, F (its FUSE file) and BACKING
+# (its target's file) set.
+matrix_each() {
+	local c addr
+	for c in "${MATRIX[@]}"; do
+		# shellcheck disable=SC2034 # for COMMAND
+		read -r LABEL KIND MTU addr PAYLOAD <<<"$c"
+		DEV=e$addr
+		# shellcheck disable=SC2034 # for COMMAND
+		F=$(fuse_file "$DEV")
+		# shellcheck disable=SC2034 # for COMMAND
+		BACKING=$TMP/$LABEL.img
+		log "$LABEL: $KIND, MTU $MTU, $DEV"
+		"$@"
+	done
+}
+
+# devices_fine N: stat shows N devices, all up, none with a failed request.
+devices_fine() {
+	stat_save "$TMP/stat.json"
+	jq_check "every device still up ($1 in all), no request failed" "$TMP/stat.json" --argjson n "$1" \
+		'(.devices | length) == $n and all(.devices[]; .state == "up" and .errors == 0)'
+}

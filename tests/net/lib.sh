@@ -153,14 +153,45 @@ daemon_stop() {
 # stat_json JQ-FILTER: one value from `aoe-xdp stat --json`.
 stat_json() { "$AOE_XDP" stat --json | jq -r "$1"; }
 
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
+# wait_for SECONDS COMMAND...: poll until the command succeeds, every 0.1 s
+# for SECONDS of wall time (a slow command gets fewer tries, not more
+# time). The command runs again on every try, so it must find out the
+# answer itself: give a command or a function that computes it
+# (`wait_for 5 dev_state e1.1 up`), never a value the caller computed
+# (`wait_for 5 test "$(stat_json .state)" = up` runs stat_json once, before
+# the first try, and then polls a constant). wait_for refuses the one form
+# of that mistake it can see, a test or [ without a file operator: its
+# answer cannot change (see fixed_test).
 wait_for() {
-	local t=$1; shift
-	for _ in $(seq $((t * 10))); do
-		"$@" 2>/dev/null && return 0
+	local t=$1 end
+	shift
+	if fixed_test "$@"; then
+		fail "wait_for $t $*: the answer of this test cannot change; poll a function that computes it"
+		return 2
+	fi
+	# Microseconds: EPOCHREALTIME without its decimal separator.
+	end=$((${EPOCHREALTIME//[!0-9]/} + t * 1000000))
+	until "$@" 2>/dev/null; do
+		[ "${EPOCHREALTIME//[!0-9]/}" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
+	return 0
+}
+
+# fixed_test COMMAND...: COMMAND (after not/quiet) is test or [ and none of
+# its arguments is a file operator (-e, -s, -nt, ...): it compares strings
+# or numbers that were fixed when the command line was made.
+fixed_test() {
+	local a
+	while [ "${1:-}" = not ] || [ "${1:-}" = quiet ]; do shift; done
+	[ "${1:-}" = test ] || [ "${1:-}" = "[" ] || return 1
+	shift
+	for a in "$@"; do
+		case $a in
+		-[abcdefghkprsuwxGLNOS] | -nt | -ot | -ef) return 1 ;;
+		esac
+	done
+	return 0
 }
 
 # wait_log SECONDS FILE REGEX: poll until a background log shows the line.
@@ -174,23 +205,36 @@ need() {
 	done
 }
 
+# case_wire LABEL [MTU [MTU2]]: a veth pair between namespaces ini and
+# tgt, $WIRE_I (iLABEL, in ini) <-> $WIRE_T (tLABEL, in tgt); MTUs as for
+# veth_pair.
+case_wire() {
+	local label=$1
+	shift
+	WIRE_I=$(uniq_if "i$label")
+	WIRE_T=$(uniq_if "t$label")
+	veth_pair ini "$WIRE_I" tgt "$WIRE_T" "$@"
+}
+
 # one_wire [MTU [MTU2]]: namespaces ini and tgt joined by one veth pair,
 # $I0 (initiator end) <-> $T0 (target end).
+# shellcheck disable=SC2034 # I0 and T0 are for the tests
 one_wire() {
-	I0=$(uniq_if i0)
-	T0=$(uniq_if t0)
 	ns_add ini
 	ns_add tgt
-	veth_pair ini "$I0" tgt "$T0" "$@"
+	case_wire 0 "$@"
+	I0=$WIRE_I
+	T0=$WIRE_T
 }
 
 # two_wires [MTU]: one_wire plus a second pair between the same namespaces,
 # $I1 <-> $T1: two paths to the same targets.
+# shellcheck disable=SC2034 # I1 and T1 are for the tests
 two_wires() {
 	one_wire "$@"
-	I1=$(uniq_if i1)
-	T1=$(uniq_if t1)
-	veth_pair ini "$I1" tgt "$T1" "$@"
+	case_wire 1 "$@"
+	I1=$WIRE_I
+	T1=$WIRE_T
 }
 
 # vblade_start NS [vblade options] SHELF SLOT IFACE FILE: start vblade and
@@ -202,6 +246,20 @@ vblade_start() {
 	wait_log 5 "$LAST_LOG" "e$shelf\\.$slot, [0-9]+ sectors" && return 0
 	cat "$LAST_LOG"
 	echo "vblade e$shelf.$slot did not start"
+	exit 1
+}
+
+# target_start NS [aoe-target options] SHELF.SLOT:BACKING...: start
+# aoe-target and wait until it serves (it writes its pid file then).
+# $LAST_PID is its pid, $LAST_LOG its output.
+target_start() {
+	local ns=$1 pidf
+	shift
+	pidf=$TMP/aoe-target-${#PIDS[@]}.pid
+	bg "$ns" "$AOE_TARGET" --pidfile "$pidf" "$@"
+	wait_for 5 test -s "$pidf" && return 0
+	cat "$LAST_LOG"
+	echo "aoe-target $* did not start"
 	exit 1
 }
 

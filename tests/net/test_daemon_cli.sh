@@ -159,8 +159,4 @@ for b in "${BAD[@]}"; do
 done
 check "after the bad options the daemon still runs" daemon_alive
 check "... and e8.1 is up" dev_state e8.1 up
-if [ "$FAILS" -gt 0 ]; then
-	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
-	echo "--- stat"; "$AOE_XDP" stat
-fi
-net_done
+io_done

@@ -32,12 +32,10 @@ CASES=(
 IFS_LIST=()
 for c in "${CASES[@]}"; do
 	read -r name imtu tmtu slot _ <<<"$c"
-	ifc=$(uniq_if "i$name")
-	tif=$(uniq_if "t$name")
-	IFS_LIST+=("$ifc")
-	veth_pair ini "$ifc" tgt "$tif" "$imtu" "$tmtu"
+	case_wire "$name" "$imtu" "$tmtu"
+	IFS_LIST+=("$WIRE_I")
 	truncate -s 1M "$TMP/$name.img"
-	vblade_start tgt 9 "$slot" "$tif" "$TMP/$name.img"
+	vblade_start tgt 9 "$slot" "$WIRE_T" "$TMP/$name.img"
 done
 
 J=$TMP/discover.json

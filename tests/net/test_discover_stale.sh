@@ -13,13 +13,15 @@ PINS=/sys/fs/bpf/aoe-xdp
 truncate -s 4M "$TMP/disk.img"
 vblade_start tgt 5 5 "$T0" "$TMP/disk.img"
 
+long_ready() { in_ns ini test -e "$PINS/$I0/aoe_stats" && xdp_attached ini "$I0"; }
+
 # start_long MODE: a discover that would run for 30 s; returns once its
-# program is on the interface and its pins are in place.
+# program is on the interface and its pins are in place (long_ready).
 start_long() {
 	bg ini "$AOE_XDP" discover --timeout 30 --mode "$1" "$I0"
 	LONG=$LAST_PID
 	LONG_LOG=$LAST_LOG
-	wait_for 10 in_ns ini test -e "$PINS/$I0/aoe_stats" && xdp_attached ini "$I0"
+	wait_for 10 long_ready
 }
 
 for mode in native skb; do

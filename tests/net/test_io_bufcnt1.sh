@@ -59,8 +59,4 @@ check "[at] the write took at least $(min_ms $((frames1 - frames0))) ms: one fra
 	test "$WRITE_MS" -ge "$(min_ms $((frames1 - frames0)))"
 check "[at] the read took at least $(min_ms $((frames2 - frames1))) ms: one frame at a time" \
 	test "$READ_MS" -ge "$(min_ms $((frames2 - frames1)))"
-if [ "$FAILS" -gt 0 ]; then
-	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
-	echo "--- stat"; "$AOE_XDP" stat
-fi
-net_done
+io_done

@@ -27,13 +27,11 @@ IFACES=()
 TPIDS=()
 for c in "${CASES[@]}"; do
 	read -r label addr opts <<<"$c"
-	ifc=$(uniq_if "i$label")
-	tif=$(uniq_if "t$label")
-	IFACES+=("$ifc")
-	veth_pair ini "$ifc" tgt "$tif"
+	case_wire "$label"
+	IFACES+=("$WIRE_I")
 	truncate -s "$SIZE" "$TMP/$label.img"
 	# shellcheck disable=SC2086
-	target_start tgt -q -i "$tif" --stats-file "$TMP/$label.tstats" $opts "$addr:$TMP/$label.img"
+	target_start tgt -q -i "$WIRE_T" --stats-file "$TMP/$label.tstats" $opts "$addr:$TMP/$label.img"
 	TPIDS+=("$LAST_PID")
 done
 
@@ -75,8 +73,4 @@ for c in "${CASES[@]}"; do
 done
 jq_check "both devices still up, no request failed" "$TMP/late.stat.json" \
 	'(.devices | length) == 2 and all(.devices[]; .state == "up" and .errors == 0)'
-if [ "$FAILS" -gt 0 ]; then
-	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
-	echo "--- stat"; "$AOE_XDP" stat
-fi
-net_done
+io_done

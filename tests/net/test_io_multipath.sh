@@ -123,8 +123,4 @@ check "... no XDP program left on $I1" xdp_clear ini "$I1"
 check "... no pins left for $I1" test ! -e "/sys/fs/bpf/aoe-xdp/$I1"
 check "... while $I0 keeps its program" xdp_attached ini "$I0"
 
-if [ "$FAILS" -gt 0 ]; then
-	echo "--- daemon log"; cat "$AOE_XDP_RUN_DIR/aoe-xdp.log"
-	echo "--- stat"; "$AOE_XDP" stat
-fi
-net_done
+io_done

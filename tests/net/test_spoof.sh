@@ -18,7 +18,7 @@ SPOOF_LOG=$LAST_LOG
 SPOOF_PID=$LAST_PID
 sleep 0.3
 
-daemon_start ini --timeout 2 "$I0" || { fail "attach"; net_done; }
+daemon_start ini --export fuse --timeout 2 "$I0" || { fail "attach"; net_done; }
 FILE=$AOE_XDP_RUN_DIR/fuse/e1.1
 check "device exported" test -f "$FILE"
 

@@ -16,7 +16,7 @@
 #   - the stats file counts pauses, queued, dropped and replayed requests.
 # Each check also runs where its feature is missing (a target without the
 # pause, or with the default backlog) and must fail there.
-. "$(dirname "$0")/targetlib.sh"
+. "$(dirname "$0")/quirklib.sh"
 
 ptarget() { shelf_target "$@" ram:1M; }
 

@@ -11,7 +11,7 @@
 # 0x1c answer with the AoE error flag), 15 AoE error, 24 aflags, 25 ATA
 # error, 26 sector count, 27 ATA status, 28-33 LBA (least significant
 # first), 36 data; IDENTIFY word W at 36 + 2W.
-. "$(dirname "$0")/targetlib.sh"
+. "$(dirname "$0")/quirklib.sh"
 
 # quirk_target SHELF [aoe-target options]: eSHELF.1 on a 1 MiB file (FLUSH
 # then reaches fdatasync, counted), config string "hello".

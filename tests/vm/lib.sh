@@ -99,7 +99,8 @@ wire() {
 }
 
 # target_start IFACE [aoe-target options] SHELF.SLOT:BACKING...: aoe-target
-# in tgt, started once it wrote its pid file. Sets TARGET_PID.
+# in tgt, started once it wrote its pid file. Sets TARGET_PID. (Replaces
+# tests/net/lib.sh's target_start, which takes a namespace first.)
 target_start() {
 	local ifname=$1 pidfile=$TMP/target-${#PIDS[@]}.pid
 	shift

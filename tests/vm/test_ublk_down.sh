@@ -16,6 +16,8 @@ DATA_KIB=1024
 
 # read_fails DEVICE: a direct read of the device's first MiB fails.
 read_fails() { ! dd if="$1" of=/dev/null bs=1M count=1 iflag=direct status=none 2>/dev/null; }
+# state_is STATE: stat shows the device in that state now.
+state_is() { [ "$(stat_json '.devices[0].state')" = "$1" ]; }
 
 guest() {
 	local dev t0 secs state
@@ -44,8 +46,7 @@ guest() {
 	check "... at once (${secs} ms)" test "$secs" -lt 2000
 
 	kill -CONT "$TARGET_PID"
-	check "the device comes back up by itself" \
-		wait_for "$BACK_SECONDS" test "$(stat_json '.devices[0].state')" = up
+	check "the device comes back up by itself" wait_for "$BACK_SECONDS" state_is up
 	check "under the same block device" test "$(ublk_of e1.1)" = "$dev"
 	check "and serves the data written before" \
 		sh -c "dd if='$dev' bs=64k count=$((DATA_KIB / 64)) iflag=direct status=none | cmp - '$TMP/data'"
