@@ -548,7 +548,9 @@ static void udev_try_start(struct ublk_dev *u)
 		return;
 	}
 	if (err) {
-		udev_fail(u, "opening /dev/ublkcN", err);
+		pr_err("%s: cannot open and map /dev/ublkc%d: %s%s\n", u->name, u->dev_id,
+		       strerror(-err), err == -ENOENT ? "; is devtmpfs (or udev) managing /dev?" : "");
+		udev_stop(u);
 		return;
 	}
 	err = queue_fetch_all(u);
@@ -571,6 +573,8 @@ static void udev_open_queue(struct ublk_dev *u)
  * quiesced it, START_USER_RECOVERY, then a queue as for a new device. */
 static void udev_begin_recovery(struct ublk_dev *u)
 {
+	pr_info("%s: taking back /dev/ublkb%d once the kernel has quiesced it\n", u->name,
+		u->dev_id);
 	udev_poll_state(u, U_QUIESCING, UBLK_QUIESCE_WAIT_NS);
 	if (ctrl_get_info(u))
 		u->next_ns = ux_now(u->ux) + UBLK_QUIESCE_POLL_NS;	/* ring full */
