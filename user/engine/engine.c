@@ -116,6 +116,7 @@ int engine_create(const struct engine_config *cfg, const struct engine_hooks *ho
 	}
 	e->now_ns = clock_now_ns();
 	e->next_timer_ns = e->now_ns;
+	e->wake_ns = UINT64_MAX;
 	*out = e;
 	return 0;
 }
@@ -150,6 +151,12 @@ void engine_destroy(struct aoe_engine *e)
 	copy_table_fini(&e->copies);
 	guard_pool_fini(&e->guard);
 	free(e);
+}
+
+void engine_wake_at(struct aoe_engine *e, uint64_t at_ns)
+{
+	if (at_ns < e->wake_ns)
+		e->wake_ns = at_ns;
 }
 
 struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e)
@@ -631,14 +638,16 @@ static bool engine_busy_poll(struct aoe_engine *e)
 int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 {
 	uint64_t wait_ns = max_wait_ns;
+	uint64_t due = e->next_timer_ns < e->wake_ns ? e->next_timer_ns : e->wake_ns;
 	struct io_uring_cqe *cqe;
 	int err;
 
 	e->now_ns = clock_now_ns();
-	if (e->next_timer_ns <= e->now_ns)
+	e->wake_ns = UINT64_MAX;	/* consumed by this wait */
+	if (due <= e->now_ns)
 		wait_ns = 0;
-	else if (e->next_timer_ns - e->now_ns < wait_ns)
-		wait_ns = e->next_timer_ns - e->now_ns;
+	else if (due - e->now_ns < wait_ns)
+		wait_ns = due - e->now_ns;
 	if (engine_tx_waiting(e))
 		wait_ns = 0;
 	if (wait_ns && e->cfg.busy_poll_us && e->ft.nfree < e->ft.n && engine_busy_poll(e))

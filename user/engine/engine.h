@@ -109,6 +109,11 @@ uint32_t engine_random(struct aoe_engine *e);
 /* Multishot poll of fd; ev->fn runs for each readiness. */
 int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
 		    unsigned int poll_mask);
+/* The next pass waits no later than at_ns (engine_now()'s clock). One-shot:
+ * the pass that starts waiting consumes it, so a front end with time-driven
+ * work (a state with a deadline) asks again from its tick as long as it
+ * needs to. Its completions are what wake the loop otherwise. */
+void engine_wake_at(struct aoe_engine *e, uint64_t at_ns);
 /* A zeroed (128-byte) SQE of the engine's ring, or NULL when it is full. */
 struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e);
 /* Cancels whatever the ring still holds for ev and drops its completions:

@@ -275,6 +275,7 @@ struct aoe_engine {
 	uint64_t next_discover_ns;
 	uint64_t last_discover_ns;
 	uint64_t next_timer_ns;
+	uint64_t wake_ns;		/* engine_wake_at(), UINT64_MAX for none */
 	bool stop;
 	int stop_signal;		/* what stopped us, 0 for none */
 	int sigfd;

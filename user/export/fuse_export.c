@@ -20,6 +20,7 @@
 
 #include "export.h"
 #include "lib/log.h"
+#include "write_order.h"
 
 #define FUSE_IO_MAX	(256u * 1024)	/* max_read and max_write */
 #define FUSE_SLOTS	32		/* requests in flight to the engine */
@@ -39,12 +40,10 @@ struct fuse_slot {
 	uint8_t *wbuf;		/* a write's data while its edges are read */
 	size_t head;		/* the caller's bytes start at buf + head */
 	size_t size;
-	/* A write, from arrival to its answer: its sectors, on which list. */
+	/* A write, from arrival to its answer: its device and sectors, and
+	 * rmw when it is not whole sectors (read around, then write). */
 	struct aoe_dev *dev;
-	uint64_t lba;
-	uint32_t nsect;
-	bool rmw;		/* not whole sectors: read around, then write */
-	struct list_node wnode;	/* on fx->writing or fx->blocked */
+	struct ordered_write wr;
 };
 
 struct fuse_export {
@@ -57,10 +56,7 @@ struct fuse_export {
 	struct fuse_slot slots[FUSE_SLOTS];
 	struct fuse_slot *free[FUSE_SLOTS];
 	unsigned int nfree;
-	struct list_node writing;	/* writes sent to the engine */
-	struct list_node blocked;	/* writes waiting for those, in order */
-	bool unblocking;
-	bool unblock_again;
+	struct write_order wo;	/* overlapping writes wait their turn */
 	bool starved;		/* stopped reading requests: no free slot */
 	bool mounted;
 	struct timespec born;
@@ -227,88 +223,32 @@ static void slot_put(struct fuse_slot *s)
 	}
 }
 
-static void slot_done(struct aoe_req *req, int res);
+static void fuse_io_done(struct aoe_req *req, int res);
 
 /* Submits a device request covering [lba, lba + nsect) for slot s. */
 static void slot_submit(struct fuse_slot *s, struct aoe_dev *d, enum aoe_req_op op,
 			uint64_t lba, uint32_t nsect)
 {
-	export_submit(s->fx->ctx, d, &s->req, op, lba, nsect, s->buf, slot_done, s);
+	export_submit(s->fx->ctx, d, &s->req, op, lba, nsect, s->buf, fuse_io_done, s);
 }
 
-/*
- * Write ordering. A read-modify-write rewrites whole sectors, the bytes
- * around the caller's included, so another write into those sectors
- * between its read and its write would be undone. The kernel serializes
- * plain writes to a file but not asynchronous direct ones (libaio or
- * io_uring on an O_DIRECT descriptor), so here a write whose sectors meet
- * those of an earlier one still in progress, where either of the two is a
- * read-modify-write, waits for it. Whole-sector writes among themselves
- * go out at once, as on a block device.
- */
-static bool write_waits_on(const struct fuse_slot *s, const struct list_node *h,
-			   const struct list_node *stop)
+/* write_order says this write may go: its first request. */
+static void write_start(struct ordered_write *w, void *ctx)
 {
-	for (const struct list_node *p = h->next; p != h && p != stop; p = p->next) {
-		const struct fuse_slot *o = container_of(p, struct fuse_slot, wnode);
+	struct fuse_slot *s = container_of(w, struct fuse_slot, wr);
 
-		if ((s->rmw || o->rmw) && s->dev == o->dev &&
-		    s->lba < o->lba + o->nsect && o->lba < s->lba + s->nsect)
-			return true;
-	}
-	return false;
-}
-
-static void write_start(struct fuse_slot *s)
-{
-	list_add_tail(&s->fx->writing, &s->wnode);
-	if (s->rmw) {
+	(void)ctx;
+	if (w->rmw) {
 		s->kind = SLOT_RMW_READ;
-		slot_submit(s, s->dev, AOE_OP_READ, s->lba, s->nsect);
+		slot_submit(s, s->dev, AOE_OP_READ, w->lba, w->nsect);
 	} else {
 		s->kind = SLOT_WRITE;
-		slot_submit(s, s->dev, AOE_OP_WRITE, s->lba, s->nsect);
+		slot_submit(s, s->dev, AOE_OP_WRITE, w->lba, w->nsect);
 	}
 }
 
-/* Starts the waiting writes nothing earlier holds back any more. A start
- * may complete at once (device down) and end up here again: the inner
- * call only asks the outer one to scan again. */
-static void writes_unblock(struct fuse_export *fx)
-{
-	if (fx->unblocking) {
-		fx->unblock_again = true;
-		return;
-	}
-	fx->unblocking = true;
-	do {
-		fx->unblock_again = false;
-		for (struct list_node *p = fx->blocked.next; p != &fx->blocked; p = p->next) {
-			struct fuse_slot *b = container_of(p, struct fuse_slot, wnode);
-
-			if (write_waits_on(b, &fx->writing, NULL) ||
-			    write_waits_on(b, &fx->blocked, p))
-				continue;
-			list_del(&b->wnode);
-			write_start(b);
-			fx->unblock_again = true;	/* the lists changed: scan again */
-			break;
-		}
-	} while (fx->unblock_again);
-	fx->unblocking = false;
-}
-
-static void write_arrive(struct fuse_slot *s)
-{
-	struct fuse_export *fx = s->fx;
-
-	if (write_waits_on(s, &fx->writing, NULL) || write_waits_on(s, &fx->blocked, NULL))
-		list_add_tail(&fx->blocked, &s->wnode);
-	else
-		write_start(s);
-}
-
-static void slot_done(struct aoe_req *req, int res)
+/* The engine finished a request of a FUSE read, write or fsync. */
+static void fuse_io_done(struct aoe_req *req, int res)
 {
 	struct fuse_slot *s = req->priv;
 	bool write = s->kind == SLOT_WRITE || s->kind == SLOT_RMW_READ;
@@ -328,10 +268,8 @@ static void slot_done(struct aoe_req *req, int res)
 		fuse_reply_write(s->freq, s->size);
 	else
 		fuse_reply_err(s->freq, 0);	/* SLOT_FSYNC */
-	if (write) {
-		list_del(&s->wnode);
-		writes_unblock(s->fx);
-	}
+	if (write)
+		write_order_done(&s->fx->wo, &s->wr);
 	slot_put(s);
 }
 
@@ -420,11 +358,12 @@ static void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	size = clamp_io(d, off, size);	/* past the end: a short write */
 	s->size = size;
 	s->dev = d;
-	span(off, size, &s->lba, &s->nsect, &s->head);
-	s->rmw = s->head || size % ATA_SECTOR_SIZE;
+	s->wr.dev = d;
+	span(off, size, &s->wr.lba, &s->wr.nsect, &s->head);
+	s->wr.rmw = s->head || size % ATA_SECTOR_SIZE;
 	/* The caller's buffer lives only as long as this call. */
-	memcpy(s->rmw ? s->wbuf : s->buf, buf, size);
-	write_arrive(s);
+	memcpy(s->wr.rmw ? s->wbuf : s->buf, buf, size);
+	write_order_arrive(&s->fx->wo, &s->wr);
 }
 
 static void fx_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
@@ -569,8 +508,7 @@ static int fx_export_init(struct export_ctx *ctx, void **priv)
 	if (!fx)
 		return -ENOMEM;
 	fx->ctx = ctx;
-	list_init(&fx->writing);
-	list_init(&fx->blocked);
+	write_order_init(&fx->wo, write_start, fx);
 	clock_gettime(CLOCK_REALTIME, &fx->born);
 	if (ctx->fuse_dir)
 		snprintf(fx->dir, sizeof(fx->dir), "%s", ctx->fuse_dir);
