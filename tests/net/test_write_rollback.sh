@@ -2,7 +2,8 @@
 # No acknowledged write rolled back by a target that pauses and resumes
 # (issue 9; the scenario is in rollback.sh). One disk image behind two
 # targets, A on i0 <-> t0 and B on i1 <-> t1; the daemon uses both through
-# its FUSE export. A is stopped (SIGSTOP, or aoe-target's --pause-after),
+# its FUSE export. A is stopped (vblade: SIGSTOP; aoe-target: its pause,
+# SIGTSTP, which queues what arrives and runs it in order on SIGUSR1),
 # phase 1 writes P1, phase 2 overwrites it with P2, A resumes and executes
 # the P1 frames it had queued. For vblade and aoe-target, MTU 1500 and
 # 9000, sequential and random overlapping writes, two seeds each:
@@ -44,6 +45,10 @@ start_targets() {
 	fi
 }
 
+# pause_a / resume_a: a stopped process, or aoe-target's pause fault.
+pause_a() { if [ "$1" = vblade ]; then kill -STOP "$PID_A"; else kill -TSTP "$PID_A"; fi; }
+resume_a() { if [ "$1" = vblade ]; then kill -CONT "$PID_A"; else kill -USR1 "$PID_A"; fi; }
+
 stop_targets() {
 	kill -CONT "$PID_A" 2>/dev/null
 	kill "$PID_A" "$PID_B" 2>/dev/null
@@ -77,12 +82,12 @@ rollback_case() {
 		return
 	fi
 	F=$(fuse_file $DEV)
-	kill -STOP "$PID_A"
+	pause_a "$kind"
 	timed bounded "$STEP_TIMEOUT" rb_phase "$dir" 1 "$F"
 	check "[$label] phase 1 (P1) completes while A is stopped (${ELAPSED_MS} ms)" test $? -eq 0
 	timed bounded "$STEP_TIMEOUT" rb_phase "$dir" 2 "$F"
 	check "[$label] phase 2 (P2 over P1) completes (${ELAPSED_MS} ms)" test $? -eq 0
-	kill -CONT "$PID_A"
+	resume_a "$kind"
 	timed wait_for $SETTLE_S settled
 	check "[$label] A's queued copies resolved within ${SETTLE_S}s (${ELAPSED_MS} ms)" \
 		test $? -eq 0

@@ -68,6 +68,19 @@ static void config_hint(struct aoe_engine *e, const struct aoe_view *v)
 	identity_check(t);
 }
 
+void discover_on_announce(struct aoe_engine *e, struct aoe_iface *ifc, const uint8_t *frame,
+			  size_t len)
+{
+	static const uint8_t bcast[AOE_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct aoe_view v;
+	const char *why;
+
+	if (aoe_parse(frame, len, &v, &why) || !aoe_is_response(&v) || v.cmd != AOE_CMD_CFG ||
+	    (memcmp(v.dst, ifc->mac, AOE_ETH_ALEN) && memcmp(v.dst, bcast, AOE_ETH_ALEN)))
+		return;
+	config_hint(e, &v);
+}
+
 static bool config_answer_ok(struct aoe_engine *e, const struct aoe_view *v)
 {
 	static const uint8_t zero[AOE_ETH_ALEN];

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine_priv.h"
+#include "xdp/announce.h"
 #include "lib/log.h"
 #include "xdp_compat.h"
 
@@ -254,11 +255,32 @@ unsigned int engine_iface_count(const struct aoe_engine *e)
 	return n;
 }
 
+/* Announcements are few: read them all, each a hint to check a target. */
+static void announce_event_fn(struct engine_event *ev, const struct io_uring_cqe *cqe)
+{
+	struct engine_xsk_event *xe = container_of(ev, struct engine_xsk_event, ev);
+	struct aoe_engine *e = xe->eng;
+	struct aoe_iface *ifc = e->ifaces[xe - e->announce_events];
+	uint8_t buf[AOE_ETH_ZLEN + AOE_VLAN_HLEN + AOE_CFG_LEN + AOE_CFG_STR_MAX];
+	int n;
+
+	while (ifc && (n = announce_read(xe->fd, buf, sizeof(buf))) > 0)
+		discover_on_announce(e, ifc, buf, (size_t)n);
+	if (cqe->res >= 0 && !(cqe->flags & IORING_CQE_F_MORE))
+		engine_watch_fd(e, &xe->ev, xe->fd, POLLIN);
+}
+
 static int engine_watch_iface(struct aoe_engine *e, struct aoe_iface *ifc)
 {
 	struct engine_xsk_event *evs = e->xsk_events[ifc->slot];
+	struct engine_xsk_event *ann = &e->announce_events[ifc->slot];
 	int err = 0;
 
+	if (ifc->announce_fd >= 0) {
+		*ann = (struct engine_xsk_event){ .ev.fn = announce_event_fn, .eng = e,
+						  .fd = ifc->announce_fd };
+		err = engine_watch_fd(e, &ann->ev, ann->fd, POLLIN);
+	}
 	for (uint32_t q = 0; q < ifc->nqueues && !err; q++) {
 		evs[q].ev.fn = xsk_event_fn;
 		evs[q].eng = e;
@@ -295,6 +317,9 @@ static void engine_unwatch_iface(struct aoe_engine *e, struct aoe_iface *ifc)
 	for (uint32_t q = 0; q < ifc->nqueues; q++)
 		if (evs[q].ev.fn)
 			engine_forget_event(e, &evs[q].ev);
+	if (e->announce_events[ifc->slot].ev.fn)
+		engine_forget_event(e, &e->announce_events[ifc->slot].ev);
+	e->announce_events[ifc->slot].ev.fn = NULL;
 }
 
 /* The table slot a new interface takes: -EEXIST or -ENOSPC, said. */

@@ -264,6 +264,7 @@ struct aoe_engine {
 	bool ring_ok;
 	struct aoe_iface *ifaces[POOL_MAX_IFACES];
 	struct engine_xsk_event xsk_events[POOL_MAX_IFACES][AOE_XDP_MAX_QUEUES];
+	struct engine_xsk_event announce_events[POOL_MAX_IFACES];
 	struct list_node devs;
 	struct frame_table ft;
 	struct copy_table copies;
@@ -405,6 +406,9 @@ void identity_dev_timers(struct aoe_dev *d, uint64_t *next);
 /* discover.c */
 void discover_broadcast(struct aoe_engine *e);
 void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v);
+/* A target's unsolicited config answer (announce.h): a reason to check it. */
+void discover_on_announce(struct aoe_engine *e, struct aoe_iface *ifc, const uint8_t *frame,
+			  size_t len);
 /* When the next discovery broadcast is due (UINT64_MAX: none). */
 uint64_t discover_next_ns(struct aoe_engine *e);
 bool discover_any_dev_in(const struct aoe_engine *e, enum aoe_dev_state state);

@@ -111,6 +111,7 @@ struct ublk_dev {
 	bool stopping;		/* being removed */
 	bool stopped;		/* STOP_DEV completed */
 	bool remake;		/* once gone, make a new device for d */
+	bool resize_due;	/* its disk changed size: UPDATE_SIZE to send */
 	uint64_t since_ns;	/* when it entered its state */
 	uint64_t next_ns;	/* polled states: the next try */
 	uint64_t until_ns;	/* polled states: give up then */
@@ -137,6 +138,15 @@ struct ublk_export {
 };
 
 /* --- control commands ------------------------------------------------------ */
+
+/*
+ * Linux 6.16 resizes a live device with UPDATE_SIZE (data[0]: the new
+ * size in sectors). The vendored 6.12 header lacks it; an older kernel
+ * answers the opcode with an error, and the export says what to do.
+ */
+#ifndef UBLK_U_CMD_UPDATE_SIZE
+#define UBLK_U_CMD_UPDATE_SIZE	_IOWR('u', 0x15, struct ublksrv_ctrl_cmd)
+#endif
 
 /*
  * Every control command goes through the engine's ring and completes as an
@@ -719,6 +729,30 @@ static void on_deleted(struct ublk_dev *u, int res)
 	udev_gone(u);
 }
 
+static void on_resized(struct ublk_dev *u, int res)
+{
+	uint64_t bytes = u->d ? aoe_dev_bytes(u->d) : 0;
+
+	if (!res) {
+		pr_info("%s: /dev/ublkb%d resized to %llu bytes\n", u->name, u->dev_id,
+			(unsigned long long)bytes);
+		return;
+	}
+	pr_warn("%s: the disk is now %llu bytes, but this kernel cannot resize /dev/ublkb%d "
+		"(%s; UPDATE_SIZE needs Linux 6.16): it keeps its old size. To use the new one, "
+		"unmount it, then 'aoe-xdp detach --all' and 'aoe-xdp attach' again\n", u->name,
+		(unsigned long long)bytes, u->dev_id, strerror(-res));
+}
+
+/* Sends UPDATE_SIZE when the device is live and no command is out. */
+static void udev_resize(struct ublk_dev *u)
+{
+	if (!u->resize_due || u->state != U_LIVE || !u->d || u->ctrl.op)
+		return;
+	if (!ctrl_send(u, UBLK_U_CMD_UPDATE_SIZE, aoe_dev_bytes(u->d) / ATA_SECTOR_SIZE, NULL, 0))
+		u->resize_due = false;
+}
+
 static void ctrl_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
 {
 	struct ublk_dev *u = container_of(ev, struct ublk_dev, ctrl.ev);
@@ -762,6 +796,9 @@ static void ctrl_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
 	case UBLK_U_CMD_END_USER_RECOVERY:
 		on_started(u, cqe->res);
 		return;
+	case UBLK_U_CMD_UPDATE_SIZE:
+		on_resized(u, cqe->res);
+		return;
 	default:
 		pr_err("%s: completion of unknown ublk command %#x\n", u->name, op);
 		return;
@@ -801,6 +838,27 @@ static void ux_dev_down(void *priv, struct aoe_dev *d)
 {
 	(void)priv;
 	(void)d;	/* the device stays; its requests fail with EIO */
+}
+
+/* revalidate accepted another disk: the size follows where the kernel
+ * can; a write cache it gained or lost cannot be announced to a live
+ * device, so that is said. */
+static void ux_dev_changed(void *priv, struct aoe_dev *d)
+{
+	struct ublk_dev *u = udev_find(priv, aoe_dev_name(d));
+
+	if (!u)
+		return;
+	/* (A device taken back from a dead daemon: its size is not known.) */
+	if (!u->params.len || u->params.basic.dev_sectors != aoe_dev_bytes(d) / ATA_SECTOR_SIZE) {
+		u->resize_due = true;
+		udev_resize(u);
+	}
+	if (!!(u->params.basic.attrs & UBLK_ATTR_VOLATILE_CACHE) != aoe_dev_can_flush(d))
+		pr_warn("%s: the disk %s FLUSH now; /dev/ublkb%d keeps announcing %s write "
+			"cache until it is re-created (unmount, 'aoe-xdp detach --all', "
+			"'aoe-xdp attach')\n", u->name, aoe_dev_can_flush(d) ? "takes" : "refuses",
+			u->dev_id, aoe_dev_can_flush(d) ? "no" : "a");
 }
 
 static void ux_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
@@ -921,6 +979,9 @@ static uint64_t udev_timers(struct ublk_dev *u, uint64_t now)
 			return u->next_ns;
 		udev_try_start(u);
 		return u->state == U_OPENING ? u->next_ns : UINT64_MAX;
+	case U_LIVE:
+		udev_resize(u);
+		return UINT64_MAX;
 	case U_IDLE:
 		/* A device left by a dead daemon whose disk never came back:
 		 * its held I/O fails instead of hanging for ever. */
@@ -1012,6 +1073,7 @@ const struct export_ops export_ublk_ops = {
 	.fini = ux_fini,
 	.dev_up = ux_dev_up,
 	.dev_down = ux_dev_down,
+	.dev_changed = ux_dev_changed,
 	.path = ux_path,
 	.tick = ublk_tick,
 };

@@ -10,6 +10,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
+#include "announce.h"
 #include "iface.h"
 #include "lib/log.h"
 
@@ -76,6 +77,7 @@ int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
 	int err;
 
 	memset(ifc, 0, sizeof(*ifc));
+	ifc->announce_fd = -1;
 	if (strlen(name) >= IF_NAMESIZE) {
 		pr_err("interface name '%s' is too long (at most %d characters)\n", name,
 		       IF_NAMESIZE - 1);
@@ -107,6 +109,11 @@ int iface_open(struct aoe_iface *ifc, const char *name, unsigned int slot,
 			goto fail;
 		ifc->sg &= ifc->socks[q].sg;
 	}
+	ifc->announce_fd = announce_open(ifc->ifindex);
+	if (ifc->announce_fd < 0)
+		pr_warn("%s: no socket for target announcements (%s): a target restarted on "
+			"another disk is noticed at the next discovery instead\n", name,
+			strerror(-ifc->announce_fd));
 	pr_debug("%s: attached in %s mode, %u queue%s, MTU %u\n", name,
 		xdp_mode_str(ifc->prog.mode), ifc->nqueues, ifc->nqueues == 1 ? "" : "s",
 		ifc->mtu);
@@ -121,6 +128,7 @@ int iface_open_sim(struct aoe_iface *ifc, const char *name, unsigned int slot,
 		   const struct iface_sink *sink)
 {
 	memset(ifc, 0, sizeof(*ifc));
+	ifc->announce_fd = -1;
 	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
 	ifc->slot = slot;
 	memcpy(ifc->mac, mac, AOE_ETH_ALEN);
@@ -146,6 +154,9 @@ void iface_close(struct aoe_iface *ifc)
 {
 	/* The program goes first so nothing is redirected to a closing socket. */
 	xdp_prog_detach(&ifc->prog);
+	if (ifc->announce_fd >= 0)
+		close(ifc->announce_fd);
+	ifc->announce_fd = -1;
 	for (uint32_t q = 0; ifc->socks && q < ifc->nqueues; q++)
 		xsk_sock_close(&ifc->socks[q]);
 	free(ifc->socks);

@@ -44,6 +44,7 @@ struct aoe_iface {
 	struct xsk_sock *socks;
 	uint32_t next_tx;	/* socket the next frame goes out on */
 	struct iface_sink sink;	/* set: simulated, no XDP and no sockets */
+	int announce_fd;	/* unsolicited config answers (announce.h), or -1 */
 };
 
 /* Attaches the classifier and opens one socket per RX queue. */
