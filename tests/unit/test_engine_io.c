@@ -549,10 +549,10 @@ Test(engine_io, aoe_error_fails_the_request_at_once)
 	sim_finish(s);
 }
 
-/* The ATA status of every ATA answer says error; with full_length the
- * answer keeps the length of a good one (read data included). */
+/* The ATA status of every ATA answer says error; the answer carries
+ * `sectors` of data (a read's good answer would carry them all). */
 struct ata_error_ctx {
-	bool full_length;
+	unsigned int sectors;
 };
 
 static enum sim_verdict policy_ata_error(struct sim_target *t, const struct sim_pkt *req,
@@ -563,7 +563,8 @@ static enum sim_verdict policy_ata_error(struct sim_target *t, const struct sim_
 	(void)t, (void)req;
 	if (sim_pkt_cmd(rsp) == AOE_CMD_ATA) {
 		sim_pkt_set_status(rsp, 0x51);	/* DRDY | DSC | ERR */
-		if (!c->full_length)
+		rsp->len = AOE_ATA_HDR_LEN + (size_t)c->sectors * ATA_SECTOR_SIZE;
+		if (rsp->len < AOE_ETH_ZLEN)
 			rsp->len = AOE_ETH_ZLEN;
 	}
 	return SIM_ANSWER;
@@ -571,7 +572,7 @@ static enum sim_verdict policy_ata_error(struct sim_target *t, const struct sim_
 
 Test(engine_io, ata_error_status_fails_a_write)
 {
-	struct ata_error_ctx c = { .full_length = false };
+	struct ata_error_ctx c = { .sectors = 0 };
 	struct sim_target *t;
 	struct aoe_dev *d;
 	struct sim *s = one_target(1500, &t, &d);
@@ -589,11 +590,56 @@ Test(engine_io, ata_error_status_fails_a_write)
 	sim_finish(s);
 }
 
+/* An ATA error carries the registers, and a read's at most the sectors
+ * read before it (aoe-target sends none, vblade those it read; the kernel
+ * driver looks at the status first): the request fails at once, not after
+ * a dead timeout's worth of resends. */
+Test(engine_io, ata_error_with_less_data_fails_at_once)
+{
+	for (unsigned int sectors = 0; sectors < 2; sectors++) {
+		struct ata_error_ctx c = { .sectors = sectors };
+		struct sim_target *t;
+		struct aoe_dev *d;
+		struct sim *s = one_target(1500, &t, &d);
+		struct sim_req *r, *id;
+
+		t->policy = policy_ata_error;
+		t->policy_ctx = &c;
+		r = sim_submit(s, d, AOE_OP_READ, 0, 2);
+		id = sim_submit(s, d, AOE_OP_IDENTIFY, 0, 1);
+		sim_serve(s);
+		expect_done(r, -EIO);
+		expect_done(id, -EIO);
+		cr_assert_eq(engine_rx_stats(s->e)->bad_len, 0);
+		cr_assert_eq(target_info(d, 0).st.errors, 2);
+		cr_assert_eq(target_info(d, 0).st.timeouts, 0);
+		sim_finish(s);
+	}
+}
+
+/* ... but not more data than the command returns. */
+Test(engine_io, ata_error_longer_than_the_answer_is_dropped)
+{
+	struct ata_error_ctx c = { .sectors = 3 };
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = one_target(1500, &t, &d);
+	struct sim_req *r;
+
+	t->policy = policy_ata_error;
+	t->policy_ctx = &c;
+	r = sim_submit(s, d, AOE_OP_READ, 0, 2);
+	sim_serve(s);
+	expect_pending(r);
+	cr_assert_eq(engine_rx_stats(s->e)->bad_len, 1);
+	sim_finish(s);
+}
+
 /* A target that answers an ATA error with the length of a good answer:
  * still an error, and no data taken. */
 Test(engine_io, ata_error_with_data_is_an_error)
 {
-	struct ata_error_ctx c = { .full_length = true };
+	struct ata_error_ctx c = { .sectors = 2 };
 	struct sim_target *t;
 	struct aoe_dev *d;
 	struct sim *s = one_target(1500, &t, &d);

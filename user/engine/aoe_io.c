@@ -523,6 +523,22 @@ static void rx_frame_copy(const struct rx_frame *fr, size_t off, uint8_t *dst, s
 	}
 }
 
+/* An answer's length: exactly what the command returns; or, for an ATA
+ * error, the registers and at most that much data (aoe-target sends the
+ * registers alone, vblade the sectors it read before the error), so a
+ * failed read ends at once instead of being resent until the device is
+ * declared dead. */
+static bool rsp_len_ok(const struct aoe_view *v, const struct aoe_ata_view *a, size_t len,
+		       size_t want)
+{
+	size_t full = v->hdr_len + AOE_ATA_LEN + want;
+	size_t padded = full < AOE_ETH_ZLEN ? AOE_ETH_ZLEN : full;
+
+	if (aoe_len_matches(len, full))
+		return true;
+	return (a->cmdstat & ATA_STATUS_ERRMASK) && len <= padded;
+}
+
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
 		   const struct rx_frame *fr)
 {
@@ -540,8 +556,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		return;
 	}
 	want = frame_rsp_data_len(f);
-	if (aoe_parse_ata(v, &a, &why) ||
-	    !aoe_len_matches(fr->len, v->hdr_len + AOE_ATA_LEN + want)) {
+	if (aoe_parse_ata(v, &a, &why) || !rsp_len_ok(v, &a, fr->len, want)) {
 		e->rx.bad_len++;
 		return;
 	}
