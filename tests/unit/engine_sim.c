@@ -691,6 +691,7 @@ unsigned int sim_serve_rounds(struct sim *s, unsigned int max_rounds)
 	struct sim_queue wire = { 0 };
 	unsigned int delivered = 0;
 
+	sim_step(s);	/* what answers delivered since the last pass let go */
 	for (unsigned int r = 0; r < max_rounds && s->sent.n; r++) {
 		while (s->sent.n) {
 			struct sim_pkt *req = queue_take(&s->sent, 0);

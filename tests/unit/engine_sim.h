@@ -185,10 +185,11 @@ int sim_target_answer(struct sim_target *t, const struct sim_pkt *req, struct si
 void sim_deliver_segs(struct sim *s, const struct sim_pkt *p, size_t seg_max);
 void sim_deliver(struct sim *s, const struct sim_pkt *p);
 /*
- * Rounds of: every target answers every frame sent so far (through its
- * policy), the clock moves on by the latency, the answers arrive, the
- * engine runs a pass. Stops when nothing is sent or after max_rounds;
- * returns the answers delivered.
+ * An engine pass (so what is waiting goes out), then rounds of: every
+ * target answers every frame sent so far (through its policy), the clock
+ * moves on by the latency, the answers arrive, the engine runs a pass.
+ * Stops when nothing is sent or after max_rounds; returns the answers
+ * delivered.
  */
 unsigned int sim_serve_rounds(struct sim *s, unsigned int max_rounds);
 unsigned int sim_serve(struct sim *s);
