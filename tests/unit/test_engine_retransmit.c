@@ -271,3 +271,53 @@ Test(engine_retransmit, silent_target_is_tainted_probed_and_rejoins)
 	cr_assert(sim_all_done_once(s));
 	sim_finish(s);
 }
+
+static enum sim_verdict policy_unavailable_once(struct sim_target *t, const struct sim_pkt *req,
+						struct sim_pkt *rsp, void *ctx)
+{
+	unsigned int *left = ctx;
+	struct aoe_ata_view a;
+
+	(void)t;
+	if (sim_pkt_ata(req, &a) || a.cmdstat != ATA_CMD_READ_EXT || !*left)
+		return SIM_ANSWER;
+	--*left;
+	sim_pkt_set_flags(rsp, AOE_FLAG_RSP | AOE_FLAG_ERR, AOE_ERR_DEVUNAVAIL);
+	rsp->len = AOE_ETH_ZLEN;
+	return SIM_ANSWER;
+}
+
+/* A target tainted by "device unavailable" (not by timeouts) is probed
+ * PROBE_INTERVAL_NS later like any other, even with no timer due before
+ * (a long RTO here). */
+Test(engine_retransmit, unavailable_target_is_probed_on_time)
+{
+	struct engine_config cfg;
+	struct sim_target *a, *b;
+	unsigned int once = 1, ia;
+	struct aoe_dev *d;
+	struct sim_req *r;
+	struct sim *s;
+
+	sim_config_defaults(&cfg);
+	cfg.rto_min_us = 2000000;
+	cfg.rto_max_us = 4000000;
+	s = sim_start(&cfg, 1, 1500, 0);
+	a = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
+	b = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
+	d = sim_attach_ok(s, SHELF, SLOT);
+	a->policy = b->policy = policy_unavailable_once;
+	a->policy_ctx = b->policy_ctx = &once;
+	r = sim_submit(s, d, AOE_OP_READ, 0, 2);
+	ia = !memcmp(sim_pkt_dst(sim_sent_at(s, 0)), a->mac, AOE_ETH_ALEN) ? target_index(d, a) :
+									      target_index(d, b);
+	sim_serve(s);
+	expect_done(r, 0);
+	cr_assert(target_info(d, ia).tainted);
+	sim_run_for(s, PROBE_INTERVAL_NS, 10 * MS);
+	cr_assert_eq(target_info(d, ia).st.probes, 1, "no probe %llu ms after the taint",
+		     (unsigned long long)(PROBE_INTERVAL_NS / MS));
+	sim_serve(s);
+	cr_assert_not(target_info(d, ia).tainted, "the probe's answer ends the taint");
+	sim_finish(s);
+}

@@ -401,6 +401,16 @@ static void target_heard(struct aoe_engine *e, struct aoe_target *t)
 	}
 }
 
+/* t is tainted from now: its probe goes out PROBE_INTERVAL_NS later,
+ * whichever path tainted it (the timers, or an answer). */
+static void target_taint(struct aoe_engine *e, struct aoe_target *t)
+{
+	t->tainted = true;
+	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	if (t->next_probe_ns < e->next_timer_ns)
+		e->next_timer_ns = t->next_probe_ns;
+}
+
 static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f)
 {
 	frame_unlink(f);
@@ -425,8 +435,7 @@ static void on_error_response(struct aoe_engine *e, struct aoe_frame *f, uint8_t
 	aoe_format_mac(mac, t->mac);
 	if (error == AOE_ERR_DEVUNAVAIL && !f->probe && dev_has_other_target(d, t)) {
 		pr_debug("%s: target %s says device unavailable; trying another\n", d->name, mac);
-		t->tainted = true;
-		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+		target_taint(e, t);
 		frame_requeue(d, f);
 		return;
 	}
@@ -609,8 +618,7 @@ static void taint(struct aoe_engine *e, struct aoe_target *t)
 {
 	char mac[AOE_MAC_STR_LEN];
 
-	t->tainted = true;
-	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	target_taint(e, t);
 	aoe_format_mac(mac, t->mac);
 	pr_warn("%s: target %s stopped answering (%u timeouts in a row); "
 		"its frames move to other targets while a probe checks it\n",
