@@ -262,3 +262,78 @@ Test(engine_dead, new_device_without_identify_fails)
 	cr_assert_eq(s->ups, 0);
 	sim_finish(s);
 }
+
+/* The first IDENTIFY any target gets is answered "device unavailable",
+ * every later one is held back. */
+static enum sim_verdict policy_first_unavailable(struct sim_target *t, const struct sim_pkt *req,
+						 struct sim_pkt *rsp, void *ctx)
+{
+	unsigned int *identifies = ctx;
+	struct aoe_ata_view a;
+
+	(void)t;
+	if (sim_pkt_ata(req, &a) || a.cmdstat != ATA_CMD_IDENTIFY)
+		return SIM_ANSWER;
+	if ((*identifies)++)
+		return SIM_HOLD;
+	sim_pkt_set_flags(rsp, AOE_FLAG_RSP | AOE_FLAG_ERR, AOE_ERR_DEVUNAVAIL);
+	rsp->len = AOE_ETH_ZLEN;
+	return SIM_ANSWER;
+}
+
+/*
+ * A device coming back whose IDENTIFY fails while one of its targets has
+ * a probe out: when it is identified again, its targets start afresh with
+ * nothing in flight (the probe ended, not forgotten by a window that no
+ * longer counts it).
+ */
+Test(engine_dead, identify_failing_with_a_probe_out_leaves_no_frame_behind)
+{
+	struct engine_config cfg;
+	struct sim_target *a, *b;
+	unsigned int identifies = 0;
+	struct sim_pkt *answer;
+	struct aoe_dev *d;
+	struct sim *s;
+
+	sim_config_defaults(&cfg);
+	cfg.dead_timeout_s = DEAD_S;
+	cfg.rto_min_us = 1000000;	/* no resend while the probe goes out */
+	cfg.rto_max_us = 4000000;
+	s = sim_start(&cfg, 1, 1500, 0);
+	a = sim_add_target(s, SHELF, SLOT, 8, SECTORS, 1);
+	b = sim_add_target(s, SHELF, SLOT, 8, SECTORS, 1);
+	d = sim_attach_ok(s, SHELF, SLOT);
+	a->silent = b->silent = true;
+	sim_submit(s, d, AOE_OP_READ, 0, 1);
+	run_until_state(s, d, DEV_DOWN, 4 * DEAD_S * SEC, 10 * MS);
+	cr_assert_eq(aoe_dev_state(d), DEV_DOWN);
+
+	a->silent = b->silent = false;
+	a->policy = b->policy = policy_first_unavailable;
+	a->policy_ctx = b->policy_ctx = &identifies;
+	run_until_state(s, d, DEV_IDENTIFYING, DOWN_REDISCOVER_NS + 10 * MS, 10 * MS);
+	sim_serve(s);
+	cr_assert_eq(identifies, 2, "unavailable, then resent to the other target");
+	sim_run_for(s, PROBE_INTERVAL_NS + 10 * MS, 10 * MS);
+	sim_serve(s);
+	cr_assert_eq(identifies, 3, "a probe to the tainted target");
+	cr_assert_eq(sim_nheld(s), 2);
+	/* The other target's answer to IDENTIFY: an ATA error. */
+	answer = sim_held_at(s, 0);
+	sim_pkt_set_status(answer, 0x51);
+	answer->len = AOE_ETH_ZLEN;
+	sim_release(s, 0);
+	cr_assert_eq(aoe_dev_state(d), DEV_FAILED);
+	cr_assert_eq(sim_check(s), 0, "%s", s->why);
+
+	a->policy = b->policy = NULL;
+	engine_discover(s->e);
+	sim_serve(s);
+	cr_assert_eq(sim_check(s), 0, "%s", s->why);
+	cr_assert_eq(aoe_dev_state(d), DEV_UP);
+	sim_drop_held(s);	/* the probe's answer never comes */
+	sim_run_for(s, 2 * SEC, 10 * MS);
+	cr_assert_eq(sim_check(s), 0, "%s", s->why);
+	sim_finish(s);
+}
