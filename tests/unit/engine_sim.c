@@ -316,8 +316,10 @@ void sim_destroy(struct sim *s)
 
 		for (unsigned int j = 0; j < i; j++)
 			shared |= s->tgt[j].disk == t->disk;
-		if (!shared)
+		if (!shared) {
 			free(t->disk);
+			free(t->written);
+		}
 	}
 	for (unsigned int i = 0; i < SIM_MAX_IFACES; i++)
 		free(s->chunk_busy[i]);
@@ -329,25 +331,32 @@ void sim_destroy(struct sim *s)
 
 /* --- fake targets ------------------------------------------------------------- */
 
+/* Eight bytes at a time: the fuzzer makes many of these. */
 void sim_pattern(uint64_t lba, uint8_t out[ATA_SECTOR_SIZE])
 {
 	uint64_t x = (lba + 1) * 0x9e3779b97f4a7c15ull;
 
-	for (unsigned int j = 0; j < ATA_SECTOR_SIZE; j++) {
-		if (!(j % 8)) {
-			x ^= x >> 29;
-			x *= 0xbf58476d1ce4e5b9ull;
-		}
-		out[j] = (uint8_t)(x >> (8 * (j % 8)));
+	for (unsigned int j = 0; j < ATA_SECTOR_SIZE; j += sizeof(x)) {
+		x ^= x >> 29;
+		x *= 0xbf58476d1ce4e5b9ull;
+		memcpy(out + j, &x, sizeof(x));
 	}
 }
 
 void sim_target_sector(const struct sim_target *t, uint64_t lba, uint8_t out[ATA_SECTOR_SIZE])
 {
-	if (lba < t->disk_sectors)
+	if (lba < t->disk_sectors && t->written[lba])
 		memcpy(out, t->disk + lba * ATA_SECTOR_SIZE, ATA_SECTOR_SIZE);
 	else
 		sim_pattern(lba, out);
+}
+
+static void put_sector(struct sim_target *t, uint64_t lba, const uint8_t *in)
+{
+	if (lba >= t->disk_sectors)
+		return;	/* past the RAM: accepted, not kept */
+	memcpy(t->disk + lba * ATA_SECTOR_SIZE, in, ATA_SECTOR_SIZE);
+	t->written[lba] = 1;
 }
 
 struct sim_target *sim_add_target(struct sim *s, uint16_t shelf, uint8_t slot,
@@ -377,15 +386,19 @@ struct sim_target *sim_add_target(struct sim *s, uint16_t shelf, uint8_t slot,
 	if (twin) {
 		t->disk_sectors = twin->disk_sectors;
 		t->disk = twin->disk;
+		t->written = twin->written;
 		memcpy(t->identify, twin->identify, sizeof(t->identify));
 	} else {
 		t->disk_sectors = sectors < SIM_DISK_MAX_SECTORS ? (uint32_t)sectors :
 			SIM_DISK_MAX_SECTORS;
+		/* Unwritten sectors read as sim_pattern(), made when read. */
 		t->disk = malloc((size_t)t->disk_sectors * ATA_SECTOR_SIZE + 1);
-		if (!t->disk)
+		t->written = calloc(t->disk_sectors + 1, 1);
+		if (!t->disk || !t->written) {
+			free(t->disk);
+			free(t->written);
 			return NULL;
-		for (uint32_t i = 0; i < t->disk_sectors; i++)
-			sim_pattern(i, t->disk + (size_t)i * ATA_SECTOR_SIZE);
+		}
 		ata_identity_build(t->identify, sectors, "aoe-xdp simulated disk", "SIM0001", "V1");
 	}
 	s->ntargets++;
@@ -474,9 +487,7 @@ static int ata_serve(struct sim_target *t, const struct aoe_ata_view *in, uint8_
 		    in->data_len < (size_t)in->scnt * ATA_SECTOR_SIZE)
 			return -1;
 		for (unsigned int i = 0; i < in->scnt; i++)
-			if (lba + i < t->disk_sectors)
-				memcpy(t->disk + (lba + i) * ATA_SECTOR_SIZE,
-				       in->data + (size_t)i * ATA_SECTOR_SIZE, ATA_SECTOR_SIZE);
+			put_sector(t, lba + i, in->data + (size_t)i * ATA_SECTOR_SIZE);
 		return 0;
 	case ATA_CMD_FLUSH:
 	case ATA_CMD_FLUSH_EXT:
@@ -619,36 +630,49 @@ void sim_drop_sent(struct sim *s)
 	queue_clear(&s->sent);
 }
 
-void sim_deliver_segs(struct sim *s, const struct sim_pkt *p, size_t seg_max)
+void sim_deliver_pieces(struct sim *s, const struct sim_pkt *p, const size_t *len,
+			unsigned int n)
 {
 	struct rx_frame fr = { .nseg = 0 };
 	uint8_t *piece[SIM_MAX_SEGS];
 	size_t off = 0;
 
-	if (!seg_max)
-		seg_max = UMEM_RX_FRAME_MAX;
-	if (p->ifn >= s->nifaces || p->len > sizeof(p->buf))
+	if (p->ifn >= s->nifaces || p->len > sizeof(p->buf) || !n || n > SIM_MAX_SEGS)
 		return;
 	/* Each piece in an allocation of its own size: ASan sees any read
 	 * past a piece, as it would past a UMEM chunk's frame. */
-	do {
-		size_t n = p->len - off < seg_max ? p->len - off : seg_max;
+	for (unsigned int i = 0; i < n; i++) {
+		size_t left = p->len - off, k = i + 1 < n && len[i] < left ? len[i] : left;
 
-		if (fr.nseg == SIM_MAX_SEGS)
-			goto out;	/* the kernel cannot deliver it either */
-		piece[fr.nseg] = malloc(n ? n : 1);
-		if (!piece[fr.nseg])
+		piece[i] = malloc(k ? k : 1);
+		if (!piece[i])
 			goto out;
-		memcpy(piece[fr.nseg], p->buf + off, n);
-		fr.seg[fr.nseg] = piece[fr.nseg];
-		fr.seg_len[fr.nseg++] = (uint32_t)n;
-		off += n;
-	} while (off < p->len);
+		memcpy(piece[i], p->buf + off, k);
+		fr.seg[i] = piece[i];
+		fr.seg_len[i] = (uint32_t)k;
+		fr.nseg++;
+		off += k;
+	}
 	fr.len = p->len;
 	engine_rx_frame(s->e, s->ifc[p->ifn], &fr);
 out:
 	while (fr.nseg)
 		free(piece[--fr.nseg]);
+}
+
+void sim_deliver_segs(struct sim *s, const struct sim_pkt *p, size_t seg_max)
+{
+	size_t len[SIM_MAX_SEGS];
+	unsigned int n;
+
+	if (!seg_max)
+		seg_max = UMEM_RX_FRAME_MAX;
+	n = p->len ? (unsigned int)((p->len + seg_max - 1) / seg_max) : 1;
+	if (n > SIM_MAX_SEGS)
+		return;	/* the kernel cannot deliver it either */
+	for (unsigned int i = 0; i < n; i++)
+		len[i] = seg_max;
+	sim_deliver_pieces(s, p, len, n);
 }
 
 void sim_deliver(struct sim *s, const struct sim_pkt *p)
@@ -737,6 +761,12 @@ void sim_release(struct sim *s, unsigned int i)
 	p = queue_take(&s->held, i);
 	sim_deliver(s, p);
 	free(p);
+}
+
+void sim_forget_held(struct sim *s, unsigned int i)
+{
+	if (i < s->held.n)
+		free(queue_take(&s->held, i));
 }
 
 void sim_drop_held(struct sim *s)
@@ -868,9 +898,10 @@ struct sim_req *sim_submit(struct sim *s, struct aoe_dev *d, enum aoe_req_op op,
 		return NULL;
 	}
 	r->sim = s;
-	/* Writes carry bytes that name the request; reads start poisoned. */
-	for (size_t j = 0; j < bytes; j++)
-		r->buf[j] = op == AOE_OP_WRITE ? (uint8_t)(r->id * 41 + j * 7 + j / 509 + 1) : 0xee;
+	/* Writes carry bytes no other request's do; reads start poisoned. */
+	memset(r->buf, 0xee, bytes);
+	for (size_t j = 0; op == AOE_OP_WRITE && j < bytes; j += ATA_SECTOR_SIZE)
+		sim_pattern((uint64_t)r->id << 32 | j, r->buf + j);
 	aoe_req_prep(&r->req, op, lba, nsect, r->buf, sim_req_done, r);
 	engine_submit(s->e, d, &r->req);
 	return r;

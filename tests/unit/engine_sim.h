@@ -77,7 +77,8 @@ struct sim_target {
 	 * as sim_pattern() and writes are counted but not kept, so LBAs near
 	 * 2^28 and 2^48 can be tested without the memory. */
 	uint32_t disk_sectors;
-	uint8_t *disk;
+	uint8_t *disk;		/* what was written; read with sim_target_sector() */
+	uint8_t *written;	/* per sector: disk holds it */
 	uint8_t identify[ATA_SECTOR_SIZE];
 	bool silent;		/* answers nothing at all (dead, unplugged) */
 	sim_policy_fn policy;	/* NULL: answer everything */
@@ -180,8 +181,11 @@ struct sim_target *sim_route(struct sim *s, const struct sim_pkt *p);
 /* What t answers to req (its RAM disk changes for writes): 0, or -ENOENT
  * when req is nothing t answers. The policy is not consulted. */
 int sim_target_answer(struct sim_target *t, const struct sim_pkt *req, struct sim_pkt *rsp);
-/* Hands p to the engine as received on its interface, cut in pieces of at
- * most seg_max bytes (0: the AF_XDP limit) each in its own allocation. */
+/* Hands p to the engine as received on its interface, in n pieces of the
+ * lengths given (the last takes what is left), each in its own allocation. */
+void sim_deliver_pieces(struct sim *s, const struct sim_pkt *p, const size_t *len,
+			unsigned int n);
+/* The same cut in pieces of at most seg_max bytes (0: the AF_XDP limit). */
 void sim_deliver_segs(struct sim *s, const struct sim_pkt *p, size_t seg_max);
 void sim_deliver(struct sim *s, const struct sim_pkt *p);
 /*
@@ -193,10 +197,12 @@ void sim_deliver(struct sim *s, const struct sim_pkt *p);
  */
 unsigned int sim_serve_rounds(struct sim *s, unsigned int max_rounds);
 unsigned int sim_serve(struct sim *s);
-/* Answers held back by policies: count, peek, deliver (and forget). */
+/* Answers held back by policies: count, peek, deliver (and forget), or
+ * forget one or all (lost). */
 unsigned int sim_nheld(const struct sim *s);
 struct sim_pkt *sim_held_at(const struct sim *s, unsigned int i);
 void sim_release(struct sim *s, unsigned int i);
+void sim_forget_held(struct sim *s, unsigned int i);
 void sim_drop_held(struct sim *s);
 
 /* Broadcasts discovery and serves until shelf.slot is up (or not). */

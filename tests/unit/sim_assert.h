@@ -67,6 +67,20 @@ static inline void expect_disk_data(const struct sim_req *r, const struct sim_ta
 	}
 }
 
+/* The target's disk holds buf's nsect sectors at lba (a write landed). */
+static inline void expect_disk_holds(const struct sim_target *t, uint64_t lba,
+				     const uint8_t *buf, uint32_t nsect)
+{
+	uint8_t have[ATA_SECTOR_SIZE];
+
+	for (uint32_t i = 0; i < nsect; i++) {
+		sim_target_sector(t, lba + i, have);
+		cr_assert_eq(memcmp(have, buf + (size_t)i * ATA_SECTOR_SIZE, sizeof(have)), 0,
+			     "sector %llu of the disk is not what was written",
+			     (unsigned long long)(lba + i));
+	}
+}
+
 static inline struct aoe_target_info target_info(const struct aoe_dev *d, unsigned int i)
 {
 	struct aoe_target_info ti;

@@ -82,7 +82,7 @@ Test(engine_io, write_then_read_back)
 
 	sim_serve(s);
 	expect_done(w, 0);
-	cr_assert_eq(memcmp(t->disk + 100 * ATA_SECTOR_SIZE, w->buf, 7 * ATA_SECTOR_SIZE), 0);
+	expect_disk_holds(t, 100, w->buf, 7);
 	r = sim_submit(s, d, AOE_OP_READ, 100, 7);
 	sim_serve(s);
 	expect_done(r, 0);
@@ -162,7 +162,7 @@ Test(engine_io, lba28_disk_gets_lba28_commands)
 	cr_assert_eq(a.aflags, AOE_AFL_WRITE);
 	sim_serve(s);
 	expect_done(w, 0);
-	cr_assert_eq(memcmp(t->disk + 3 * ATA_SECTOR_SIZE, w->buf, ATA_SECTOR_SIZE), 0);
+	expect_disk_holds(t, 3, w->buf, 1);
 
 	f = sim_submit(s, d, AOE_OP_FLUSH, 0, 0);
 	cr_assert_eq(sim_pkt_ata(sim_sent_at(s, 0), &a), 0);

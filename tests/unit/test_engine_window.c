@@ -132,7 +132,7 @@ Test(engine_window, buffer_count_one_works)
 	expect_done(r, 0);
 	expect_disk_data(r, t);
 	expect_done(w, 0);
-	cr_assert_eq(memcmp(t->disk + 20 * ATA_SECTOR_SIZE, w->buf, 4 * ATA_SECTOR_SIZE), 0);
+	expect_disk_holds(t, 20, w->buf, 4);
 
 	t->policy = policy_drop;
 	r = sim_submit(s, d, AOE_OP_READ, 50, 2);
