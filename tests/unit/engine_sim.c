@@ -855,6 +855,19 @@ void sim_pkt_set_status(struct sim_pkt *p, uint8_t status)
 	p->buf[OFF_ATA_CMDSTAT] = status;
 }
 
+void sim_pkt_make_aoe_error(struct sim_pkt *p, uint8_t error)
+{
+	sim_pkt_set_flags(p, AOE_FLAG_RSP | AOE_FLAG_ERR, error);
+	p->len = AOE_ETH_ZLEN;	/* the registers, padded */
+}
+
+int sim_pkt_ata_cmd(const struct sim_pkt *p)
+{
+	struct aoe_ata_view a;
+
+	return sim_pkt_ata(p, &a) ? -1 : a.cmdstat;
+}
+
 /* --- requests -------------------------------------------------------------------------- */
 
 static void sim_req_done(struct aoe_req *req, int res)

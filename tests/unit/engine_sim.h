@@ -227,6 +227,10 @@ void sim_pkt_set_tag(struct sim_pkt *p, uint32_t tag);
 void sim_pkt_set_flags(struct sim_pkt *p, uint8_t flags, uint8_t error);
 /* The ATA status register of an answer. */
 void sim_pkt_set_status(struct sim_pkt *p, uint8_t status);
+/* Makes an answer an AoE error (flag and code), without data. */
+void sim_pkt_make_aoe_error(struct sim_pkt *p, uint8_t error);
+/* The ATA command of an ATA frame, or -1. */
+int sim_pkt_ata_cmd(const struct sim_pkt *p);
 
 /* --- requests ------------------------------------------------------------------ */
 

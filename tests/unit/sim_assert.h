@@ -101,6 +101,17 @@ static inline unsigned int target_index(const struct aoe_dev *d, const struct si
 	return 0;
 }
 
+/* Two targets of one disk (shelf.slot) on interface 0, attached. */
+static inline struct aoe_dev *attach_two_targets(struct sim *s, uint16_t shelf, uint8_t slot,
+						 uint16_t bufcnt, uint64_t sectors,
+						 struct sim_target **a, struct sim_target **b)
+{
+	*a = sim_add_target(s, shelf, slot, bufcnt, sectors, 1);
+	*b = sim_add_target(s, shelf, slot, bufcnt, sectors, 1);
+	cr_assert(*a && *b);
+	return sim_attach_ok(s, shelf, slot);
+}
+
 static inline enum sim_verdict policy_hold(struct sim_target *t, const struct sim_pkt *req,
 					   struct sim_pkt *rsp, void *ctx)
 {

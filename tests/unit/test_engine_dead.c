@@ -171,12 +171,22 @@ Test(engine_dead, fail_all_io_ends_every_request_once)
 	struct sim_req *r[12];
 	uint64_t late;
 
+	/* Two requests' frames sent first, ten more a while later (a window
+	 * of 8: four frames go, the rest wait); when the first four time out
+	 * they cannot be resent (TX ring full) and wait for resend. */
 	t->policy = policy_hold;
-	for (unsigned int i = 0; i < 12; i++)
+	for (unsigned int i = 0; i < 12; i++) {
 		r[i] = sim_submit(s, d, i % 2 ? AOE_OP_WRITE : AOE_OP_READ, 4 * i, 4);
+		if (i == 1)
+			sim_run_for(s, 15 * MS, 5 * MS);
+	}
 	sim_serve(s);
-	t->policy = policy_drop;
-	sim_advance(s, 25 * MS);	/* some time out: queued for resend */
+	s->tx_fail = -EAGAIN;
+	sim_advance(s, 10 * MS);
+	cr_assert_not(list_empty(&d->resend), "frames queued for resend");
+	cr_assert_eq(target_info(d, 0).nout, 4, "frames in flight");
+	cr_assert_not(list_empty(&d->pending), "requests not framed yet");
+	s->tx_fail = 0;
 	engine_fail_all_io(s->e);
 	for (unsigned int i = 0; i < 12; i++)
 		expect_done(r[i], -EIO);
@@ -194,10 +204,8 @@ Test(engine_dead, fail_all_io_ends_every_request_once)
 static enum sim_verdict policy_no_identify(struct sim_target *t, const struct sim_pkt *req,
 					   struct sim_pkt *rsp, void *ctx)
 {
-	struct aoe_ata_view a;
-
 	(void)t, (void)rsp, (void)ctx;
-	return !sim_pkt_ata(req, &a) && a.cmdstat == ATA_CMD_IDENTIFY ? SIM_DROP : SIM_ANSWER;
+	return sim_pkt_ata_cmd(req) == ATA_CMD_IDENTIFY ? SIM_DROP : SIM_ANSWER;
 }
 
 /*
@@ -269,15 +277,13 @@ static enum sim_verdict policy_first_unavailable(struct sim_target *t, const str
 						 struct sim_pkt *rsp, void *ctx)
 {
 	unsigned int *identifies = ctx;
-	struct aoe_ata_view a;
 
 	(void)t;
-	if (sim_pkt_ata(req, &a) || a.cmdstat != ATA_CMD_IDENTIFY)
+	if (sim_pkt_ata_cmd(req) != ATA_CMD_IDENTIFY)
 		return SIM_ANSWER;
 	if ((*identifies)++)
 		return SIM_HOLD;
-	sim_pkt_set_flags(rsp, AOE_FLAG_RSP | AOE_FLAG_ERR, AOE_ERR_DEVUNAVAIL);
-	rsp->len = AOE_ETH_ZLEN;
+	sim_pkt_make_aoe_error(rsp, AOE_ERR_DEVUNAVAIL);
 	return SIM_ANSWER;
 }
 
@@ -301,9 +307,7 @@ Test(engine_dead, identify_failing_with_a_probe_out_leaves_no_frame_behind)
 	cfg.rto_min_us = 1000000;	/* no resend while the probe goes out */
 	cfg.rto_max_us = 4000000;
 	s = sim_start(&cfg, 1, 1500, 0);
-	a = sim_add_target(s, SHELF, SLOT, 8, SECTORS, 1);
-	b = sim_add_target(s, SHELF, SLOT, 8, SECTORS, 1);
-	d = sim_attach_ok(s, SHELF, SLOT);
+	d = attach_two_targets(s, SHELF, SLOT, 8, SECTORS, &a, &b);
 	a->silent = b->silent = true;
 	sim_submit(s, d, AOE_OP_READ, 0, 1);
 	run_until_state(s, d, DEV_DOWN, 4 * DEAD_S * SEC, 10 * MS);

@@ -519,8 +519,7 @@ static enum sim_verdict policy_aoe_error(struct sim_target *t, const struct sim_
 	(void)t, (void)req;
 	if (sim_pkt_cmd(rsp) == AOE_CMD_ATA && *left) {
 		--*left;
-		sim_pkt_set_flags(rsp, AOE_FLAG_RSP | AOE_FLAG_ERR, AOE_ERR_BADARG);
-		rsp->len = AOE_ETH_ZLEN;	/* an error answer carries no data */
+		sim_pkt_make_aoe_error(rsp, AOE_ERR_BADARG);
 	}
 	return SIM_ANSWER;
 }
@@ -590,37 +589,47 @@ Test(engine_io, ata_error_status_fails_a_write)
 	sim_finish(s);
 }
 
-/* An ATA error carries the registers, and a read's at most the sectors
- * read before it (aoe-target sends none, vblade those it read; the kernel
- * driver looks at the status first): the request fails at once, not after
- * a dead timeout's worth of resends. */
-Test(engine_io, ata_error_with_less_data_fails_at_once)
+/*
+ * An ATA error to a 2-sector read carrying `sectors` of data. It carries
+ * the registers, and at most the sectors read before the error
+ * (aoe-target sends none, vblade those it read; the kernel driver looks at
+ * the status first): the request fails at once, not after a dead
+ * timeout's worth of resends, and takes no data. More data than the
+ * command returns is a bad length.
+ */
+Test(engine_io, ata_error_to_a_read_fails_it_whatever_data_comes)
 {
-	for (unsigned int sectors = 0; sectors < 2; sectors++) {
-		struct ata_error_ctx c = { .sectors = sectors };
+	static const struct {
+		unsigned int sectors;
+		bool fails;
+	} rows[] = { { 0, true }, { 1, true }, { 2, true }, { 3, false } };
+
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ata_error_ctx c = { .sectors = rows[i].sectors };
 		struct sim_target *t;
 		struct aoe_dev *d;
 		struct sim *s = one_target(1500, &t, &d);
-		struct sim_req *r, *id;
+		struct sim_req *r;
 
 		t->policy = policy_ata_error;
 		t->policy_ctx = &c;
 		r = sim_submit(s, d, AOE_OP_READ, 0, 2);
-		id = sim_submit(s, d, AOE_OP_IDENTIFY, 0, 1);
-		sim_serve(s);
-		expect_done(r, -EIO);
-		expect_done(id, -EIO);
-		cr_assert_eq(engine_rx_stats(s->e)->bad_len, 0);
-		cr_assert_eq(target_info(d, 0).st.errors, 2);
+		sim_serve_rounds(s, 2);
+		cr_assert_eq(r->ndone, rows[i].fails, "%u sectors with the error", c.sectors);
+		cr_assert_eq(engine_rx_stats(s->e)->bad_len, !rows[i].fails);
+		cr_assert_eq(target_info(d, 0).st.errors, rows[i].fails);
 		cr_assert_eq(target_info(d, 0).st.timeouts, 0);
+		cr_assert_eq(r->buf[0], 0xee, "no data from an error answer");
+		if (rows[i].fails)
+			expect_done(r, -EIO);
 		sim_finish(s);
 	}
 }
 
-/* ... but not more data than the command returns. */
-Test(engine_io, ata_error_longer_than_the_answer_is_dropped)
+/* IDENTIFY (a read of one sector) fails the same way. */
+Test(engine_io, ata_error_to_identify_fails_it)
 {
-	struct ata_error_ctx c = { .sectors = 3 };
+	struct ata_error_ctx c = { .sectors = 0 };
 	struct sim_target *t;
 	struct aoe_dev *d;
 	struct sim *s = one_target(1500, &t, &d);
@@ -628,29 +637,9 @@ Test(engine_io, ata_error_longer_than_the_answer_is_dropped)
 
 	t->policy = policy_ata_error;
 	t->policy_ctx = &c;
-	r = sim_submit(s, d, AOE_OP_READ, 0, 2);
-	sim_serve(s);
-	expect_pending(r);
-	cr_assert_eq(engine_rx_stats(s->e)->bad_len, 1);
-	sim_finish(s);
-}
-
-/* A target that answers an ATA error with the length of a good answer:
- * still an error, and no data taken. */
-Test(engine_io, ata_error_with_data_is_an_error)
-{
-	struct ata_error_ctx c = { .sectors = 2 };
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = one_target(1500, &t, &d);
-	struct sim_req *r;
-
-	t->policy = policy_ata_error;
-	t->policy_ctx = &c;
-	r = sim_submit(s, d, AOE_OP_READ, 0, 2);
-	sim_serve(s);
+	r = sim_submit(s, d, AOE_OP_IDENTIFY, 0, 1);
+	sim_serve_rounds(s, 2);
 	expect_done(r, -EIO);
-	cr_assert_eq(r->buf[0], 0xee, "no data from an error answer");
 	sim_finish(s);
 }
 
@@ -658,10 +647,8 @@ static enum sim_verdict policy_unavailable(struct sim_target *t, const struct si
 					   struct sim_pkt *rsp, void *ctx)
 {
 	(void)req, (void)ctx;
-	if (sim_pkt_cmd(rsp) == AOE_CMD_ATA && t->n.identify == 0) {
-		sim_pkt_set_flags(rsp, AOE_FLAG_RSP | AOE_FLAG_ERR, AOE_ERR_DEVUNAVAIL);
-		rsp->len = AOE_ETH_ZLEN;
-	}
+	if (sim_pkt_cmd(rsp) == AOE_CMD_ATA && t->n.identify == 0)
+		sim_pkt_make_aoe_error(rsp, AOE_ERR_DEVUNAVAIL);
 	return SIM_ANSWER;
 }
 
@@ -670,13 +657,14 @@ static enum sim_verdict policy_unavailable(struct sim_target *t, const struct si
 Test(engine_io, device_unavailable_tries_another_target)
 {
 	struct sim *s = sim_start(NULL, 1, 1500, 0);
-	struct sim_target *a = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	struct sim_target *b = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	struct aoe_dev *d = sim_attach_ok(s, SHELF, SLOT);
-	struct sim_target *sick = a->n.identify ? b : a, *well = sick == a ? b : a;
-	unsigned int reads_before = well->n.read;
+	struct sim_target *a, *b, *sick, *well;
+	struct aoe_dev *d = attach_two_targets(s, SHELF, SLOT, 16, SECTORS, &a, &b);
+	unsigned int reads_before;
 	struct sim_req *r[4];
 
+	sick = a->n.identify ? b : a;
+	well = sick == a ? b : a;
+	reads_before = well->n.read;
 	sick->policy = policy_unavailable;
 	for (unsigned int i = 0; i < 4; i++)
 		r[i] = sim_submit(s, d, AOE_OP_READ, 16 * i, 2);
@@ -703,9 +691,11 @@ Test(engine_io, device_unavailable_from_the_only_target_fails)
 	t->policy = policy_unavailable;
 	t->n.identify = 0;
 	r = sim_submit(s, d, AOE_OP_READ, 0, 2);
-	sim_serve(s);
+	sim_serve_rounds(s, 2);
 	expect_done(r, -EIO);
+	cr_assert_eq(target_info(d, 0).st.errors, 1, "failed at the first answer");
 	cr_assert_not(target_info(d, 0).tainted);
+	cr_assert_eq(aoe_dev_state(d), DEV_UP);
 	sim_finish(s);
 }
 

@@ -105,9 +105,8 @@ Test(engine_retransmit, resends_back_off_to_the_ceiling)
 Test(engine_retransmit, resend_goes_to_another_target)
 {
 	struct sim *s = sim_start(NULL, 1, 1500, 0);
-	struct sim_target *a = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	struct sim_target *b = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	struct aoe_dev *d = sim_attach_ok(s, SHELF, SLOT);
+	struct sim_target *a, *b;
+	struct aoe_dev *d = attach_two_targets(s, SHELF, SLOT, 16, SECTORS, &a, &b);
 	unsigned int to_a = 0;
 	struct sim_req *r[8];
 
@@ -193,11 +192,10 @@ static void read_burst(struct sim *s, struct aoe_dev *d, uint64_t then_wait)
 static unsigned int sent_to(const struct sim *s, const struct sim_target *t, uint8_t ata_cmd)
 {
 	unsigned int n = 0;
-	struct aoe_ata_view a;
 
 	for (unsigned int i = 0; i < sim_nsent(s); i++)
 		n += !memcmp(sim_pkt_dst(sim_sent_at(s, i)), t->mac, AOE_ETH_ALEN) &&
-		     !sim_pkt_ata(sim_sent_at(s, i), &a) && a.cmdstat == ata_cmd;
+		     sim_pkt_ata_cmd(sim_sent_at(s, i)) == ata_cmd;
 	return n;
 }
 
@@ -210,9 +208,8 @@ static unsigned int sent_to(const struct sim *s, const struct sim_target *t, uin
 Test(engine_retransmit, silent_target_is_tainted_probed_and_rejoins)
 {
 	struct sim *s = sim_start(NULL, 1, 1500, 0);
-	struct sim_target *a = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	struct sim_target *b = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	struct aoe_dev *d = sim_attach_ok(s, SHELF, SLOT);
+	struct sim_target *a, *b;
+	struct aoe_dev *d = attach_two_targets(s, SHELF, SLOT, 16, SECTORS, &a, &b);
 	unsigned int ia = target_index(d, a), probes;
 	struct aoe_target_info ti;
 	uint64_t tainted_at = 0;
@@ -276,14 +273,12 @@ static enum sim_verdict policy_unavailable_once(struct sim_target *t, const stru
 						struct sim_pkt *rsp, void *ctx)
 {
 	unsigned int *left = ctx;
-	struct aoe_ata_view a;
 
 	(void)t;
-	if (sim_pkt_ata(req, &a) || a.cmdstat != ATA_CMD_READ_EXT || !*left)
-		return SIM_ANSWER;
-	--*left;
-	sim_pkt_set_flags(rsp, AOE_FLAG_RSP | AOE_FLAG_ERR, AOE_ERR_DEVUNAVAIL);
-	rsp->len = AOE_ETH_ZLEN;
+	if (sim_pkt_ata_cmd(req) == ATA_CMD_READ_EXT && *left) {
+		--*left;
+		sim_pkt_make_aoe_error(rsp, AOE_ERR_DEVUNAVAIL);
+	}
 	return SIM_ANSWER;
 }
 
@@ -303,9 +298,7 @@ Test(engine_retransmit, unavailable_target_is_probed_on_time)
 	cfg.rto_min_us = 2000000;
 	cfg.rto_max_us = 4000000;
 	s = sim_start(&cfg, 1, 1500, 0);
-	a = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	b = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
-	d = sim_attach_ok(s, SHELF, SLOT);
+	d = attach_two_targets(s, SHELF, SLOT, 16, SECTORS, &a, &b);
 	a->policy = b->policy = policy_unavailable_once;
 	a->policy_ctx = b->policy_ctx = &once;
 	r = sim_submit(s, d, AOE_OP_READ, 0, 2);
