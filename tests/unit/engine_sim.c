@@ -2,6 +2,7 @@
 /* The simulated network of engine_sim.h: sink, fake targets, clock, checks. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,9 @@
 #include "lib/log.h"
 
 #define SIM_DISK_MAX_SECTORS	4096	/* RAM per target: 2 MiB */
+/* sim_serve() ends even when something resends forever (10 s of latency). */
 #define SIM_SERVE_MAX_ROUNDS	100000
-#define SIM_QUEUE_MIN		64
+#define SIM_QUEUE_MIN		64	/* first allocation of a growing array */
 #define SIM_FWVER		0x4019
 #define SIM_SCNT_DEFAULT	2
 #define SIM_CFG_STRING		"sim"
@@ -33,13 +35,14 @@
 /* Byte offsets of header fields in a frame without VLAN tag. */
 #define OFF_DST			0
 #define OFF_SRC			AOE_ETH_ALEN
-#define OFF_VERFL		AOE_ETH_HLEN
-#define OFF_ERROR		(AOE_ETH_HLEN + 1)
-#define OFF_MAJOR		(AOE_ETH_HLEN + 2)
-#define OFF_MINOR		(AOE_ETH_HLEN + 4)
-#define OFF_CMD			(AOE_ETH_HLEN + 5)
-#define OFF_TAG			(AOE_ETH_HLEN + 6)
-#define OFF_ATA_CMDSTAT		(AOE_FULL_HDR_LEN + 3)
+#define OFF_AOE(field)		(AOE_ETH_HLEN + offsetof(struct aoe_hdr, field))
+#define OFF_VERFL		OFF_AOE(verfl)
+#define OFF_ERROR		OFF_AOE(error)
+#define OFF_MAJOR		OFF_AOE(major)
+#define OFF_MINOR		OFF_AOE(minor)
+#define OFF_CMD			OFF_AOE(cmd)
+#define OFF_TAG			OFF_AOE(tag)
+#define OFF_ATA_CMDSTAT		(AOE_FULL_HDR_LEN + offsetof(struct aoe_ata, cmdstat))
 
 static void sim_violation(struct sim *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
