@@ -74,14 +74,17 @@ enum fuzz_mode { M_HOLD, M_ANSWER, M_DROP };
 
 #define FRAMES_MANY		ENGINE_MAX_FRAMES	/* 64 in this build */
 #define FRAMES_FEW		8
-#define MAX_OPS			200
-#define MAX_REQS		64
-#define MAX_NSECT		40
-#define MAX_MUTATIONS		4
+#define MAX_OPS			200	/* per input: keeps each run short */
+#define MAX_REQS		64	/* requests an input may add */
+#define MAX_NSECT		40	/* sectors per request it adds */
+#define MAX_MUTATIONS		4	/* byte flips per frame */
+/* The end: targets silent, the clock in steps until every request is done;
+ * with a dead timeout of 1 s, 6 s leaves room for a come-back's IDENTIFY
+ * to time out too. */
 #define END_STEP_NS		(20 * NSEC_PER_MSEC)
 #define END_WAIT_NS		(6 * NSEC_PER_SEC)
 #define SERVE_ROUNDS_MAX	4
-#define TX_CHUNKS		64
+#define TX_CHUNKS		64	/* per interface: paths, spares and queries fit */
 
 /* Where the input is read from: every read past the end gives zeros. */
 struct input {
@@ -102,7 +105,9 @@ static uint8_t in_u8(struct input *in)
 
 static uint16_t in_u16(struct input *in)
 {
-	return (uint16_t)(in_u8(in) << 8 | in_u8(in));
+	uint16_t hi = in_u8(in);	/* two statements: the order is the input's */
+
+	return (uint16_t)(hi << 8 | in_u8(in));
 }
 
 static enum fuzz_mode modes[SIM_MAX_TARGETS];
@@ -197,7 +202,10 @@ static void mutate(const struct mutation *m, struct sim_pkt *p)
 
 	for (unsigned int i = 0; i < m->n && p->len; i++)
 		p->buf[m->off[i] % p->len] ^= m->xor[i];
-	len = m->delta < 0 && (size_t)-m->delta > p->len ? 0 : p->len + (size_t)(ssize_t)m->delta;
+	if (m->delta < 0)
+		len = (size_t)-m->delta > p->len ? 0 : p->len - (size_t)-m->delta;
+	else
+		len = p->len + (size_t)m->delta;
 	if (len > sizeof(p->buf))
 		len = sizeof(p->buf);
 	if (len > p->len)
