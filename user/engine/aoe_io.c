@@ -401,6 +401,16 @@ static void target_heard(struct aoe_engine *e, struct aoe_target *t)
 	}
 }
 
+/* t is tainted from now: its probe goes out PROBE_INTERVAL_NS later,
+ * whichever path tainted it (the timers, or an answer). */
+static void target_taint(struct aoe_engine *e, struct aoe_target *t)
+{
+	t->tainted = true;
+	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	if (t->next_probe_ns < e->next_timer_ns)
+		e->next_timer_ns = t->next_probe_ns;
+}
+
 static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f)
 {
 	frame_unlink(f);
@@ -425,8 +435,7 @@ static void on_error_response(struct aoe_engine *e, struct aoe_frame *f, uint8_t
 	aoe_format_mac(mac, t->mac);
 	if (error == AOE_ERR_DEVUNAVAIL && !f->probe && dev_has_other_target(d, t)) {
 		pr_debug("%s: target %s says device unavailable; trying another\n", d->name, mac);
-		t->tainted = true;
-		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+		target_taint(e, t);
 		frame_requeue(d, f);
 		return;
 	}
@@ -523,6 +532,22 @@ static void rx_frame_copy(const struct rx_frame *fr, size_t off, uint8_t *dst, s
 	}
 }
 
+/* An answer's length: exactly what the command returns; or, for an ATA
+ * error, the registers and at most that much data (aoe-target sends the
+ * registers alone, vblade the sectors it read before the error), so a
+ * failed read ends at once instead of being resent until the device is
+ * declared dead. */
+static bool rsp_len_ok(const struct aoe_view *v, const struct aoe_ata_view *a, size_t len,
+		       size_t want)
+{
+	size_t full = v->hdr_len + AOE_ATA_LEN + want;
+	size_t padded = full < AOE_ETH_ZLEN ? AOE_ETH_ZLEN : full;
+
+	if (aoe_len_matches(len, full))
+		return true;
+	return (a->cmdstat & ATA_STATUS_ERRMASK) && len <= padded;
+}
+
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
 		   const struct rx_frame *fr)
 {
@@ -540,8 +565,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		return;
 	}
 	want = frame_rsp_data_len(f);
-	if (aoe_parse_ata(v, &a, &why) ||
-	    !aoe_len_matches(fr->len, v->hdr_len + AOE_ATA_LEN + want)) {
+	if (aoe_parse_ata(v, &a, &why) || !rsp_len_ok(v, &a, fr->len, want)) {
 		e->rx.bad_len++;
 		return;
 	}
@@ -594,8 +618,7 @@ static void taint(struct aoe_engine *e, struct aoe_target *t)
 {
 	char mac[AOE_MAC_STR_LEN];
 
-	t->tainted = true;
-	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	target_taint(e, t);
 	aoe_format_mac(mac, t->mac);
 	pr_warn("%s: target %s stopped answering (%u timeouts in a row); "
 		"its frames move to other targets while a probe checks it\n",

@@ -126,6 +126,12 @@ static void identify_done(struct aoe_req *req, int res)
 	struct ata_identity id;
 
 	if (res) {
+		/* Taken down while coming back (dead timeout, shutdown): a disk
+		 * we know stays down and is looked for again. Only a new one
+		 * whose IDENTIFY never got through has failed (what `discover`
+		 * reports). */
+		if (d->state == DEV_DOWN && d->identified)
+			return;
 		d->state = DEV_FAILED;
 		d->why = "IDENTIFY DEVICE got no valid answer";
 		pr_err("%s: IDENTIFY DEVICE failed (%s); the device is not used. "

@@ -23,7 +23,9 @@
 
 _Static_assert(ENGINE_MAX_IFACES == POOL_MAX_IFACES, "one interface table size");
 
+#ifndef ENGINE_MAX_FRAMES	/* the engine fuzzer builds with a small table */
 #define ENGINE_MAX_FRAMES	8192	/* frames in flight over all devices */
+#endif
 #define TAINT_TIMEOUTS		3	/* consecutive timeouts that taint a target */
 #define PROBE_INTERVAL_NS	(500 * NSEC_PER_MSEC)
 /* While a device is down, look for its targets this often. */
