@@ -24,6 +24,7 @@
 
 #include "aoe_xdp.skel.h"
 #include "iface_lock.h"
+#include "ifname.h"
 #include "lib/log.h"
 #include "xdp_prog.h"
 
@@ -403,7 +404,7 @@ static int claim_iface(const char *ifname, int ifindex, const char *pin_dir)
 /* Checks shared by attach and remove_stale; returns the ifindex or -errno. */
 static int iface_prepare(const char *ifname, bool need_up, char *pin_dir, size_t size)
 {
-	int ifindex, err, n;
+	int ifindex, err;
 
 	ifindex = iface_usable(ifname, need_up);
 	if (ifindex < 0)
@@ -411,8 +412,8 @@ static int iface_prepare(const char *ifname, bool need_up, char *pin_dir, size_t
 	err = check_privileges(ifname);
 	if (err)
 		return err;
-	n = snprintf(pin_dir, size, "%s/%s", AOE_XDP_PIN_ROOT, ifname);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : ifindex;
+	err = ifname_pin_dir(pin_dir, size, ifname);
+	return err ? err : ifindex;
 }
 
 int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mode)

@@ -9,8 +9,10 @@
  * on the interface knows it is a crashed run's leftover and replaces it; any
  * other XDP program is left alone and reported.
  *
- * Maps are pinned at AOE_XDP_PIN_ROOT/<ifname>/{aoe_stats,aoe_xsks} so that
- * `aoe-xdp stat` and bpftool can read them from another process.
+ * Maps are pinned at AOE_XDP_PIN_ROOT/<pin name>/{aoe_stats,aoe_xsks} so
+ * that `aoe-xdp stat` and bpftool can read them from another process; the
+ * pin name is the interface name with dots escaped (ifname.h: eth0.42 pins
+ * under eth0%2e42, bpffs refuses dots).
  */
 #ifndef AOE_XDP_PROG_H
 #define AOE_XDP_PROG_H
@@ -37,7 +39,7 @@ struct xdp_prog {
 	int xsks_fd;		/* XSKMAP, key = RX queue index */
 	int stats_fd;		/* per-CPU struct aoe_xdp_stats, key 0 */
 	int lock_fd;		/* flock on the interface's lock file */
-	char pin_dir[PATH_MAX];	/* AOE_XDP_PIN_ROOT "/" ifname */
+	char pin_dir[PATH_MAX];	/* ifname_pin_dir(): AOE_XDP_PIN_ROOT "/" pin name */
 };
 
 /*

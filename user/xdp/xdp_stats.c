@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "iface_lock.h"
+#include "ifname.h"
 #include "lib/log.h"
 #include "xdp_prog.h"
 
@@ -96,9 +96,13 @@ int xdp_stats_read_pinned(const char *ifname, struct aoe_xdp_stats *sum)
 	int fd, err;
 
 	err = ifname_check(ifname);
+	if (!err)
+		err = ifname_pin_dir(path, sizeof(path), ifname);
 	if (err)
 		return err;
-	snprintf(path, sizeof(path), "%s/%s/%s", AOE_XDP_PIN_ROOT, ifname, AOE_XDP_STATS_MAP);
+	if (strlen(path) + sizeof("/" AOE_XDP_STATS_MAP) > sizeof(path))
+		return -ENAMETOOLONG;
+	strcat(path, "/" AOE_XDP_STATS_MAP);
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (fd == -ENOENT)
