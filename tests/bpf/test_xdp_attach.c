@@ -475,3 +475,50 @@ ParameterizedTest(struct odd_name *n, xdp_attach, any_interface_name, .init = se
 	cr_expect_eq(xdp_any_attached_id(n->ifname), 0, "the leftover program stayed");
 	cr_expect_not(path_exists(n->pin_dir), "the leftover pins stayed");
 }
+
+/* The loader tells the classifier the interface's MAC, and the new one
+ * after `ip link set dev X address ...`. */
+static unsigned int run_to(const struct xdp_prog *p, enum frame_dst dst,
+			   struct aoe_xdp_stats *delta)
+{
+	const struct frame_spec rsp = {
+		.dst = dst, .flags = AOE_FLAG_RSP, .cmd = AOE_CMD_ATA,
+		.tag = AOE_TAG_USER_BIT | 1, .len = AOE_ETH_ZLEN,
+	};
+	unsigned char in[FRAME_MAX], out[FRAME_MAX];
+	struct aoe_xdp_stats before, after;
+	size_t len = frame_build(&rsp, in), out_len;
+	unsigned int verdict;
+
+	cr_assert_eq(xdp_prog_stats(p, &before), 0);
+	verdict = prog_test_run(bpf_program__fd(p->skel->progs.aoe_xdp_rx), in, len, out,
+				&out_len);
+	cr_assert_eq(xdp_prog_stats(p, &after), 0);
+	for (const struct xdp_stat_field *f = xdp_stat_fields; f->name; f++)
+		*(__u64 *)((char *)delta + f->offset) = xdp_stat_get(&after, f) -
+							 xdp_stat_get(&before, f);
+	return verdict;
+}
+
+Test(xdp_attach, classifier_knows_the_mac)
+{
+	const unsigned char new_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xae, 0x10 };
+	struct aoe_xdp_stats d;
+
+	cr_assert_eq(xdp_prog_attach(&prog, VETH_LOCAL, AOE_XDP_MODE_AUTO), 0);
+	cr_expect_arr_eq(prog.mac, local_mac, AOE_ETH_ALEN);
+	run_to(&prog, DST_US, &d);
+	cr_expect_eq(d.pass_no_socket, 1, "a response to our MAC was not taken as ours");
+	cr_expect_eq(xdp_prog_refresh_mac(&prog), 0, "the MAC did not change");
+
+	cr_assert_eq(run_cmd("ip link set dev %s address 02:00:00:00:ae:10", VETH_LOCAL), 0);
+	cr_expect_eq(xdp_prog_refresh_mac(&prog), 1, "the new MAC was not noticed");
+	cr_expect_arr_eq(prog.mac, new_mac, AOE_ETH_ALEN);
+	run_to(&prog, DST_US, &d);
+	cr_expect_eq(d.pass_other_mac, 1, "a response to the old MAC is still taken");
+	cr_expect_eq(d.pass_no_socket, 0);
+	cr_assert_eq(run_cmd("ip link set dev %s address 02:00:00:00:ae:00", VETH_LOCAL), 0);
+	cr_expect_eq(xdp_prog_refresh_mac(&prog), 1);
+	run_to(&prog, DST_US, &d);
+	cr_expect_eq(d.pass_no_socket, 1);
+}

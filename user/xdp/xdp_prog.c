@@ -87,6 +87,23 @@ static int iface_usable(const char *ifname, bool need_up)
 	return ifindex;
 }
 
+static int iface_read_mac(const char *ifname, __u8 mac[AOE_XDP_MAC_LEN])
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, AOE_XDP_MAC_LEN);
+	close(fd);
+	return err;
+}
+
 static bool has_cap(const struct __user_cap_data_struct *caps, int cap)
 {
 	return caps[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap);
@@ -374,13 +391,58 @@ static int load_prog(struct xdp_prog *p)
 	}
 	p->xsks_fd = bpf_map__fd(p->skel->maps.aoe_xsks);
 	p->stats_fd = bpf_map__fd(p->skel->maps.aoe_stats);
+	p->cfg_fd = bpf_map__fd(p->skel->maps.aoe_cfg);
 	return 0;
+}
+
+static int write_config(struct xdp_prog *p, const __u8 mac[AOE_XDP_MAC_LEN])
+{
+	struct aoe_xdp_config cfg = {};
+	__u32 key = 0;
+
+	memcpy(cfg.mac, mac, AOE_XDP_MAC_LEN);
+	if (bpf_map_update_elem(p->cfg_fd, &key, &cfg, BPF_ANY))
+		return -errno;
+	memcpy(p->mac, mac, AOE_XDP_MAC_LEN);
+	return 0;
+}
+
+/* Before the program goes on: it must know from its first frame which
+ * responses are ours. */
+static int configure_prog(struct xdp_prog *p)
+{
+	__u8 mac[AOE_XDP_MAC_LEN];
+	int err = iface_read_mac(p->ifname, mac);
+
+	if (err) {
+		pr_err("cannot read the MAC address of %s: %s\n", p->ifname, strerror(-err));
+		return err;
+	}
+	err = write_config(p, mac);
+	if (err)
+		pr_err("cannot give the XDP program the MAC address of %s: %s\n", p->ifname,
+		       strerror(-err));
+	return err;
+}
+
+int xdp_prog_refresh_mac(struct xdp_prog *p)
+{
+	__u8 mac[AOE_XDP_MAC_LEN];
+	int err;
+
+	if (!p->ifindex || p->cfg_fd < 0)
+		return -EBADF;
+	err = iface_read_mac(p->ifname, mac);
+	if (err || !memcmp(mac, p->mac, AOE_XDP_MAC_LEN))
+		return err;
+	err = write_config(p, mac);
+	return err ? err : 1;
 }
 
 static void prog_reset(struct xdp_prog *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->xsks_fd = p->stats_fd = p->lock_fd = -1;
+	p->xsks_fd = p->stats_fd = p->cfg_fd = p->lock_fd = -1;
 }
 
 /* Everything before the program goes on; returns the lock fd or -errno. */
@@ -436,6 +498,8 @@ int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mo
 	/* From here on xdp_prog_detach() undoes whatever got done. */
 	p->ifindex = ifindex;
 	err = load_prog(p);
+	if (!err)
+		err = configure_prog(p);
 	if (!err)
 		err = attach_prog(p, mode);
 	if (!err)
