@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -24,6 +25,7 @@
 
 #include "aoe_xdp.skel.h"
 #include "iface_lock.h"
+#include "iface_links.h"
 #include "ifname.h"
 #include "lib/log.h"
 #include "xdp_prog.h"
@@ -299,6 +301,64 @@ static int clear_leftovers(const char *ifname, int ifindex, const char *pin_dir)
 	return 0;
 }
 
+/* --- a parent and its VLAN ------------------------------------------------------ */
+
+#define VLAN_RELATIVES_MAX 64
+
+/* An aoe_xdp_rx program on ifindex, or 0. */
+static __u32 our_prog_on(int ifindex)
+{
+	struct attached_prog att[MAX_ATTACHED];
+	int n = 0;
+
+	if (list_attached(ifindex, att, &n))
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (is_ours(&att[i]))
+			return att[i].id;
+	return 0;
+}
+
+/*
+ * aoe-xdp on eth0 and on eth0.42 at once cannot work where the NIC strips
+ * VLAN tags before XDP runs (most do, and veth does): eth0's classifier
+ * sees eth0.42's answers untagged, sent to the same MAC, and takes them.
+ * So one of the two, and a message that says which is there.
+ */
+static int check_vlan_relatives(const char *ifname, int ifindex)
+{
+	struct iface_link *links;
+	int rel[VLAN_RELATIVES_MAX];
+	size_t n, nrel;
+	int err = iface_links_read(&links, &n);
+
+	if (err) {
+		pr_warn("%s: cannot list the interfaces (%s), so cannot check that aoe-xdp is not "
+			"also on a VLAN of it or on its parent\n", ifname, strerror(-err));
+		return 0;
+	}
+	nrel = iface_vlan_relatives(links, n, ifindex, rel, VLAN_RELATIVES_MAX);
+	for (size_t i = 0; i < nrel && i < VLAN_RELATIVES_MAX && !err; i++) {
+		char other[IF_NAMESIZE] = "?";
+		__u32 id = our_prog_on(rel[i]);
+		bool below = iface_vlan_of(links, n, ifindex, rel[i]);
+
+		if (!id)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (links[k].ifindex == rel[i])
+				snprintf(other, sizeof(other), "%s", links[k].name);
+		pr_err("%s: aoe-xdp is attached to %s (program id %u), %s; aoe-xdp serves either "
+		       "an interface or VLANs on it, not both: where the NIC strips VLAN tags, the "
+		       "parent's classifier would take the VLAN's answers. Detach it first "
+		       "('aoe-xdp detach %s'), or attach only the VLAN interfaces\n", ifname,
+		       other, id, below ? "the interface this VLAN sits on" : "a VLAN on it", other);
+		err = -EBUSY;
+	}
+	free(links);
+	return err;
+}
+
 /* --- attach -------------------------------------------------------------------- */
 
 static __u32 mode_flags(enum aoe_xdp_mode mode)
@@ -492,6 +552,12 @@ int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mo
 	p->lock_fd = claim_iface(ifname, ifindex, p->pin_dir);
 	if (p->lock_fd < 0) {
 		err = p->lock_fd;
+		prog_reset(p);
+		return err;
+	}
+	err = check_vlan_relatives(ifname, ifindex);
+	if (err) {
+		iface_lock_release(&p->lock_fd);
 		prog_reset(p);
 		return err;
 	}
