@@ -23,6 +23,7 @@ struct daemon_config {
 	unsigned int discover_timeout_s;
 	unsigned int ublk_depth;	/* 0: default */
 	unsigned int ublk_max_io;	/* bytes, 0: default */
+	const char *ctl_group;	/* besides root, its members may run stat; or NULL */
 	bool foreground;
 };
 
@@ -46,6 +47,8 @@ struct daemon {
 	char run_dir[256];
 	char ctl_path[PATH_MAX];
 	char pid_path[PATH_MAX];
+	bool pid_written;	/* the pid file is ours to remove */
+	int log_fd;		/* the log, opened before it is needed; or -1 */
 	struct list_node waits;	/* struct discover_wait */
 	struct bench *bench;
 	bool shutting_down;
