@@ -274,13 +274,14 @@ static const struct ctl_command {
 	const struct cli_cmd *cmd;
 	void (*run)(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
 		    char **argv);
+	bool for_group;		/* --ctl-group's members may run it: it only reads */
 } ctl_commands[] = {
-	{ &stat_cmd, ctl_stat },
-	{ &discover_cmd, ctl_discover },
-	{ &attach_cmd, ctl_attach },
-	{ &detach_cmd, ctl_detach },
-	{ &bench_cmd, ctl_bench },
-	{ &revalidate_cmd, ctl_revalidate },
+	{ &stat_cmd, ctl_stat, true },
+	{ &discover_cmd, ctl_discover, false },
+	{ &attach_cmd, ctl_attach, false },
+	{ &detach_cmd, ctl_detach, false },
+	{ &bench_cmd, ctl_bench, false },
+	{ &revalidate_cmd, ctl_revalidate, false },
 };
 
 static const struct ctl_command *ctl_find(const char *name)
@@ -305,6 +306,11 @@ static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
 	}
 	if (!cc) {
 		ctl_replyf(c, 2, "aoe-xdp: the daemon does not know '%s'\n", argv[0]);
+		return;
+	}
+	if (!cc->for_group && !ctl_peer_is_root(c)) {
+		ctl_replyf(c, 1, "aoe-xdp: '%s' needs root; members of group %s may only run "
+			   "'aoe-xdp stat'\n", argv[0], dm->ctl.access.group);
 		return;
 	}
 	opts = calloc(1, cc->cmd->cfg_size);

@@ -58,6 +58,9 @@ struct daemon {
 const char *daemon_run_dir(char *buf, size_t len);
 void daemon_ctl_path(char *buf, size_t len);
 
+/* Where d is exported (/dev/ublkbN, a FUSE file), or "" when it is not. */
+void daemon_export_path(struct daemon *dm, const struct aoe_dev *d, char *buf, size_t len);
+
 /* Runs the daemon until detach or a signal. ready_fd (or -1) gets the
  * status line and the attach report once initial discovery is done. */
 int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd);
