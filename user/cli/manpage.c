@@ -105,6 +105,8 @@ static const char *const man_tail[] = {
 	"Where the daemon keeps its control socket (\\fIaoe\\-xdp.sock\\fR), pid file,",
 	"log, FUSE mount (\\fIfuse/\\fR) and the links \\fIby\\-aoe/eS.N\\fR to each ublk",
 	"device. Default \\fI/run/aoe\\-xdp\\fR. Every command uses it to find the daemon.",
+	"It must belong to root and be writable by nobody else; the daemon refuses",
+	"it otherwise, and refuses a pid file or log that is a link.",
 	".SH EXIT STATUS",
 	"0 on success, 1 when the command failed (the message says why and what to do),",
 	"2 for a usage error.",
