@@ -42,13 +42,6 @@ dev_ifaces() { stat_json ".devices[] | select(.name == \"$1\") | .interfaces"; }
 xdp_of() { stat_json ".interfaces[] | select(.name == \"$1\") | .xdp.$2"; }
 xdp_on() { ip -d link show "$1" | grep -Eq 'prog/xdp|xdpgeneric|xdp '; }
 
-write_at() { dd if="$2" of="$1" bs=64k seek=$(($3 / 64)) oflag=direct conv=notrunc status=none; }
-same_at() {
-	dd if="$1" bs=64k skip=$(($3 / 64)) count=$(($(stat -c %s "$2") / 65536)) iflag=direct \
-		status=none | cmp - "$2"
-}
-written_then_read() { write_at "$1" "$3" "$4" && same_at "$2" "$3" "$4"; }
-
 # io_through NAME OFFSET_KIB: a pattern written through NAME's ublk device
 # reads back.
 io_through() {
@@ -93,17 +86,9 @@ parent_refused() {
 	check "2: the daemon still serves e1.1" test "$(dev_names)" = "e1.1 e1.2 e2.1"
 }
 
-wait_kernel_disk() {
-	local i
-	for ((i = 0; i < KERNEL_DISCOVER_SECONDS; i++)); do
-		[ -b $KDEV ] && return 0
-		echo 1 >/dev/etherd/discover
-		sleep 1
-	done
-	[ -b $KDEV ]
+kernel_aoe_start() {
+	modprobe aoe aoe_iflist="$V42" && wait_kernel_disk $KDEV $KERNEL_DISCOVER_SECONDS
 }
-
-kernel_aoe_start() { modprobe aoe aoe_iflist="$V42" && wait_kernel_disk; }
 
 kernel_beside() {
 	local dev kernel_passed

@@ -43,20 +43,29 @@ const char *xdp_mode_str(enum aoe_xdp_mode mode)
 
 /* --- checks before touching anything ---------------------------------------- */
 
-static int iface_is_up(const char *ifname, bool *up)
+/* One SIOCGIF* request about ifname (a checked name: it fits ifr_name). */
+static int ifreq_get(const char *ifname, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr = {};
 	int fd, err = 0;
 
+	memset(ifr, 0, sizeof(*ifr));
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+	memcpy(ifr->ifr_name, ifname, strlen(ifname));
+	if (ioctl(fd, req, ifr))
 		err = -errno;
-	else
-		*up = ifr.ifr_flags & IFF_UP;
 	close(fd);
+	return err;
+}
+
+static int iface_is_up(const char *ifname, bool *up)
+{
+	struct ifreq ifr;
+	int err = ifreq_get(ifname, SIOCGIFFLAGS, &ifr);
+
+	if (!err)
+		*up = ifr.ifr_flags & IFF_UP;
 	return err;
 }
 
@@ -91,18 +100,11 @@ static int iface_usable(const char *ifname, bool need_up)
 
 static int iface_read_mac(const char *ifname, __u8 mac[AOE_XDP_MAC_LEN])
 {
-	struct ifreq ifr = {};
-	int fd, err = 0;
+	struct ifreq ifr;
+	int err = ifreq_get(ifname, SIOCGIFHWADDR, &ifr);
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-		err = -errno;
-	else
+	if (!err)
 		memcpy(mac, ifr.ifr_hwaddr.sa_data, AOE_XDP_MAC_LEN);
-	close(fd);
 	return err;
 }
 
