@@ -33,6 +33,8 @@ refused() {
 	check "$2: ... it says: $3" grep -Eq -- "$3" "$TMP/$1.out"
 	sed 's/^/  | /' "$TMP/$1.out"
 	check "$2: ... no daemon runs" no_daemon
+	# One that started anyway must not spoil the next case.
+	no_daemon || { DAEMON_PID=$(pgrep -f "aoe-xdp attach --export none --timeout 1 $I0$"); daemon_stop; }
 }
 
 for name in aoe-xdp.pid aoe-xdp.log; do
@@ -64,8 +66,8 @@ for mode in 1777 0775; do
 	fresh_run_dir
 	chmod "$mode" "$RUN"
 	attach_in "mode-$mode"
+	check "run directory mode $mode: no socket made there" test ! -e "$RUN/aoe-xdp.sock"
 	refused "mode-$mode" "run directory mode $mode" "writable by others.*chmod go-w $RUN"
-	check "run directory mode $mode: ... no socket made there" test ! -e "$RUN/aoe-xdp.sock"
 done
 
 fresh_run_dir
