@@ -92,6 +92,7 @@ ns_add() {
 # no_ipv6 NS IF: IPv6 off on IF. (Not sysctl: it reads a dot in an
 # interface name, eth0.42, as a separator.)
 no_ipv6() {
+	# shellcheck disable=SC2016 # $0 is for the inner shell
 	ip netns exec "$P-$1" sh -c 'echo 1 >"/proc/sys/net/ipv6/conf/$0/disable_ipv6"' "$2"
 }
 

@@ -78,6 +78,7 @@ refused owner "run directory owned by uid 65534" "belongs to uid 65534.*chown ro
 # umask 000: modes come from the code, not from the caller's umask.
 rm -rf "$RUN"
 (umask 000 && attach_in umask && echo "$RC" >"$TMP/umask.rc")
+# shellcheck disable=SC2034 # daemon_stop (lib.sh) stops it
 DAEMON_PID=$(cat "$RUN/aoe-xdp.pid" 2>/dev/null)
 check "umask 000: attach works" test "$(cat "$TMP/umask.rc")" = 0 || cat "$TMP/umask.out"
 check "umask 000: the run directory it made is 0755" test "$(stat -c %a "$RUN")" = 755
