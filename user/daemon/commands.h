@@ -32,6 +32,7 @@ struct attach_opts {
 	unsigned int busy_poll_us;
 	unsigned int write_guard;
 	unsigned int write_guard_mb;
+	const char *ctl_group;
 };
 
 struct detach_opts {
