@@ -16,6 +16,7 @@
 # first SIZE bytes must hold after both phases, starting from $DIR/base.
 
 RB_RAND_WRITES=${RB_RAND_WRITES:-128}
+RB_DEV=e7.1
 RB_SEQ_BS=65536
 RB_RAND_BS=4096
 
@@ -69,3 +70,10 @@ rb_diff() {
 	cmp -l -n "$3" "$1" "$2" 2>/dev/null | awk 'NR == 1 { first = $1 - 1 } END {
 		if (NR) printf "%d bytes differ, the first at byte %d\n", NR, first }'
 }
+
+# rb_dev JQ-FILTER: FILTER applied to $RB_DEV in `aoe-xdp stat --json`.
+rb_dev() { stat_json ".devices[] | select(.name == \"$RB_DEV\") | $1"; }
+# Both targets were asked IDENTIFY and serve the device's disk.
+rb_two_targets_ok() { [ "$(rb_dev '[.targets[] | select(.identity == "ok")] | length')" = 2 ]; }
+# Nothing in doubt, nothing kept: A's copies answered or shown lost.
+rb_settled() { [ "$(rb_dev '.guard.in_doubt + .guard.sectors')" = 0 ]; }

@@ -17,7 +17,7 @@
 io_init
 need jq vblade
 
-DEV=e7.1
+DEV=$RB_DEV
 SIZE=$((1024 * 1024))
 # A part of the matrix: RB_KINDS, RB_MTUS, RB_PATTERNS, RB_SEEDS.
 SEEDS=${RB_SEEDS:-"11 29"}
@@ -55,14 +55,6 @@ stop_targets() {
 	wait "$PID_A" "$PID_B" 2>/dev/null
 }
 
-two_targets_ok() {
-	[ "$(dev_json $DEV '[.targets[] | select(.identity == "ok")] | length')" = 2 ]
-}
-
-settled() {
-	[ "$(dev_json $DEV '.guard.in_doubt + .guard.sectors')" = 0 ]
-}
-
 # rollback_case KIND MTU PATTERN SEED
 rollback_case() {
 	local kind=$1 mtu=$2 pattern=$3 seed=$4 label="$1 mtu $2 $3 seed $4"
@@ -74,7 +66,7 @@ rollback_case() {
 	set_mtu "$mtu"
 	start_targets "$kind" "$img"
 	if ! daemon_start ini --export fuse "$I0" "$I1" >"$dir/attach.out" 2>&1 ||
-	    ! wait_for 10 two_targets_ok; then
+	    ! wait_for 10 rb_two_targets_ok; then
 		fail "[$label] attach with two verified targets"
 		cat "$dir/attach.out"
 		stop_targets
@@ -88,7 +80,7 @@ rollback_case() {
 	timed bounded "$STEP_TIMEOUT" rb_phase "$dir" 2 "$F"
 	check "[$label] phase 2 (P2 over P1) completes (${ELAPSED_MS} ms)" test $? -eq 0
 	resume_a "$kind"
-	timed wait_for $SETTLE_S settled
+	timed wait_for $SETTLE_S rb_settled
 	check "[$label] A's queued copies resolved within ${SETTLE_S}s (${ELAPSED_MS} ms)" \
 		test $? -eq 0
 	diff=$(rb_diff "$img" "$dir/expected" "$SIZE")

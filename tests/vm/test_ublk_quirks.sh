@@ -50,6 +50,34 @@ load() {
 	check "$name: no request failed" test "$(dev_json "$name" .errors)" = 0
 }
 
+declare -A TPIDS=()
+dev_up() { [ "$(dev_json "$1" .state)" = up ]; }
+refused() { [ "$(dev_json "$1" '.targets[0].identity')" = refused ]; }
+
+# revalidate_bigger NAME SHELF: the target restarted on a disk twice the
+# size is refused (the device goes down); `aoe-xdp revalidate` accepts it:
+# up again, I/O works, and since this kernel cannot resize a live ublk
+# device (UPDATE_SIZE came with 6.16) it keeps its size and the log says
+# how to re-create it.
+revalidate_bigger() {
+	local name=$1 shelf=$2 dev pid
+	dev=$(ublk_of "$name")
+	pid=${TPIDS[$shelf]}
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	truncate -s $((2 * DISK_MIB))M "$TMP/disk$shelf.img"
+	target_start "$T0" -q "$shelf.1:$TMP/disk$shelf.img"
+	check "$name: the target on a bigger disk is refused" wait_for 10 refused "$name"
+	check "$name: revalidate" "$AOE_XDP" revalidate "$name"
+	check "$name: up again" dev_up "$name"
+	check "$name: $dev still has its old size" \
+		test "$(blockdev --getsize64 "$dev")" = $((DISK_MIB << 20))
+	check "$name: the log says how to use the new size" \
+		grep -q "$name: the disk is now $((2 * DISK_MIB << 20)) bytes.*detach --all" \
+		"$AOE_XDP_RUN_DIR/aoe-xdp.log"
+	check "$name: I/O works" dd if="$dev" of=/dev/null bs=64k count=16 iflag=direct status=none
+}
+
 guest() {
 	local s
 	vm_guest_init
@@ -57,6 +85,7 @@ guest() {
 		truncate -s ${DISK_MIB}M "$TMP/disk$s.img"
 		# shellcheck disable=SC2086 # the quirk options are words
 		target_start "$T0" -q ${QUIRKS[$s]} "$s.1:$TMP/disk$s.img"
+		TPIDS[$s]=$TARGET_PID
 	done
 	check "attach" attach --timeout 3 "$I0"
 	for s in 1 2 3 4; do
@@ -77,6 +106,7 @@ guest() {
 	done
 	check "e4.1: flushes were sent and taken as done, no quirk needed" \
 		test "$(dev_json e4.1 '.flushes > 0 and .flushes_unsent == 0 and (.targets[0].quirks | length) == 0')" = true
+	revalidate_bigger e4.1 4
 	check "detach --all" "$AOE_XDP" detach --all
 	vm_done
 }

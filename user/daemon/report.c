@@ -247,43 +247,32 @@ static void dev_discover_record(struct record *r, const struct dev_view *v)
 
 typedef void (*dev_record_fn)(struct record *r, const struct dev_view *v);
 
-static void devices_json(struct json *j, struct aoe_engine *e, dev_record_fn fn,
-			 const struct report_export *ex)
+/* Every device's record, as JSON into j (an array under "devices") or,
+ * with j NULL, as text into out. */
+static void devices_render(FILE *out, struct json *j, struct aoe_engine *e, dev_record_fn fn,
+			   const struct report_export *ex)
 {
 	struct dev_view *v = calloc(1, sizeof(*v));
 	struct record *r = calloc(1, sizeof(*r));
 	struct aoe_dev *d;
 
-	json_key(j, "devices");
-	json_arr_begin(j);
+	if (j) {
+		json_key(j, "devices");
+		json_arr_begin(j);
+	}
 	engine_for_each_dev(e, d) {
 		if (!v || !r)
 			break;
 		dev_view_load(v, d, ex);
 		r->n = 0;
 		fn(r, v);
-		rec_json(j, r);
+		if (j)
+			rec_json(j, r);
+		else
+			rec_text(out, r);
 	}
-	json_arr_end(j);
-	free(v);
-	free(r);
-}
-
-static void devices_text(FILE *out, struct aoe_engine *e, dev_record_fn fn,
-			 const struct report_export *ex)
-{
-	struct dev_view *v = calloc(1, sizeof(*v));
-	struct record *r = calloc(1, sizeof(*r));
-	struct aoe_dev *d;
-
-	engine_for_each_dev(e, d) {
-		if (!v || !r)
-			break;
-		dev_view_load(v, d, ex);
-		r->n = 0;
-		fn(r, v);
-		rec_text(out, r);
-	}
+	if (j)
+		json_arr_end(j);
 	free(v);
 	free(r);
 }
@@ -301,13 +290,13 @@ int report_discover(FILE *out, struct aoe_engine *e, bool json)
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		devices_json(&j, e, dev_discover_record, NULL);
+		devices_render(out, &j, e, dev_discover_record, NULL);
 		json_obj_end(&j);
 		return failed;
 	}
 	if (!n)
 		fprintf(out, "no AoE devices found\n");
-	devices_text(out, e, dev_discover_record, NULL);
+	devices_render(out, NULL, e, dev_discover_record, NULL);
 	return failed;
 }
 
@@ -328,7 +317,7 @@ void report_attached(FILE *out, struct aoe_engine *e, const struct report_export
 	if (!engine_first_dev(e))
 		fprintf(out, "no AoE devices found yet; aoe-xdp keeps looking every %u s\n",
 			engine_rediscover_s(e));
-	devices_text(out, e, dev_attached_record, ex);
+	devices_render(out, NULL, e, dev_attached_record, ex);
 }
 
 /* --- stat ----------------------------------------------------------------------- */
@@ -549,7 +538,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		devices_json(&j, e, dev_stat_record, ex);
+		devices_render(out, &j, e, dev_stat_record, ex);
 		json_key(&j, "interfaces");
 		json_arr_begin(&j);
 		ifaces_render(out, &j, e);
@@ -559,7 +548,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	} else {
 		fprintf(out, "%-10s %10s  %-12s %5s  %-11s %s\n", "DEVICE", "SIZE", "INTERFACES",
 			"PAYLD", "STATE", "EXPORT");
-		devices_text(out, e, dev_stat_record, ex);
+		devices_render(out, NULL, e, dev_stat_record, ex);
 		ifaces_render(out, NULL, e);
 		rec_text(out, r);
 	}
