@@ -16,7 +16,13 @@ static const struct command *const commands[] = {
 	&cmd_detach,
 	&cmd_discover,
 	&cmd_stat,
+	&cmd_interfaces,
 	&cmd_revalidate,
+	&cmd_flush,
+	&cmd_config,
+	&cmd_mask,
+	&cmd_reserve,
+	&cmd_ping,
 	&cmd_bench,
 	&cmd_version,
 };

@@ -57,6 +57,7 @@ struct admin_table {
 	uint32_t free[ADMIN_SLOTS];	/* ring of free slot indexes */
 	uint32_t head, nfree;
 	struct list_node reqs;		/* struct aoe_admin, by node */
+	bool failing;			/* admin_fail_all() is ending them all */
 };
 
 static struct admin_table *admin_table(struct aoe_engine *e)
@@ -168,6 +169,8 @@ int engine_admin(struct aoe_engine *e, struct aoe_dev *d, struct aoe_admin *a)
 		return -EINVAL;
 	if (!t)
 		return -ENOMEM;
+	if (t->failing)
+		return -ESHUTDOWN;
 	n = admin_paths(d, a, paths);
 	if (!n)
 		return -ENODEV;
@@ -411,14 +414,16 @@ bool admin_rx(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view
 
 /* --- time, and the end of requests ------------------------------------------------ */
 
+/* a is the caller's again once done() runs: it may free it, or submit it
+ * anew (with new replies), so nothing of a is touched after. */
 static void admin_finish(struct aoe_admin *a)
 {
+	struct aoe_admin_reply *replies = a->replies;
+
 	list_del(&a->node);
 	if (a->done)
 		a->done(a);
-	free(a->replies);
-	a->replies = NULL;
-	a->nreplies = 0;
+	free(replies);
 }
 
 /* Ends every copy of a still out with res. */
@@ -463,12 +468,16 @@ void admin_fail_all(struct aoe_engine *e, int res)
 {
 	struct admin_table *t = e->admin;
 
-	while (t && !list_empty(&t->reqs)) {
+	if (!t)
+		return;
+	t->failing = true;	/* a done() that asks again is refused */
+	while (!list_empty(&t->reqs)) {
 		struct aoe_admin *a = list_first_entry(&t->reqs, struct aoe_admin, node);
 
 		admin_end_copies(t, a, res);
 		admin_finish(a);
 	}
+	t->failing = false;
 }
 
 void admin_fini(struct aoe_engine *e)

@@ -12,7 +12,8 @@
  * unanswered when the request's time is up gets -ETIMEDOUT (a config test
  * that does not match is such a silence, by the protocol). done() is
  * called once, from the engine loop, when every copy is answered or timed
- * out; the replies are the engine's and live until done() returns.
+ * out; the replies are the engine's and live until done() returns. done()
+ * may free a, or submit it again.
  */
 #ifndef AOE_ENGINE_ADMIN_H
 #define AOE_ENGINE_ADMIN_H
@@ -97,7 +98,9 @@ struct aoe_admin {
 /*
  * Sends a to every target of d (see above). 0: done() follows; -ENODEV: no
  * target of d is reachable; -EBUSY: too many admin copies out at once;
- * -EINVAL: a list or string longer than the protocol carries; -ENOMEM.
+ * -EINVAL: a list or string longer than the protocol carries; -ESHUTDOWN:
+ * the engine is failing every request (its done() may not ask again then);
+ * -ENOMEM. The strings and lists a points at are read until done().
  */
 int engine_admin(struct aoe_engine *e, struct aoe_dev *d, struct aoe_admin *a);
 

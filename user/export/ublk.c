@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blk_in_use.h"
 #include "export.h"
 #include "lib/log.h"
 /* The vendored 6.12 UAPI header (include/linux/), not Debian 12's 6.1 one. */
@@ -861,6 +862,38 @@ static void ux_dev_changed(void *priv, struct aoe_dev *d)
 			u->dev_id, aoe_dev_can_flush(d) ? "no" : "a");
 }
 
+/* flush: the device goes (STOP_DEV, DEL_DEV) unless it is in use; the
+ * AoE device is the daemon's to forget once this one is gone. */
+static int ux_release(void *priv, struct aoe_dev *d, char *why, size_t len)
+{
+	struct ublk_export *ux = priv;
+	struct ublk_dev *u;
+	char disk[32];
+
+	list_for_each_entry(u, &ux->devs, struct ublk_dev, node) {
+		if (u->d != d)
+			continue;
+		u->remake = false;
+		if (u->state == U_GONE) {
+			u->d = NULL;	/* freed by the tick; nothing points at d */
+			continue;
+		}
+		if (u->stopping)
+			return -EAGAIN;
+		snprintf(disk, sizeof(disk), "ublkb%d", u->dev_id);
+		if (u->in_engine) {
+			snprintf(why, len, "/dev/%s has I/O in flight", disk);
+			return -EBUSY;
+		}
+		if (u->dev_id >= 0 && blk_in_use(disk, why, len))
+			return -EBUSY;
+		pr_info("%s: removing /dev/%s (flush)\n", u->name, disk);
+		udev_stop(u);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
 static void ux_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
 {
 	struct ublk_dev *u = udev_find(priv, aoe_dev_name(d));
@@ -1076,4 +1109,5 @@ const struct export_ops export_ublk_ops = {
 	.dev_changed = ux_dev_changed,
 	.path = ux_path,
 	.tick = ublk_tick,
+	.release = ux_release,
 };
