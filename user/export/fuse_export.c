@@ -533,6 +533,7 @@ static int fx_mount(struct fuse_export *fx)
 	int err;
 
 	fx->se = fuse_session_new(&args, &fx_ops, sizeof(fx_ops), fx);
+	fuse_opt_free_args(&args);	/* the session keeps what it needs */
 	if (!fx->se) {
 		pr_err("creating the FUSE session failed; is fuse3 installed?\n");
 		return -EINVAL;
