@@ -11,7 +11,8 @@
  *
  * Devices are made with USER_RECOVERY_REISSUE: if the daemon dies, the
  * kernel holds their I/O, and the next attach takes them back; the link
- * $AOE_XDP_RUN_DIR/by-aoe/eS.N says which ublk device belongs to eS.N.
+ * $AOE_XDP_RUN_DIR/by-aoe/eS.N says which ublk device belongs to eS.N
+ * (from ADD_DEV on, so it is there when udev hears of the block device).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -679,6 +680,9 @@ static void on_added(struct ublk_dev *u, int res)
 	}
 	u->kdev = true;
 	u->dev_id = (int)u->info.dev_id;
+	/* Linked now, before START_DEV adds the block device: udev's rule
+	 * (60-aoe-xdp.rules) reads the link to name /dev/etherd/eS.N. */
+	link_set(u);
 	udev_set_state(u, U_SETTING);
 	fill_params(u->ux, u->d, &u->params);
 	res = ctrl_send(u, UBLK_U_CMD_SET_PARAMS, 0, &u->params, sizeof(u->params));
@@ -705,7 +709,6 @@ static void on_started(struct ublk_dev *u, int res)
 		return;
 	}
 	udev_set_state(u, U_LIVE);
-	link_set(u);
 	pr_info("%s: %s /dev/ublkb%d\n", u->name, u->recover ? "took back" : "exported as",
 		u->dev_id);
 }
