@@ -21,7 +21,7 @@ for c in dpkg dpkg-deb dpkg-shlibdeps man readelf; do
 done
 [ "$(id -u)" = 0 ] || skip "dpkg --root needs root"
 ROOT=$(mktemp -d /tmp/aoe-deb.XXXX)
-trap 'rm -rf "$ROOT"' EXIT
+trap 'rm -rf "$ROOT" "$ROOT.service"' EXIT
 
 DEB=$(make -s deb 2>"$ROOT.err" | tail -n 1)
 check "make deb builds a package ($DEB)" test -f "$DEB" || { cat "$ROOT.err"; exit 1; }
@@ -78,6 +78,25 @@ check "the udev rule runs /usr/sbin/aoe-xdp" \
 	grep -q 'PROGRAM="/usr/sbin/aoe-xdp --udev-name %k"' "$ROOT/lib/udev/rules.d/60-aoe-xdp.rules"
 check "no @...@ left in what it installs" \
 	not_grep '@[A-Z]*@' "$ROOT/lib/systemd/system/aoe-xdp.service" "$ROOT/lib/udev/rules.d/60-aoe-xdp.rules"
+
+# systemd's own check of the unit (the binaries where this root has them;
+# the man page is this root's, not the host's): silent when all is well.
+unit_verifies() {
+	local unit=$ROOT.service out
+	sed "s|/usr/sbin/|$ROOT/usr/sbin/|g" "$ROOT/lib/systemd/system/aoe-xdp.service" >"$unit"
+	out=$(systemd-analyze verify --man=no "$unit" 2>&1) && [ -z "$out" ] && return 0
+	echo "$out" | sed 's/^/  /'
+	return 1
+}
+if command -v systemd-analyze >/dev/null; then
+	check "systemd-analyze verify accepts the unit, silently" unit_verifies
+else
+	echo "# systemd-analyze is not installed: the unit is not verified"
+fi
+check "the unit is Type=notify, reloads by rediscovering, before remote-fs-pre.target" \
+	bash -c "grep -qx 'Type=notify' '$ROOT/lib/systemd/system/aoe-xdp.service' &&
+		 grep -q '^ExecReload=/usr/sbin/aoe-xdp discover' '$ROOT/lib/systemd/system/aoe-xdp.service' &&
+		 grep -qx 'Before=remote-fs-pre.target' '$ROOT/lib/systemd/system/aoe-xdp.service'"
 
 out=$("$ROOT/usr/sbin/aoe-xdp" version 2>&1)
 check "aoe-xdp version runs ($out)" grep -q '^aoe-xdp [0-9]' <<<"$out"
