@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "lib/log.h"
+#include "reply.h"
 #include "report.h"
 #include "verbs.h"
 
@@ -151,34 +152,35 @@ static void waits_check(struct daemon *dm, bool all)
 
 /* --- control commands ------------------------------------------------------ */
 
+struct stat_reply {
+	struct daemon *dm;
+	const struct stat_opts *o;
+};
+
+static int stat_render(FILE *out, void *ctx)
+{
+	const struct stat_reply *r = ctx;
+	struct report_export ex = { .path = export_path, .priv = r->dm };
+
+	if (r->o->prometheus)
+		report_stat_prometheus(out, r->dm->eng, &ex);
+	else
+		report_stat(out, r->dm->eng, r->o->json, &ex);
+	return 0;
+}
+
 static void ctl_stat(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
 		     char **argv)
 {
-	const struct stat_opts *o = opts;
-	struct report_export ex = { .path = export_path, .priv = dm };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct stat_reply r = { .dm = dm, .o = opts };
 
 	(void)argc;
 	(void)argv;
-	if (!f) {
-		ctl_replyf(c, 1, "out of memory\n");
-		return;
-	}
-	if (o->json && o->prometheus) {
-		fclose(f);
-		free(text);
+	if (r.o->json && r.o->prometheus) {
 		ctl_replyf(c, 2, AOE_XDP_PROG " stat: --json or --prometheus, not both\n");
 		return;
 	}
-	if (o->prometheus)
-		report_stat_prometheus(f, dm->eng, &ex);
-	else
-		report_stat(f, dm->eng, o->json, &ex);
-	fclose(f);
-	ctl_reply(c, 0, text, len);
-	free(text);
+	reply_rendered(c, stat_render, &r);
 }
 
 /* What /metrics serves: the same as stat --prometheus. */
@@ -190,24 +192,28 @@ static void metrics_render(void *ctx, FILE *out)
 	report_stat_prometheus(out, dm->eng, &ex);
 }
 
+struct interfaces_reply {
+	struct aoe_engine *eng;
+	bool json;
+};
+
+static int interfaces_render(FILE *out, void *ctx)
+{
+	const struct interfaces_reply *r = ctx;
+
+	report_interfaces(out, r->eng, r->json);
+	return 0;
+}
+
 static void ctl_interfaces(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
 			   char **argv)
 {
 	const struct interfaces_opts *o = opts;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct interfaces_reply r = { .eng = dm->eng, .json = o->json };
 
 	(void)argc;
 	(void)argv;
-	if (!f) {
-		ctl_replyf(c, 1, "out of memory\n");
-		return;
-	}
-	report_interfaces(f, dm->eng, o->json);
-	fclose(f);
-	ctl_reply(c, 0, text, len);
-	free(text);
+	reply_rendered(c, interfaces_render, &r);
 }
 
 /* The daemon looks on all its interfaces; the ones named are the client's

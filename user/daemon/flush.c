@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "daemon.h"
 #include "lib/json.h"
+#include "reply.h"
 #include "verbs.h"
 
 #define FLUSH_MAX	256	/* devices one flush looks at */
@@ -169,21 +170,18 @@ static int flush_status(const struct flush_job *j)
 	return 0;
 }
 
+static int flush_render_status(FILE *out, void *ctx)
+{
+	const struct flush_job *j = ctx;
+
+	flush_render(j, out);
+	return flush_status(j);
+}
+
 static void flush_answer(struct flush_job *j)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
 	list_del(&j->node);
-	if (f) {
-		flush_render(j, f);
-		fclose(f);
-		ctl_reply(j->conn, flush_status(j), text, len);
-	} else {
-		ctl_replyf(j->conn, 1, "out of memory\n");
-	}
-	free(text);
+	reply_rendered(j->conn, flush_render_status, j);
 	free(j);
 }
 

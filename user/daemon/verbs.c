@@ -19,6 +19,7 @@
 #include "daemon.h"
 #include "lib/json.h"
 #include "proto/aoe_codec.h"
+#include "reply.h"
 #include "verbs.h"
 
 #define PING_PATHS	(AOE_MAX_TARGETS * AOE_MAX_PATHS)
@@ -229,24 +230,19 @@ static int render_replies(const struct verb_job *j, const struct aoe_admin *a, F
 	return good == a->nreplies ? 0 : 1;
 }
 
+static int job_render(FILE *out, void *ctx)
+{
+	const struct verb_job *j = ctx;
+
+	return render_replies(j, &j->a, out);
+}
+
 /* done() of config, mask and reserve. */
 static void job_done(struct aoe_admin *a)
 {
 	struct verb_job *j = container_of(a, struct verb_job, a);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int status;
 
-	if (!f) {
-		ctl_replyf(j->conn, 1, "out of memory\n");
-		job_free(j);
-		return;
-	}
-	status = render_replies(j, a, f);
-	fclose(f);
-	ctl_reply(j->conn, status, text, len);
-	free(text);
+	reply_rendered(j->conn, job_render, j);
 	job_free(j);
 }
 
@@ -663,23 +659,20 @@ static void ping_json(const struct verb_job *j, FILE *out)
 	fputc('\n', out);
 }
 
+static int ping_render(FILE *out, void *ctx)
+{
+	const struct verb_job *j = ctx;
+
+	if (j->json)
+		ping_json(j, out);
+	else
+		ping_text(j, out);
+	return ping_all_answered(j) ? 0 : 1;
+}
+
 static void ping_answer(struct verb_job *j)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f) {
-		ctl_replyf(j->conn, 1, "out of memory\n");
-	} else {
-		if (j->json)
-			ping_json(j, f);
-		else
-			ping_text(j, f);
-		fclose(f);
-		ctl_reply(j->conn, ping_all_answered(j) ? 0 : 1, text, len);
-	}
-	free(text);
+	reply_rendered(j->conn, ping_render, j);
 	job_free(j);
 }
 
