@@ -7,7 +7,9 @@
 #      it (attach --foreground, $NOTIFY_SOCKET), links /dev/etherd/e1.1 to
 #      /dev/ublkbN before it says READY=1 (a _netdev mount follows READY:
 #      the listener looks at the link when READY arrives); mkfs and mount
-#      through the fstab line; detach removes the link;
+#      through the fstab line; flush keeps the mounted device, and once
+#      unmounted removes its ublk disk and link (a discovery brings both
+#      back); detach removes the link;
 #   2. udev: systemd-udevd started with tools/udev/60-aoe-xdp.rules (as
 #      make install puts it, in udev's runtime rules folder): udev makes
 #      the link from the rule (udevadm info lists it), the daemon leaves
@@ -60,6 +62,23 @@ start_udev() {
 	wait_for 10 test -S /run/udev/control
 }
 
+# flush and the ublk export: a mounted device is kept; unmounted, its
+# ublk disk and link go; a discovery brings both back.
+flush_round() {
+	local dev=$1 out
+	out=$("$AOE_XDP" flush e1.1 2>&1)
+	check "flush e1.1 while mounted: exit 1" test $? -eq 1
+	check "... says where it is mounted ($out)" grep -q "is mounted on /mnt" <<<"$out"
+	check "... and keeps it" is_ublk "$dev"
+	check "umount" umount /mnt
+	out=$("$AOE_XDP" flush e1.1 2>&1)
+	check "flush e1.1 unmounted: exit 0 ($out)" test "$out" = "flushed e1.1"
+	check "... $dev is gone" wait_for 10 not test -e "$dev"
+	check "... and the link" wait_for 5 not test -L /dev/etherd/e1.1
+	"$AOE_XDP" discover --timeout 1 "$I0" >/dev/null 2>&1
+	check "a discovery exports e1.1 again, linked" wait_for 10 etherd_ublk e1.1
+}
+
 no_udev_round() {
 	local dev
 	check "no udev: no /run/udev/control" not test -e /run/udev/control
@@ -80,8 +99,8 @@ no_udev_round() {
 	check "... /mnt is $dev" mounted_from "$dev"
 	random_file "$TMP/data" 512
 	check "a file written" cp "$TMP/data" /mnt/data
-	check "umount" umount /mnt
-	detach_checked "no udev" "$dev"
+	flush_round "$dev"
+	detach_checked "no udev" "$(readlink /dev/etherd/e1.1)"
 	check "... and the link with it" not test -L /dev/etherd/e1.1
 }
 
