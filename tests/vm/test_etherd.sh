@@ -7,8 +7,8 @@
 #      it (attach --foreground, $NOTIFY_SOCKET), links /dev/etherd/e1.1 to
 #      /dev/ublkbN before it says READY=1 (a _netdev mount follows READY:
 #      the listener looks at the link when READY arrives); mkfs and mount
-#      through the fstab line; flush keeps the mounted device, and once
-#      unmounted removes its ublk disk and link (a discovery brings both
+#      through the fstab line; flush keeps the device while mounted or
+#      open, then removes its ublk disk and link (a discovery brings both
 #      back); detach removes the link;
 #   2. udev: systemd-udevd started with tools/udev/60-aoe-xdp.rules (as
 #      make install puts it, in udev's runtime rules folder): udev makes
@@ -62,8 +62,8 @@ start_udev() {
 	wait_for 10 test -S /run/udev/control
 }
 
-# flush and the ublk export: a mounted device is kept; unmounted, its
-# ublk disk and link go; a discovery brings both back.
+# flush and the ublk export: a mounted device is kept, and one a process
+# holds open; then its ublk disk and link go; a discovery brings both back.
 flush_round() {
 	local dev=$1 out
 	out=$("$AOE_XDP" flush e1.1 2>&1)
@@ -71,8 +71,13 @@ flush_round() {
 	check "... says where it is mounted ($out)" grep -q "is mounted on /mnt" <<<"$out"
 	check "... and keeps it" is_ublk "$dev"
 	check "umount" umount /mnt
+	exec 4<"$dev"
 	out=$("$AOE_XDP" flush e1.1 2>&1)
-	check "flush e1.1 unmounted: exit 0 ($out)" test "$out" = "flushed e1.1"
+	check "flush e1.1 while a process has it open: kept ($out)" \
+		grep -q "e1.1: kept: $dev is open in process $$" <<<"$out"
+	exec 4<&-
+	out=$("$AOE_XDP" flush e1.1 2>&1)
+	check "flush e1.1 unmounted and closed: exit 0 ($out)" test "$out" = "flushed e1.1"
 	check "... $dev is gone" wait_for 10 not test -e "$dev"
 	check "... and the link" wait_for 5 not test -L /dev/etherd/e1.1
 	"$AOE_XDP" discover --timeout 1 "$I0" >/dev/null 2>&1

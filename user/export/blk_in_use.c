@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Whether a block device (or one of its partitions) is in use: mounted,
- * held by another block device (device mapper, md), or swap. Read from
- * /proc and /sys, never by opening the device: the daemon serves the
- * device's I/O itself, and an open that rescans partitions would wait for
- * the very loop that makes the call.
+ * held by another block device (device mapper, md), swap, or open in some
+ * process. Read from /proc and /sys, never by opening the device: the
+ * daemon serves the device's I/O itself, and an open that rescans
+ * partitions would wait for the very loop that makes the call.
  */
 #include <dirent.h>
 #include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "blk_in_use.h"
 
@@ -146,11 +148,51 @@ static bool swapped_on(const struct blk_set *s, unsigned int *which)
 	return hit;
 }
 
+/* A process (not this one) with /dev/NAME of the set open: its pid, or 0. */
+static long opened_by(const struct blk_set *s, unsigned int *which)
+{
+	char path[64], fdpath[320], target[80], want[80];
+	struct dirent *p, *fd;
+	long pid = 0;
+	DIR *proc = opendir("/proc"), *fds;
+
+	while (proc && !pid && (p = readdir(proc))) {
+		long id = strtol(p->d_name, NULL, 10);
+
+		if (id <= 0 || id == (long)getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/fd", id);
+		fds = opendir(path);
+		while (fds && !pid && (fd = readdir(fds))) {
+			ssize_t n;
+
+			snprintf(fdpath, sizeof(fdpath), "%s/%s", path, fd->d_name);
+			n = readlink(fdpath, target, sizeof(target) - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			for (unsigned int i = 0; i < s->n && !pid; i++) {
+				snprintf(want, sizeof(want), "/dev/%s", s->name[i]);
+				if (!strcmp(target, want)) {
+					pid = id;
+					*which = i;
+				}
+			}
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
+}
+
 int blk_in_use(const char *disk, char *why, size_t len)
 {
 	struct blk_set s;
 	char where[256];
 	unsigned int i;
+	long pid;
 
 	if (set_load(&s, disk))
 		return 0;	/* no such disk (any more): nobody uses it */
@@ -168,6 +210,11 @@ int blk_in_use(const char *disk, char *why, size_t len)
 				 "/sys/class/block/%s/holders)", s.name[i], s.name[i]);
 			return 1;
 		}
+	}
+	pid = opened_by(&s, &i);
+	if (pid) {
+		snprintf(why, len, "/dev/%s is open in process %ld", s.name[i], pid);
+		return 1;
 	}
 	return 0;
 }
