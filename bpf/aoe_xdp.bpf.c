@@ -3,13 +3,27 @@
  * aoe_xdp_rx: steer aoe-xdp's AoE responses into AF_XDP sockets.
  *
  * A frame takes exactly one of these paths:
- *   not AoE (after at most one 802.1Q tag)        -> XDP_PASS, untouched
- *   AoE, shorter than Ethernet(+VLAN) + AoE header -> XDP_DROP
+ *   not AoE                                        -> XDP_PASS, untouched
+ *   AoE behind one 802.1Q tag                      -> XDP_PASS: a VLAN interface's
+ *   AoE, shorter than Ethernet + AoE header        -> XDP_DROP
  *   AoE request (a target on this host)            -> XDP_PASS
  *   AoE response, tag bit 31 clear (kernel aoe's)  -> XDP_PASS
- *   AoE response, tag bit 31 set (ours)            -> XSKMAP[rx queue],
+ *   AoE response, tag bit 31 set, to another MAC   -> XDP_PASS: not for us
+ *   AoE response, tag bit 31 set, to our MAC       -> XSKMAP[rx queue],
  *                                                     XDP_PASS if no socket
  * Every path bumps a counter in the per-CPU aoe_stats map.
+ *
+ * Our MAC: on a bridge port, a promiscuous NIC or a host with VMs, answers
+ * meant for another aoe-xdp (a guest's, a container's) arrive here too, tag
+ * bit 31 and all; taking them would hang that initiator. Broadcast target
+ * announcements have bit 31 clear and pass anyway (user space hears them on
+ * a packet socket); answers to our broadcast query come back to our MAC.
+ *
+ * VLANs: an interface's engine sends untagged frames, so a tagged answer is
+ * never its own: it belongs to the VLAN interface on top (eth0.42), where
+ * the kernel removes the tag and that interface's classifier, if any, sees
+ * it. Where the NIC strips tags before XDP runs, the parent cannot tell them
+ * apart; user space refuses to attach a parent and its VLAN at once.
  *
  * "xdp.frags": the program accepts multi-buffer frames, so the interface can
  * keep a jumbo MTU in native mode. Only the linear part is read; every driver
@@ -36,6 +50,13 @@ struct {
 	__type(key, __u32);	/* RX queue index */
 	__type(value, __u32);	/* AF_XDP socket fd (from user space) */
 } aoe_xsks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct aoe_xdp_config);
+} aoe_cfg SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -70,9 +91,27 @@ static __always_inline void count_command(struct aoe_xdp_stats *stats, __u8 cmd)
 	}
 }
 
+/* Sent to this interface's own address (a zero one matches nothing). */
+static __always_inline int to_our_mac(const struct ethhdr *eth)
+{
+	const struct aoe_xdp_config *cfg;
+	__u32 key = 0;
+	__u8 diff = 0, any = 0;
+
+	cfg = bpf_map_lookup_elem(&aoe_cfg, &key);
+	if (!cfg)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < AOE_XDP_MAC_LEN; i++) {
+		diff |= eth->h_dest[i] ^ cfg->mac[i];
+		any |= cfg->mac[i];
+	}
+	return any && !diff;
+}
+
 /* A response: ours goes to the socket bound to this RX queue, if any. */
 static __always_inline int steer_response(struct xdp_md *ctx, struct aoe_xdp_stats *stats,
-					  const struct aoe_hdr *aoe)
+					  const struct ethhdr *eth, const struct aoe_hdr *aoe)
 {
 	int verdict;
 
@@ -83,6 +122,10 @@ static __always_inline int steer_response(struct xdp_md *ctx, struct aoe_xdp_sta
 
 	if (!(bpf_ntohl(aoe->tag) & AOE_TAG_USER_BIT)) {
 		STAT_INC(stats, pass_kernel_tag);
+		return XDP_PASS;
+	}
+	if (!to_our_mac(eth)) {
+		STAT_INC(stats, pass_other_mac);
 		return XDP_PASS;
 	}
 	/* A jumbo frame in several buffers: an AF_XDP socket without
@@ -108,7 +151,6 @@ int aoe_xdp_rx(struct xdp_md *ctx)
 	struct aoe_hdr *aoe;
 	__u32 key = 0;
 	__be16 proto;
-	int vlan = 0;
 
 	stats = bpf_map_lookup_elem(&aoe_stats, &key);
 	if (!stats)	/* cannot happen for an array; the verifier wants it */
@@ -119,25 +161,22 @@ int aoe_xdp_rx(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	proto = eth->h_proto;
-	aoe = (void *)(eth + 1);
 	if (proto == bpf_htons(ETH_P_8021Q_VLAN)) {
 		struct vlan_tag *tag = (void *)(eth + 1);
 
-		if ((void *)(tag + 1) > data_end) {
+		if ((void *)(tag + 1) > data_end || tag->encap_proto != bpf_htons(AOE_ETHERTYPE)) {
 			STAT_INC(stats, non_aoe_passed);
 			return XDP_PASS;
 		}
-		proto = tag->encap_proto;
-		aoe = (void *)(tag + 1);
-		vlan = 1;
+		STAT_INC(stats, pass_vlan);
+		return XDP_PASS;
 	}
 	if (proto != bpf_htons(AOE_ETHERTYPE)) {
 		STAT_INC(stats, non_aoe_passed);
 		return XDP_PASS;
 	}
 
-	if (vlan)
-		STAT_INC(stats, vlan_aoe);
+	aoe = (void *)(eth + 1);
 	if ((void *)(aoe + 1) > data_end) {
 		STAT_INC(stats, malformed_dropped);
 		return XDP_DROP;
@@ -146,7 +185,7 @@ int aoe_xdp_rx(struct xdp_md *ctx)
 		STAT_INC(stats, aoe_requests_passed);
 		return XDP_PASS;
 	}
-	return steer_response(ctx, stats, aoe);
+	return steer_response(ctx, stats, eth, aoe);
 }
 
 char LICENSE[] SEC("license") = "GPL";

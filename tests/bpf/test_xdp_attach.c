@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "aoe_wire.h"
 #include "aoe_xdp.skel.h"
@@ -402,4 +404,121 @@ Test(xdp_attach, bpftool_dump_names_fields)
 		snprintf(quoted, sizeof(quoted), "\"%s\":", f->name);
 		cr_expect_not_null(strstr(out, quoted), "bpftool output lacks %s: %s", f->name, out);
 	}
+}
+
+/*
+ * Any name the kernel accepts: dots (VLANs; bpffs refuses them, so pins go
+ * under the escaped name of xdp/ifname.h), dashes, '@', IFNAMSIZ - 1
+ * characters. Attach, pins, pinned counters, bpftool, the lock, detach,
+ * and a crashed run's leftovers removed by name.
+ */
+struct odd_name {
+	char ifname[IF_NAMESIZE];
+	char pin_dir[64];
+};
+
+static struct odd_name odd_names[] = {
+	{ "v0.42", AOE_XDP_PIN_ROOT "/v0%2e42" },
+	{ "a.b-c@d.e.f1234", AOE_XDP_PIN_ROOT "/a%2eb-c@d%2ee%2ef1234" },
+	{ "x@y", AOE_XDP_PIN_ROOT "/x@y" },
+	{ "...", AOE_XDP_PIN_ROOT "/%2e%2e%2e" },
+};
+
+ParameterizedTestParameters(xdp_attach, any_interface_name)
+{
+	return cr_make_param_array(struct odd_name, odd_names,
+				   sizeof(odd_names) / sizeof(odd_names[0]));
+}
+
+static void expect_pinned_under(const struct odd_name *n, const struct xdp_prog *p)
+{
+	char stats[128], xsks[128], lock[128], cmd[256];
+
+	snprintf(stats, sizeof(stats), "%s/%s", n->pin_dir, AOE_XDP_STATS_MAP);
+	snprintf(xsks, sizeof(xsks), "%s/%s", n->pin_dir, AOE_XDP_XSKS_MAP);
+	cr_expect_str_eq(p->pin_dir, n->pin_dir);
+	cr_expect_eq(pinned_map_id(stats), map_id(p->stats_fd));
+	cr_expect_eq(pinned_map_id(xsks), map_id(p->xsks_fd));
+	snprintf(cmd, sizeof(cmd), "bpftool map dump pinned '%s' >/dev/null", stats);
+	cr_expect_eq(run_cmd("%s", cmd), 0, "%s failed", cmd);
+	cr_assert_eq(iface_lock_path(lock, sizeof(lock), n->ifname), 0);
+	cr_expect(path_exists(lock), "no lock file %s", lock);
+}
+
+ParameterizedTest(struct odd_name *n, xdp_attach, any_interface_name, .init = setup,
+		  .fini = teardown)
+{
+	struct aoe_xdp_stats st;
+	int status;
+	pid_t pid;
+
+	cr_assert_eq(run_cmd("ip link add '%s' type veth peer name aoe-odd-peer", n->ifname), 0);
+	cr_assert_eq(run_cmd("ip link set dev '%s' up && ip link set dev aoe-odd-peer up",
+			     n->ifname), 0);
+	cr_assert_eq(xdp_prog_attach(&prog, n->ifname, AOE_XDP_MODE_AUTO), 0,
+		     "cannot attach to %s", n->ifname);
+	expect_pinned_under(n, &prog);
+	cr_expect_eq(xdp_stats_read_pinned(n->ifname, &st), 0);
+	xdp_prog_detach(&prog);
+	cr_expect_eq(xdp_any_attached_id(n->ifname), 0);
+	cr_expect_not(path_exists(n->pin_dir), "%s left behind", n->pin_dir);
+
+	/* A run that dies attached; then cleanup by name, as `detach IFACE` does. */
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(xdp_prog_attach(&other, n->ifname, AOE_XDP_MODE_SKB) ? 1 : 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child could not attach");
+	cr_assert(path_exists(n->pin_dir), "the crashed run left no pins");
+	cr_expect_eq(xdp_prog_remove_stale(n->ifname), 0);
+	cr_expect_eq(xdp_any_attached_id(n->ifname), 0, "the leftover program stayed");
+	cr_expect_not(path_exists(n->pin_dir), "the leftover pins stayed");
+}
+
+/* The loader tells the classifier the interface's MAC, and the new one
+ * after `ip link set dev X address ...`. */
+static unsigned int run_to(const struct xdp_prog *p, enum frame_dst dst,
+			   struct aoe_xdp_stats *delta)
+{
+	const struct frame_spec rsp = {
+		.dst = dst, .flags = AOE_FLAG_RSP, .cmd = AOE_CMD_ATA,
+		.tag = AOE_TAG_USER_BIT | 1, .len = AOE_ETH_ZLEN,
+	};
+	unsigned char in[FRAME_MAX], out[FRAME_MAX];
+	struct aoe_xdp_stats before, after;
+	size_t len = frame_build(&rsp, in), out_len;
+	unsigned int verdict;
+
+	cr_assert_eq(xdp_prog_stats(p, &before), 0);
+	verdict = prog_test_run(bpf_program__fd(p->skel->progs.aoe_xdp_rx), in, len, out,
+				&out_len);
+	cr_assert_eq(xdp_prog_stats(p, &after), 0);
+	for (const struct xdp_stat_field *f = xdp_stat_fields; f->name; f++)
+		*(__u64 *)((char *)delta + f->offset) = xdp_stat_get(&after, f) -
+							 xdp_stat_get(&before, f);
+	return verdict;
+}
+
+Test(xdp_attach, classifier_knows_the_mac)
+{
+	const unsigned char new_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xae, 0x10 };
+	struct aoe_xdp_stats d;
+
+	cr_assert_eq(xdp_prog_attach(&prog, VETH_LOCAL, AOE_XDP_MODE_AUTO), 0);
+	cr_expect_arr_eq(prog.mac, local_mac, AOE_ETH_ALEN);
+	run_to(&prog, DST_US, &d);
+	cr_expect_eq(d.pass_no_socket, 1, "a response to our MAC was not taken as ours");
+	cr_expect_eq(xdp_prog_refresh_mac(&prog), 0, "the MAC did not change");
+
+	cr_assert_eq(run_cmd("ip link set dev %s address 02:00:00:00:ae:10", VETH_LOCAL), 0);
+	cr_expect_eq(xdp_prog_refresh_mac(&prog), 1, "the new MAC was not noticed");
+	cr_expect_arr_eq(prog.mac, new_mac, AOE_ETH_ALEN);
+	run_to(&prog, DST_US, &d);
+	cr_expect_eq(d.pass_other_mac, 1, "a response to the old MAC is still taken");
+	cr_expect_eq(d.pass_no_socket, 0);
+	cr_assert_eq(run_cmd("ip link set dev %s address 02:00:00:00:ae:00", VETH_LOCAL), 0);
+	cr_expect_eq(xdp_prog_refresh_mac(&prog), 1);
+	run_to(&prog, DST_US, &d);
+	cr_expect_eq(d.pass_no_socket, 1);
 }

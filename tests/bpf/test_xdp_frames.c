@@ -75,39 +75,75 @@ static struct frame_case frame_cases[] = {
 	    .len = ZLEN },
 	  XDP_PASS,
 	  { .aoe_responses = 1, .pass_kernel_tag = 1, .cmd_ata = 1, .error_responses = 1 } },
-	{ "VLAN ATA response, our tag",
+	{ "ATA response of ours to broadcast is not ours",
+	  { .dst = DST_BCAST, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_ata = 1 } },
+	{ "config response, our tag bit, another host's (bridge, promisc)",
+	  { .dst = DST_OTHER, .flags = RSP, .cmd = AOE_CMD_CFG, .tag = OUR_TAG, .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_config = 1 } },
+	{ "ATA response with our tag bit to another host",
+	  { .dst = DST_OTHER, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_ata = 1 } },
+	{ "response of ours to a multicast group",
+	  { .dst = DST_MCAST, .flags = RSP, .cmd = AOE_CMD_CFG, .tag = OUR_TAG, .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_config = 1 } },
+	{ "our MAC but for the first byte",
+	  { .dst = DST_NEAR_FIRST, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG,
+	    .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_ata = 1 } },
+	{ "our MAC but for the last byte",
+	  { .dst = DST_NEAR_LAST, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG,
+	    .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_ata = 1 } },
+	{ "error response of ours to another host",
+	  { .dst = DST_OTHER, .flags = RSP_ERR, .error = AOE_ERR_BADARG, .cmd = AOE_CMD_ATA,
+	    .tag = OUR_TAG, .len = ZLEN },
+	  XDP_PASS,
+	  { .aoe_responses = 1, .pass_other_mac = 1, .cmd_ata = 1, .error_responses = 1 } },
+	{ "broadcast announcement (tag bit 31 clear): the kernel's",
+	  { .dst = DST_BCAST, .flags = RSP, .cmd = AOE_CMD_CFG, .tag = 0, .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_kernel_tag = 1, .cmd_config = 1 } },
+	{ "kernel-tag response to another host",
+	  { .dst = DST_OTHER, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = KERNEL_TAG, .len = ZLEN },
+	  XDP_PASS, { .aoe_responses = 1, .pass_kernel_tag = 1, .cmd_ata = 1 } },
+	{ "VLAN ATA response, our tag: the VLAN interface's",
 	  { .vlan = true, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = ZLEN },
-	  XDP_PASS, NO_SOCKET(.cmd_ata = 1, .vlan_aoe = 1) },
+	  XDP_PASS, { .pass_vlan = 1 } },
 	{ "VLAN kernel-tag config response",
 	  { .vlan = true, .flags = RSP, .cmd = AOE_CMD_CFG, .tag = KERNEL_TAG, .len = ZLEN },
-	  XDP_PASS,
-	  { .aoe_responses = 1, .pass_kernel_tag = 1, .cmd_config = 1, .vlan_aoe = 1 } },
+	  XDP_PASS, { .pass_vlan = 1 } },
 	{ "ATA request (a target on this host)",
 	  { .cmd = AOE_CMD_ATA, .tag = KERNEL_TAG, .len = ZLEN },
 	  XDP_PASS, { .aoe_requests_passed = 1 } },
 	{ "config request with our tag bit is still a request",
 	  { .cmd = AOE_CMD_CFG, .tag = OUR_TAG, .len = ZLEN },
 	  XDP_PASS, { .aoe_requests_passed = 1 } },
+	{ "broadcast config request (another initiator's discovery)",
+	  { .dst = DST_BCAST, .cmd = AOE_CMD_CFG, .tag = OUR_TAG, .len = ZLEN },
+	  XDP_PASS, { .aoe_requests_passed = 1 } },
 	{ "VLAN request",
 	  { .vlan = true, .cmd = AOE_CMD_CFG, .tag = OUR_TAG, .len = ZLEN },
-	  XDP_PASS, { .aoe_requests_passed = 1, .vlan_aoe = 1 } },
+	  XDP_PASS, { .pass_vlan = 1 } },
 	{ "shortest whole response: 24 bytes",
 	  { .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = AOE_FULL_HDR_LEN },
 	  XDP_PASS, NO_SOCKET(.cmd_ata = 1) },
 	{ "shortest whole VLAN response: 28 bytes",
 	  { .vlan = true, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG,
 	    .len = AOE_FULL_HDR_LEN + AOE_VLAN_HLEN },
-	  XDP_PASS, NO_SOCKET(.cmd_ata = 1, .vlan_aoe = 1) },
+	  XDP_PASS, { .pass_vlan = 1 } },
 	{ "truncated AoE: 23 bytes, tag cut",
 	  { .flags = RSP, .tag = OUR_TAG, .len = AOE_FULL_HDR_LEN - 1 },
 	  XDP_DROP, { .malformed_dropped = 1 } },
 	{ "truncated AoE: Ethernet header only",
 	  { .flags = RSP, .tag = OUR_TAG, .len = AOE_ETH_HLEN },
 	  XDP_DROP, { .malformed_dropped = 1 } },
-	{ "truncated VLAN AoE: 27 bytes",
+	{ "truncated VLAN AoE: 27 bytes is the VLAN interface's to judge",
 	  { .vlan = true, .flags = RSP, .tag = OUR_TAG,
 	    .len = AOE_FULL_HDR_LEN + AOE_VLAN_HLEN - 1 },
-	  XDP_DROP, { .malformed_dropped = 1, .vlan_aoe = 1 } },
+	  XDP_PASS, { .pass_vlan = 1 } },
+	{ "VLAN AoE EtherType and nothing after it: 18 bytes",
+	  { .vlan = true, .flags = RSP, .tag = OUR_TAG, .len = AOE_ETH_HLEN + AOE_VLAN_HLEN },
+	  XDP_PASS, { .pass_vlan = 1 } },
 	{ "jumbo response of ours in several buffers",
 	  { .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = JUMBO_RSP_LEN },
 	  XDP_PASS, NO_SOCKET(.cmd_ata = 1, .multibuf_responses = 1) },
@@ -119,6 +155,8 @@ static struct frame_case frame_cases[] = {
 	{ "IPv6 behind a VLAN tag",
 	  { .vlan = true, .ethertype = ETH_P_IPV6, .len = ZLEN }, XDP_PASS,
 	  { .non_aoe_passed = 1 } },
+	{ "VLAN tag cut short: 17 bytes",
+	  { .vlan = true, .len = AOE_ETH_HLEN + 3 }, XDP_PASS, { .non_aoe_passed = 1 } },
 	{ "VLAN tag cut short: 16 bytes",
 	  { .vlan = true, .len = AOE_ETH_HLEN + 2 }, XDP_PASS, { .non_aoe_passed = 1 } },
 	{ "AoE behind two 802.1Q tags is not ours",
@@ -131,7 +169,15 @@ static struct frame_case frame_cases[] = {
 
 static struct aoe_xdp_bpf *skel;
 
+/* As the loader leaves it: told the interface's MAC. */
 static void load_skel(void)
+{
+	skel = aoe_xdp_bpf__open_and_load();
+	cr_assert_not_null(skel, "cannot load the classifier (are we root?)");
+	prog_set_mac(bpf_map__fd(skel->maps.aoe_cfg), local_mac);
+}
+
+static void load_skel_unconfigured(void)
 {
 	skel = aoe_xdp_bpf__open_and_load();
 	cr_assert_not_null(skel, "cannot load the classifier (are we root?)");
@@ -179,6 +225,20 @@ ParameterizedTest(struct frame_case *c, xdp_frames, table, .init = load_skel,
 {
 	check_case(bpf_program__fd(skel->progs.aoe_xdp_rx),
 		   bpf_map__fd(skel->maps.aoe_stats), c);
+}
+
+/* A program nobody told its MAC (all zero) takes nothing: fail closed. */
+Test(xdp_frames, unconfigured_keeps_nothing, .init = load_skel_unconfigured,
+     .fini = destroy_skel)
+{
+	const struct frame_case c = {
+		"response of ours, program without a MAC",
+		{ .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = ZLEN },
+		XDP_PASS, { .aoe_responses = 1, .pass_other_mac = 1, .cmd_ata = 1 },
+	};
+
+	check_case(bpf_program__fd(skel->progs.aoe_xdp_rx), bpf_map__fd(skel->maps.aoe_stats),
+		   &c);
 }
 
 /* The program's BTF, the shared header and the printing table agree. */
@@ -279,28 +339,35 @@ Test(xdp_frames, no_socket_on_other_queue, .init = setup_two_queues,
 
 /*
  * Real frames from the peer: ours arrives on the AF_XDP socket and nowhere
- * else, the kernel driver's reaches the stack (a packet socket) and not the
- * AF_XDP socket. One queue, so every frame lands where the socket is.
+ * else; the kernel driver's, and one with our tag bit but for another host
+ * (as a bridge port or a promiscuous NIC sees it), reach the stack (a
+ * packet socket) and not the AF_XDP socket. One queue, so every frame lands
+ * where the socket is. The loader told the program VETH_LOCAL's MAC.
  */
 static void frames_through_veth(void)
 {
 	const struct frame_spec kernel_rsp = {
 		.flags = RSP, .cmd = AOE_CMD_CFG, .tag = KERNEL_TAG, .len = ZLEN,
 	};
-	unsigned char ours[FRAME_MAX], theirs[FRAME_MAX], got[FRAME_MAX];
+	const struct frame_spec elsewhere_rsp = {
+		.dst = DST_OTHER, .flags = RSP, .cmd = AOE_CMD_ATA, .tag = OUR_TAG, .len = ZLEN,
+	};
+	unsigned char ours[FRAME_MAX], theirs[FRAME_MAX], elsewhere[FRAME_MAX], got[FRAME_MAX];
 	struct aoe_xdp_stats before, after;
 	const struct aoe_xdp_stats want = {
-		.aoe_responses = 2, .redirected = 1, .pass_kernel_tag = 1,
-		.cmd_ata = 1, .cmd_config = 1,
+		.aoe_responses = 3, .redirected = 1, .pass_kernel_tag = 1, .pass_other_mac = 1,
+		.cmd_ata = 2, .cmd_config = 1,
 	};
 	int listener = raw_aoe_listener(VETH_LOCAL);
 	size_t n;
 
 	frame_build(&our_ata_rsp, ours);
 	frame_build(&kernel_rsp, theirs);
+	frame_build(&elsewhere_rsp, elsewhere);
 	cr_assert_eq(xdp_prog_stats(&prog, &before), 0);
 	raw_send(VETH_PEER, ours, ZLEN);
 	raw_send(VETH_PEER, theirs, ZLEN);
+	raw_send(VETH_PEER, elsewhere, ZLEN);
 
 	n = test_xsk_recv(&xsk, got, sizeof(got), RECV_TIMEOUT_MS);
 	cr_assert_eq(n, ZLEN, "our response did not arrive on the AF_XDP socket (%zu bytes)", n);
@@ -308,10 +375,13 @@ static void frames_through_veth(void)
 	n = raw_recv(listener, got, sizeof(got), RECV_TIMEOUT_MS);
 	cr_assert_eq(n, ZLEN, "the kernel-tag response did not reach the stack");
 	cr_expect_arr_eq(got, theirs, ZLEN);
+	n = raw_recv(listener, got, sizeof(got), RECV_TIMEOUT_MS);
+	cr_assert_eq(n, ZLEN, "the response for another host did not reach the stack");
+	cr_expect_arr_eq(got, elsewhere, ZLEN);
 
 	/* One queue delivers in order: both frames have been classified by now. */
 	cr_expect_eq(test_xsk_recv(&xsk, got, sizeof(got), 0), 0,
-		     "the kernel-tag response reached the AF_XDP socket");
+		     "the kernel-tag response or the other host's reached the AF_XDP socket");
 	cr_expect_eq(raw_recv(listener, got, sizeof(got), 0), 0,
 		     "our response also reached the stack");
 	close(listener);

@@ -38,8 +38,11 @@
 #define CMD_MAX		512
 
 
+const unsigned char local_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xae, 0x00 };
 static const unsigned char peer_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xae, 0x01 };
 static const unsigned char bcast_mac[AOE_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const unsigned char mcast_mac[AOE_ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+static const unsigned char other_mac[AOE_ETH_ALEN] = { 0x02, 0, 0, 0, 0xbe, 0x02 };
 
 static bool is_bpffs(const char *path)
 {
@@ -91,9 +94,11 @@ static void ipv6_disable(const char *ifname)
 
 void veth_create(unsigned int queues)
 {
-	cr_assert_eq(run_cmd("ip link add %s numtxqueues %u numrxqueues %u type veth peer name %s "
-			    "numtxqueues %u numrxqueues %u", VETH_LOCAL, queues, queues,
-			    VETH_PEER, queues, queues), 0, "cannot create veth pair");
+	cr_assert_eq(run_cmd("ip link add %s address %02x:%02x:%02x:%02x:%02x:%02x numtxqueues %u "
+			     "numrxqueues %u type veth peer name %s numtxqueues %u numrxqueues %u",
+			     VETH_LOCAL, local_mac[0], local_mac[1], local_mac[2], local_mac[3],
+			     local_mac[4], local_mac[5], queues, queues, VETH_PEER, queues, queues),
+		     0, "cannot create veth pair");
 	/* No IPv6 neighbour discovery chatter in the counters. */
 	ipv6_disable(VETH_LOCAL);
 	ipv6_disable(VETH_PEER);
@@ -161,6 +166,40 @@ bool path_exists(const char *path)
 	return !stat(path, &st);
 }
 
+static void dst_mac(enum frame_dst dst, unsigned char *out)
+{
+	switch (dst) {
+	case DST_US:
+	case DST_NEAR_FIRST:
+	case DST_NEAR_LAST:
+		memcpy(out, local_mac, AOE_ETH_ALEN);
+		if (dst == DST_NEAR_FIRST)
+			out[0] ^= 0x04;	/* still unicast, locally administered */
+		if (dst == DST_NEAR_LAST)
+			out[AOE_ETH_ALEN - 1] ^= 0x01;
+		break;
+	case DST_BCAST:
+		memcpy(out, bcast_mac, AOE_ETH_ALEN);
+		break;
+	case DST_MCAST:
+		memcpy(out, mcast_mac, AOE_ETH_ALEN);
+		break;
+	case DST_OTHER:
+		memcpy(out, other_mac, AOE_ETH_ALEN);
+		break;
+	}
+}
+
+void prog_set_mac(int cfg_fd, const unsigned char mac[AOE_ETH_ALEN])
+{
+	struct aoe_xdp_config cfg = {};
+	__u32 key = 0;
+
+	memcpy(cfg.mac, mac, AOE_ETH_ALEN);
+	cr_assert_eq(bpf_map_update_elem(cfg_fd, &key, &cfg, BPF_ANY), 0,
+		     "cannot configure the classifier: %s", strerror(errno));
+}
+
 size_t frame_build(const struct frame_spec *spec, unsigned char *buf)
 {
 	struct aoe_hdr aoe = {
@@ -176,7 +215,7 @@ size_t frame_build(const struct frame_spec *spec, unsigned char *buf)
 
 	cr_assert_leq(spec->len, FRAME_MAX);
 	memset(buf, 0, FRAME_MAX);
-	memcpy(buf, bcast_mac, AOE_ETH_ALEN);
+	dst_mac(spec->dst, buf);
 	memcpy(buf + AOE_ETH_ALEN, peer_mac, AOE_ETH_ALEN);
 	if (spec->vlan) {
 		__be16 tpid = htons(ETH_P_8021Q_VLAN), tci = htons(42);

@@ -30,7 +30,8 @@ void fixture_enter_private_ns(void);
 /* A shell command line; returns its exit status. */
 int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* VETH_LOCAL <-> VETH_PEER with rx/tx queue counts, both up. */
+/* VETH_LOCAL (address local_mac) <-> VETH_PEER with rx/tx queue counts,
+ * both up. */
 void veth_create(unsigned int queues);
 
 /* A trivial XDP_PASS program that is not ours; returns its fd. */
@@ -44,8 +45,22 @@ void prog_name_by_id(unsigned int id, char *name, size_t size);
 
 bool path_exists(const char *path);
 
+/* VETH_LOCAL's address, and what the table tests tell the classifier. */
+extern const unsigned char local_mac[AOE_ETH_ALEN];
+
+/* Where a frame is sent: the classifier keeps only responses to our MAC. */
+enum frame_dst {
+	DST_US,		/* local_mac */
+	DST_BCAST,	/* ff:ff:ff:ff:ff:ff */
+	DST_MCAST,	/* a multicast group */
+	DST_OTHER,	/* another host's unicast MAC */
+	DST_NEAR_FIRST,	/* local_mac with the first byte changed */
+	DST_NEAR_LAST,	/* local_mac with the last byte changed */
+};
+
 /* A frame described by the fields the classifier looks at. */
 struct frame_spec {
+	enum frame_dst dst;
 	bool vlan;			/* one 802.1Q tag before the EtherType */
 	unsigned short ethertype;	/* 0 means AOE_ETHERTYPE */
 	unsigned char flags;		/* AOE_FLAG_RSP | AOE_FLAG_ERR */
@@ -57,6 +72,9 @@ struct frame_spec {
 
 /* Fills buf (FRAME_MAX bytes) and returns spec->len. */
 size_t frame_build(const struct frame_spec *spec, unsigned char *buf);
+
+/* Tells a loaded classifier its interface's MAC (what the loader does). */
+void prog_set_mac(int cfg_fd, const unsigned char mac[AOE_ETH_ALEN]);
 
 /* One BPF_PROG_TEST_RUN; copies the output frame into out (FRAME_MAX). */
 unsigned int prog_test_run(int prog_fd, const unsigned char *frame, size_t len,

@@ -9,7 +9,8 @@
 #   - `discover` while the daemon runs goes through it: a target started
 #     after attach (e8.2) is found, exported and usable;
 #   - `stat --json` has the documented fields with the right types;
-#   - `bench e8.1 --rw randwrite --seconds 2 --verify` reports blocks
+#   - `bench e8.1 --rw randwrite --seconds 2 --verify --force` (e8.1 is
+#     exported: a write run needs --force) reports blocks
 #     read back and 0 mismatches, in text and in valid JSON;
 #   - bad options exit 2 with a message, and leave the daemon alone.
 . "$(dirname "$0")/iolib.sh"
@@ -119,12 +120,12 @@ jq_check "stat --json: received counters" "$TMP/stat.json" '
 	                type == "number") and .frames > 0'
 
 # bench through the engine, with verify.
-timeout 30 "$AOE_XDP" bench e8.1 --rw randwrite --seconds 2 --verify >"$TMP/bench.out" 2>&1
-check "bench e8.1 --rw randwrite --seconds 2 --verify exits 0" test $? -eq 0
+timeout 30 "$AOE_XDP" bench e8.1 --rw randwrite --seconds 2 --verify --force >"$TMP/bench.out" 2>&1
+check "bench e8.1 --rw randwrite --seconds 2 --verify --force exits 0" test $? -eq 0
 cat "$TMP/bench.out"
 check "... reports blocks read back and 0 mismatches" \
 	grep -Eq 'verify: [1-9][0-9]* blocks read back, 0 mismatches' "$TMP/bench.out"
-timeout 30 "$AOE_XDP" bench e8.1 --rw randwrite --seconds 2 --verify --json >"$TMP/bench.json" 2>&1
+timeout 30 "$AOE_XDP" bench e8.1 --rw randwrite --seconds 2 --verify --force --json >"$TMP/bench.json" 2>&1
 check "bench ... --json exits 0" test $? -eq 0
 jq_check "bench --json is valid JSON: randwrite, ios and verified > 0, 0 mismatches, 0 errors" \
 	"$TMP/bench.json" \

@@ -161,6 +161,34 @@ random_file() { head -c "$(($2 * 1024))" /dev/urandom >"$1"; }
 # same_data DEVICE FILE: the device, read with O_DIRECT, equals FILE.
 same_data() { dd if="$1" bs=1M iflag=direct status=none | cmp - "$2"; }
 
+# write_at DEV FILE OFFSET_KIB: FILE onto DEV at OFFSET_KIB (a multiple of
+# 64), O_DIRECT.
+write_at() {
+	dd if="$2" of="$1" bs=64k seek=$(($3 / 64)) oflag=direct conv=notrunc status=none
+}
+
+# same_at DEV FILE OFFSET_KIB: DEV holds FILE at OFFSET_KIB (O_DIRECT read).
+same_at() {
+	dd if="$1" bs=64k skip=$(($3 / 64)) count=$(($(stat -c %s "$2") / 65536)) iflag=direct \
+		status=none | cmp - "$2"
+}
+
+# written_then_read WRITER READER FILE OFFSET_KIB
+written_then_read() { write_at "$1" "$3" "$4" && same_at "$2" "$3" "$4"; }
+
+# wait_kernel_disk DEV SECONDS: the kernel aoe driver shows DEV (asking it
+# to discover again every second: the first broadcast may go before the
+# link is up).
+wait_kernel_disk() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		[ -b "$1" ] && return 0
+		echo 1 >/dev/etherd/discover
+		sleep 1
+	done
+	[ -b "$1" ]
+}
+
 # mount_dev DEVICE DIR: mounted, and unmounted by the EXIT trap if need be.
 mount_dev() {
 	mkdir -p "$2" && mount "$1" "$2" || return 1

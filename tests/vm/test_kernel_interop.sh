@@ -19,36 +19,10 @@ DISCOVER_SECONDS=2
 KERNEL_DISCOVER_SECONDS=20
 KDEV=/dev/etherd/e1.1
 
-# write_at DEV FILE OFFSET_KIB: FILE onto DEV at OFFSET_KIB (a multiple of
-# 64), O_DIRECT.
-write_at() {
-	dd if="$2" of="$1" bs=64k seek=$(($3 / 64)) oflag=direct conv=notrunc status=none
-}
-
-# same_at DEV FILE OFFSET_KIB: DEV holds FILE at OFFSET_KIB (O_DIRECT read).
-same_at() {
-	dd if="$1" bs=64k skip=$(($3 / 64)) count=$(($(stat -c %s "$2") / 65536)) iflag=direct \
-		status=none | cmp - "$2"
-}
-
-# written_then_read WRITER READER FILE OFFSET_KIB
-written_then_read() { write_at "$1" "$3" "$4" && same_at "$2" "$3" "$4"; }
-
-# The kernel driver: load it for one interface, wait for the disk (asking
-# again every second: the first broadcast may go before the link is up).
+# The kernel driver: load it for one interface, wait for the disk.
 kernel_aoe_start() {
 	modprobe aoe aoe_iflist="$I0" || return 1
-	wait_kernel_disk
-}
-
-wait_kernel_disk() {
-	local i
-	for ((i = 0; i < KERNEL_DISCOVER_SECONDS; i++)); do
-		[ -b $KDEV ] && return 0
-		echo 1 >/dev/etherd/discover
-		sleep 1
-	done
-	[ -b $KDEV ]
+	wait_kernel_disk $KDEV $KERNEL_DISCOVER_SECONDS
 }
 
 kernel_size_is() { [ "$(blockdev --getsize64 $KDEV)" = $((DISK_MIB << 20)) ]; }

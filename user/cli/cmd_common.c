@@ -33,6 +33,12 @@ int cmd_call_daemon(const struct cmd_args *a, int timeout_s)
 		       "'aoe-xdp attach IFACE'\n", path);
 		return -ENOENT;
 	}
+	if (status == -EACCES) {
+		pr_err("permission denied on %s: the daemon answers root, and the members of the "
+		       "group it was started with ('attach --ctl-group GROUP'); run as root or join "
+		       "that group\n", path);
+		return status;
+	}
 	if (status == -E2BIG) {
 		pr_err("the command is too long for the daemon (at most %d words, %d bytes); "
 		       "split it up\n", CTL_MAX_ARGS, CTL_REQUEST_MAX);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,8 @@ static const struct cli_opt bench_opts[] = {
 	CLI_OPT(struct bench_opts, BOOL, verify, "verify", 0, NULL,
 		"after a write run, read back every block written and compare"),
 	CLI_OPT(struct bench_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT(struct bench_opts, BOOL, force, "force", 0, NULL,
+		"write even to a device that is exported (its data is overwritten)"),
 	CLI_OPT_END,
 };
 
@@ -283,6 +286,25 @@ static int bench_alloc(struct bench *b)
 	return 0;
 }
 
+/*
+ * A write run puts its pattern over the first --size-mb of the disk. An
+ * exported device is the system's (a filesystem may be on it, mounted or
+ * not, or a program may have it open): only on purpose, with --force.
+ */
+static bool bench_refuse_exported(struct daemon *dm, struct ctl_conn *c,
+				  const struct aoe_dev *d)
+{
+	char path[PATH_MAX];
+
+	daemon_export_path(dm, d, path, sizeof(path));
+	if (!path[0])
+		return false;
+	ctl_replyf(c, 1, "aoe-xdp bench: %s is exported as %s: a write run overwrites the data "
+		   "there (a filesystem, mounted or not); add --force to write anyway, or attach "
+		   "with --export none to benchmark\n", aoe_dev_name(d), path);
+	return true;
+}
+
 void bench_start(struct daemon *dm, struct ctl_conn *c, const struct bench_opts *o,
 		 const char *dev_name)
 {
@@ -304,6 +326,8 @@ void bench_start(struct daemon *dm, struct ctl_conn *c, const struct bench_opts 
 			   dev_name);
 		return;
 	}
+	if (rw_is_write(o->rw) && !o->force && bench_refuse_exported(dm, c, d))
+		return;
 	b = calloc(1, sizeof(*b) + o->qd * sizeof(b->slot[0]));
 	if (!b) {
 		ctl_replyf(c, 1, "out of memory\n");

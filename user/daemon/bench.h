@@ -30,6 +30,7 @@ struct bench_opts {
 	unsigned int size_mb;
 	int verify;
 	int json;
+	int force;		/* write to a device that is exported */
 };
 
 /* bench eS.N [options]: the CLI's and the daemon's table. */

@@ -41,6 +41,8 @@ static const struct cli_opt attach_opts[] = {
 		.enum_vals = mode_vals, .def = AOE_XDP_MODE_AUTO),
 	CLI_OPT(struct attach_opts, BOOL, foreground, "foreground", 'f', NULL,
 		"stay in the foreground (systemd)"),
+	CLI_OPT(struct attach_opts, STRING, ctl_group, "ctl-group", 0, "GROUP",
+		"besides root, members of GROUP (a name or number) may run 'aoe-xdp stat'"),
 	CLI_OPT(struct attach_opts, UINT, pool_max, "pool-max", 0, "N",
 		"spare TX frames per device", .min = 1, .max = 65536, .def = POOL_MAX_DEFAULT),
 	CLI_OPT(struct attach_opts, UINT, timeout, "timeout", 't', "SEC",
@@ -334,4 +336,5 @@ void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opt
 	dc->discover_timeout_s = o->timeout;
 	dc->foreground = o->foreground;
 	dc->metrics_listen = o->metrics_listen;
+	dc->ctl_group = o->ctl_group;
 }

@@ -40,6 +40,7 @@ struct attach_opts {
 	unsigned int write_guard;
 	unsigned int write_guard_mb;
 	const char *metrics_listen;	/* ADDR:PORT for /metrics, or NULL */
+	const char *ctl_group;
 };
 
 struct detach_opts {

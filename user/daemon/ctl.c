@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,6 +16,10 @@
 #include "lib/log.h"
 
 #define CTL_MAX_CONNS 64
+#define CTL_SOCK_UMASK	0177	/* bind() makes the socket 0600: nobody else, ever */
+#define CTL_SOCK_GROUP_MODE 0660
+#define GROUPS_FIRST_TRY 64	/* supplementary groups read at once; more: ask again */
+#define GRBUF_MAX	(1 << 20)
 
 static int ctl_addr(struct sockaddr_un *sa, const char *path)
 {
@@ -234,11 +239,41 @@ int ctl_parse(struct ctl_conn *c, const struct cli_cmd *cmd, void *opts, int arg
 	return err;
 }
 
+/* Refused: say who may, and how to become one. */
+static void conn_refuse(struct ctl_conn *c)
+{
+	const struct ctl_access *a = &c->srv->access;
+
+	if (!c->peer_known) {
+		ctl_replyf(c, 1, AOE_XDP_PROG ": permission denied: the daemon could not tell who "
+			   "you are\n");
+		return;
+	}
+	pr_info("control socket: refused uid %u gid %u (pid %d): not root%s%s\n",
+		(unsigned int)c->peer.uid, (unsigned int)c->peer.gid, (int)c->peer.pid,
+		a->group_set ? ", not in group " : "", a->group_set ? a->group : "");
+	if (a->group_set)
+		ctl_replyf(c, 1, AOE_XDP_PROG ": permission denied: the daemon answers root and "
+			   "members of group %s; uid %u is neither (add it to %s, or run as root)\n",
+			   a->group, (unsigned int)c->peer.uid, a->group);
+	else
+		ctl_replyf(c, 1, AOE_XDP_PROG ": permission denied: the daemon answers root only; "
+			   "run as root, or start it with 'attach --ctl-group GROUP' to let GROUP's "
+			   "members run 'aoe-xdp stat'\n");
+}
+
 static void conn_dispatch(struct ctl_conn *c)
 {
 	char *argv[CTL_MAX_ARGS];
 	size_t off = 0;
 	int argc = 0;
+
+	/* The socket's mode already keeps others out; this holds even when
+	 * it does not (a peer with CAP_DAC_OVERRIDE, a socket fd passed on). */
+	if (!ctl_peer_is_root(c) && !c->peer_in_group) {
+		conn_refuse(c);
+		return;
+	}
 
 	if (c->in[c->in_len - 1] != '\0') {
 		ctl_replyf(c, 2, AOE_XDP_PROG ": the command is cut short or longer than %d bytes\n",
@@ -299,6 +334,40 @@ static unsigned int conn_count(const struct ctl_server *s)
 	return n;
 }
 
+/* gid among the peer's supplementary groups (SO_PEERGROUPS, Linux 4.13). */
+static bool peer_has_group(int fd, gid_t gid)
+{
+	gid_t first[GROUPS_FIRST_TRY], *groups = first;
+	socklen_t len = sizeof(first);
+	bool found = false;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len)) {
+		if (errno != ERANGE || !(groups = malloc(len)))
+			return false;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len)) {
+			free(groups);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		found |= groups[i] == gid;
+	if (groups != first)
+		free(groups);
+	return found;
+}
+
+/* Who is on the other end, as the kernel saw it at connect(). */
+static void conn_read_peer(struct ctl_conn *c)
+{
+	const struct ctl_access *a = &c->srv->access;
+	socklen_t len = sizeof(c->peer);
+
+	c->peer_known = !getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &c->peer, &len) &&
+			len == sizeof(c->peer);
+	c->peer_in_group = c->peer_known && a->group_set &&
+			   (c->peer.gid == a->gid || peer_has_group(c->fd, a->gid));
+}
+
 static void listen_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
 {
 	struct ctl_server *s = container_of(ev, struct ctl_server, ev);
@@ -313,6 +382,7 @@ static void listen_event(struct engine_event *ev, const struct io_uring_cqe *cqe
 		}
 		c->srv = s;
 		c->fd = fd;
+		conn_read_peer(c);
 		c->ev.fn = conn_event;
 		list_add_tail(&s->conns, &c->node);
 		conn_arm(c, POLLIN);
@@ -321,8 +391,69 @@ static void listen_event(struct engine_event *ev, const struct io_uring_cqe *cqe
 		engine_watch_fd(s->eng, &s->ev, s->fd, POLLIN);
 }
 
+int ctl_access_group(struct ctl_access *access, const char *group)
+{
+	struct group gr, *found = NULL;
+	size_t size = 1024;
+	char *buf = NULL, *end;
+	int err;
+
+	do {
+		char *more = realloc(buf, size);
+
+		if (!more) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = more;
+		err = getgrnam_r(group, &gr, buf, size, &found);
+		size *= 2;
+	} while (err == ERANGE && size <= GRBUF_MAX);
+	if (found) {
+		access->gid = gr.gr_gid;
+	} else {
+		unsigned long gid = strtoul(group, &end, 10);
+
+		if (!*group || *end || gid > (gid_t)-2) {
+			pr_err("--ctl-group: no group named '%s' (list them with: getent group)\n",
+			       group);
+			free(buf);
+			return -ENOENT;
+		}
+		access->gid = (gid_t)gid;
+	}
+	free(buf);
+	access->group_set = true;
+	snprintf(access->group, sizeof(access->group), "%s", group);
+	return 0;
+}
+
+/*
+ * The socket file: made 0600 by the umask bind() runs under, so there is
+ * no moment it is open to others; with a group, handed to it (root:GROUP)
+ * and only then opened to it (0660). Then listen.
+ */
+static int ctl_bind(struct ctl_server *s, const struct sockaddr_un *sa)
+{
+	mode_t old = umask(CTL_SOCK_UMASK);
+	int err = bind(s->fd, (const struct sockaddr *)sa, sizeof(*sa)) ? -errno : 0;
+
+	umask(old);
+	if (err)
+		return err;
+	if (s->access.group_set &&
+	    (chown(sa->sun_path, (uid_t)-1, s->access.gid) ||
+	     chmod(sa->sun_path, CTL_SOCK_GROUP_MODE)))
+		err = -errno;
+	if (!err && listen(s->fd, 16))
+		err = -errno;
+	if (err)
+		unlink(sa->sun_path);	/* ours: bind() made it */
+	return err;
+}
+
 int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path,
-		    ctl_handler_fn handler, void *ctx)
+		    const struct ctl_access *access, ctl_handler_fn handler, void *ctx)
 {
 	struct sockaddr_un sa;
 	int err;
@@ -330,6 +461,8 @@ int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	list_init(&s->conns);
+	if (access)
+		s->access = *access;
 	err = ctl_addr(&sa, path);
 	if (err)
 		return err;
@@ -342,9 +475,8 @@ int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return -errno;
-	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) ||
-	    listen(s->fd, 16)) {
-		err = -errno;
+	err = ctl_bind(s, &sa);
+	if (err) {
 		pr_err("cannot listen on %s: %s\n", path, strerror(-err));
 		close(s->fd);
 		s->fd = -1;

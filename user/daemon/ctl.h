@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket between `aoe-xdp <command>` and a running daemon:
- * a unix stream socket under /run/aoe-xdp, root only. The client sends the
+ * a unix stream socket in the run directory. It is made with a umask that
+ * leaves it root's alone (mode 0600), or with --ctl-group, its group's
+ * too (0660, root:GROUP), and every connection's peer credentials
+ * (SO_PEERCRED, SO_PEERGROUPS) are checked again: root, or a member of that
+ * group, else the request is refused. The daemon decides what a member may
+ * run (ctl_peer_is_root()). The client sends the
  * words the user gave (the command first), each ended by a NUL, and shuts
  * its side down; the daemon parses them with the command's option table
  * (ctl_parse) and answers with a line holding the exit status, then the
@@ -17,6 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "engine/engine.h"
 
@@ -32,10 +39,18 @@ struct ctl_conn;
  * reply later. */
 typedef void (*ctl_handler_fn)(void *ctx, struct ctl_conn *c, int argc, char **argv);
 
+/* Who besides root may talk to the daemon. */
+struct ctl_access {
+	bool group_set;
+	gid_t gid;
+	char group[64];		/* its name, for messages */
+};
+
 struct ctl_server {
 	struct aoe_engine *eng;
 	int fd;
 	char path[108];
+	struct ctl_access access;
 	struct engine_event ev;
 	ctl_handler_fn handler;
 	void *ctx;
@@ -47,6 +62,9 @@ struct ctl_conn {
 	struct list_node node;
 	int fd;
 	struct engine_event ev;
+	struct ucred peer;	/* who connected (SO_PEERCRED) */
+	bool peer_known;	/* peer was read */
+	bool peer_in_group;	/* a member of access.gid */
 	bool polling;		/* a poll SQE points at ev */
 	bool answered;
 	char in[CTL_REQUEST_MAX];
@@ -55,8 +73,17 @@ struct ctl_conn {
 	size_t out_len, out_off;
 };
 
+/* access NULL: root only. */
 int ctl_server_open(struct ctl_server *s, struct aoe_engine *e, const char *path,
-		    ctl_handler_fn handler, void *ctx);
+		    const struct ctl_access *access, ctl_handler_fn handler, void *ctx);
+/* access->gid from a group's name or number: 0, or -ENOENT after saying so. */
+int ctl_access_group(struct ctl_access *access, const char *group);
+
+/* The peer is root (uid 0); else it got in as a member of the group. */
+static inline bool ctl_peer_is_root(const struct ctl_conn *c)
+{
+	return c->peer_known && c->peer.uid == 0;
+}
 void ctl_server_close(struct ctl_server *s);
 
 /* Sends "status\n" + text (len bytes) and closes the connection. */

@@ -17,12 +17,15 @@
 #include "lib/log.h"
 #include "reply.h"
 #include "report.h"
+#include "run_dir.h"
 #include "verbs.h"
 
 #define DAEMON_TICK_NS		(100 * NSEC_PER_MSEC)
 /* Links, systemd's status and idle metrics clients are looked at this often. */
 #define DAEMON_SERVICE_NS	(100 * NSEC_PER_MSEC)
 #define DAEMON_LOG_NAME		"aoe-xdp.log"
+#define DAEMON_LOG_MODE		0600
+#define DAEMON_PID_MODE		0644
 
 const char *daemon_run_dir(char *buf, size_t len)
 {
@@ -69,13 +72,16 @@ static void hook_dev_changed(void *ctx, struct aoe_dev *d)
 		dm->exp->dev_changed(dm->exp_priv, d);
 }
 
-static void export_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
+void daemon_export_path(struct daemon *dm, const struct aoe_dev *d, char *buf, size_t len)
 {
-	struct daemon *dm = priv;
-
 	buf[0] = '\0';
 	if (dm->exp)
 		dm->exp->path(dm->exp_priv, d, buf, len);
+}
+
+static void export_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
+{
+	daemon_export_path(priv, d, buf, len);
 }
 
 /* --- answers that wait for discovery ---------------------------------------- */
@@ -316,19 +322,20 @@ static const struct ctl_command {
 	const struct cli_cmd *cmd;
 	void (*run)(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
 		    char **argv);
+	bool for_group;		/* --ctl-group's members may run it: it only reads */
 } ctl_commands[] = {
-	{ &stat_cmd, ctl_stat },
-	{ &discover_cmd, ctl_discover },
-	{ &attach_cmd, ctl_attach },
-	{ &detach_cmd, ctl_detach },
-	{ &bench_cmd, ctl_bench },
-	{ &revalidate_cmd, ctl_revalidate },
-	{ &interfaces_cmd, ctl_interfaces },
-	{ &flush_cmd, verb_flush },
-	{ &config_cmd, verb_config },
-	{ &mask_cmd, verb_mask },
-	{ &reserve_cmd, verb_reserve },
-	{ &ping_cmd, verb_ping },
+	{ &stat_cmd, ctl_stat, true },
+	{ &discover_cmd, ctl_discover, false },
+	{ &attach_cmd, ctl_attach, false },
+	{ &detach_cmd, ctl_detach, false },
+	{ &bench_cmd, ctl_bench, false },
+	{ &revalidate_cmd, ctl_revalidate, false },
+	{ &interfaces_cmd, ctl_interfaces, true },
+	{ &flush_cmd, verb_flush, false },
+	{ &config_cmd, verb_config, false },
+	{ &mask_cmd, verb_mask, false },
+	{ &reserve_cmd, verb_reserve, false },
+	{ &ping_cmd, verb_ping, false },
 };
 
 static const struct ctl_command *ctl_find(const char *name)
@@ -355,6 +362,12 @@ static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
 		ctl_replyf(c, 2, "aoe-xdp: the daemon does not know '%s'\n", argv[0]);
 		return;
 	}
+	if (!cc->for_group && !ctl_peer_is_root(c)) {
+		ctl_replyf(c, 1, "aoe-xdp: '%s' needs root; members of group %s may only run "
+			   "'aoe-xdp stat' and 'aoe-xdp interfaces'\n", argv[0],
+			   dm->ctl.access.group);
+		return;
+	}
 	opts = calloc(1, cc->cmd->cfg_size);
 	if (!opts) {
 		ctl_replyf(c, 1, "out of memory\n");
@@ -369,12 +382,33 @@ static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
 
 static int write_pid_file(struct daemon *dm)
 {
-	FILE *f = fopen(dm->pid_path, "w");
+	int fd = run_file_open(dm->pid_path, O_WRONLY | O_CREAT | O_TRUNC, DAEMON_PID_MODE,
+			       "pid file");
+	int err = 0;
 
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	fclose(f);
+	if (fd < 0)
+		return fd;
+	if (dprintf(fd, "%d\n", (int)getpid()) < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		pr_err("cannot write pid file %s: %s\n", dm->pid_path, strerror(-err));
+	dm->pid_written = true;
+	return err;
+}
+
+/* Opened while the attaching process still shows our messages, so a log
+ * that cannot be (a link put there) is said, not silently lost. */
+static int open_log(struct daemon *dm)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dm->run_dir, DAEMON_LOG_NAME);
+	fd = run_file_open(path, O_WRONLY | O_CREAT | O_APPEND, DAEMON_LOG_MODE, "log");
+	if (fd < 0)
+		return fd;
+	dm->log_fd = fd;
 	return 0;
 }
 
@@ -405,14 +439,12 @@ static void ready_report(struct daemon *dm, int ready_fd, int status, const char
 /* From now on the daemon talks to its log file only. */
 static void detach_stdio(struct daemon *dm)
 {
-	char path[PATH_MAX + 32];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", dm->run_dir, DAEMON_LOG_NAME);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		dup2(fd, STDERR_FILENO);
-		close(fd);
+	if (dm->log_fd >= 0) {
+		dup2(dm->log_fd, STDERR_FILENO);
+		close(dm->log_fd);
+		dm->log_fd = -1;
 	}
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
@@ -429,21 +461,39 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 		.ctx = dm, .dev_up = hook_dev_up, .dev_down = hook_dev_down,
 		.dev_changed = hook_dev_changed,
 	};
+	struct ctl_access access = {};
 	int err;
 
+	dm->log_fd = -1;
+	list_init(&dm->waits);
 	daemon_run_dir(dm->run_dir, sizeof(dm->run_dir));
-	mkdir(dm->run_dir, 0755);
+	err = run_dir_prepare(dm->run_dir);
+	if (err)
+		return err;
 	snprintf(dm->ctl_path, sizeof(dm->ctl_path), "%s/aoe-xdp.sock", dm->run_dir);
 	snprintf(dm->pid_path, sizeof(dm->pid_path), "%s/aoe-xdp.pid", dm->run_dir);
-	list_init(&dm->waits);
 	list_init(&dm->flushes);
 	etherd_init(&dm->etherd);
+	/* Said now, before anything is attached; written once we run. */
+	err = run_file_check(dm->pid_path, "pid file");
+	if (err)
+		return err;
+	if (!dm->cfg.foreground) {
+		err = open_log(dm);
+		if (err)
+			return err;
+	}
+	if (dm->cfg.ctl_group) {
+		err = ctl_access_group(&access, dm->cfg.ctl_group);
+		if (err)
+			return err;
+	}
 	err = engine_create(&dm->cfg.eng, &hooks, &dm->eng);
 	if (err)
 		return err;
 	err = engine_watch_signals(dm->eng);
 	if (!err)
-		err = ctl_server_open(&dm->ctl, dm->eng, dm->ctl_path, ctl_handle, dm);
+		err = ctl_server_open(&dm->ctl, dm->eng, dm->ctl_path, &access, ctl_handle, dm);
 	if (!err && dm->cfg.metrics_listen)
 		err = metrics_open(&dm->metrics, dm->eng, dm->cfg.metrics_listen, metrics_render,
 				   dm);
@@ -498,8 +548,12 @@ static void daemon_teardown(struct daemon *dm)
 		engine_destroy(dm->eng);
 		dm->eng = NULL;
 	}
-	if (dm->pid_path[0])
+	if (dm->pid_written)
 		unlink(dm->pid_path);
+	dm->pid_written = false;
+	if (dm->log_fd >= 0)
+		close(dm->log_fd);
+	dm->log_fd = -1;
 }
 
 /* Every device that is up has its export (or the daemon exports none). */

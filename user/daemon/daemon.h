@@ -26,6 +26,7 @@ struct daemon_config {
 	unsigned int discover_timeout_s;
 	unsigned int ublk_depth;	/* 0: default */
 	unsigned int ublk_max_io;	/* bytes, 0: default */
+	const char *ctl_group;	/* besides root, its members may run stat; or NULL */
 	bool foreground;
 	const char *metrics_listen;	/* ADDR:PORT, or NULL */
 };
@@ -50,6 +51,8 @@ struct daemon {
 	char run_dir[256];
 	char ctl_path[PATH_MAX];
 	char pid_path[PATH_MAX];
+	bool pid_written;	/* the pid file is ours to remove */
+	int log_fd;		/* the log, opened before it is needed; or -1 */
 	struct list_node waits;	/* struct discover_wait */
 	struct list_node flushes;	/* flush.c */
 	struct bench *bench;
@@ -67,6 +70,9 @@ struct daemon {
 /* Where the control socket, pid file and links live ($AOE_XDP_RUN_DIR). */
 const char *daemon_run_dir(char *buf, size_t len);
 void daemon_ctl_path(char *buf, size_t len);
+
+/* Where d is exported (/dev/ublkbN, a FUSE file), or "" when it is not. */
+void daemon_export_path(struct daemon *dm, const struct aoe_dev *d, char *buf, size_t len);
 
 /* Runs the daemon until detach or a signal. ready_fd (or -1) gets the
  * status line and the attach report once initial discovery is done. */

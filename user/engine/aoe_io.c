@@ -11,11 +11,26 @@
 #include "engine_priv.h"
 #include "lib/log.h"
 
+static void write_again(struct aoe_dev *d, struct aoe_req *req)
+{
+	d->guard.st.rewrites += req->nsect;
+	req->guard_redo = false;
+	req->framed = 0;
+	list_add_tail(&d->pending, &req->node);
+	aoe_io_pump(d);
+}
+
 static void req_complete(struct aoe_req *req)
 {
 	struct aoe_dev *d = req->dev;
 
 	if (req->op == AOE_OP_WRITE && !req->internal) {
+		/* An older copy was executed after parts of this write: it
+		 * goes out again before it counts as done. */
+		if (!req->status && req->guard_redo) {
+			write_again(d, req);
+			return;
+		}
 		/* An acknowledged write's data may have to be kept first. */
 		if (!req->status && !guard_write_done(d, req)) {
 			list_add_tail(&d->guard.held, &req->node);
@@ -257,6 +272,16 @@ static void target_heard(struct aoe_engine *e, struct aoe_target *t)
 	}
 }
 
+/* t is tainted from now: its probe goes out PROBE_INTERVAL_NS later,
+ * whichever path tainted it (the timers, or an answer). */
+static void target_taint(struct aoe_engine *e, struct aoe_target *t)
+{
+	t->tainted = true;
+	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	if (t->next_probe_ns < e->next_timer_ns)
+		e->next_timer_ns = t->next_probe_ns;
+}
+
 /*
  * f goes back to be sent again with a new tag. Unless its target answered
  * it (answered), the copy it leaves behind may still be executed: it stays
@@ -299,8 +324,7 @@ static void on_error_response(struct aoe_engine *e, struct aoe_frame *f, uint8_t
 	}
 	if (error == AOE_ERR_DEVUNAVAIL && dev_has_other_target(d, t)) {
 		pr_debug("%s: target %s says device unavailable; trying another\n", d->name, mac);
-		t->tainted = true;
-		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+		target_taint(e, t);
 		frame_requeue(d, f, true);
 		return;
 	}
@@ -534,6 +558,24 @@ static void read_data_in(struct aoe_frame *f, const struct rx_frame *fr, size_t 
 		guard_overlay_read(f->req->dev, f->lba, f->nsect, dst);
 }
 
+/*
+ * An answer's length: what the command returns, padded or not, with a few
+ * bytes of slack (aoe_answer_len_ok()); or, for an ATA error, the registers
+ * and at most that much data (aoe-target sends the registers alone, vblade
+ * the sectors it read before the error), so a failed read ends at once
+ * instead of being resent until the device is declared dead.
+ */
+static bool rsp_len_ok(const struct aoe_view *v, const struct aoe_ata_view *a, size_t len,
+		       size_t want)
+{
+	size_t base = v->hdr_len + AOE_ATA_LEN;
+
+	if (aoe_answer_len_ok(len, base + want))
+		return true;
+	return (a->cmdstat & ATA_STATUS_ERRMASK) && len >= base &&
+	       len <= base + want + AOE_ANSWER_SLACK;
+}
+
 void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
 		   const struct rx_frame *fr)
 {
@@ -551,8 +593,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		return;
 	}
 	want = frame_rsp_data_len(f);
-	if (aoe_parse_ata(v, &a, &why) ||
-	    !aoe_answer_len_ok(fr->len, v->hdr_len + AOE_ATA_LEN + want)) {
+	if (aoe_parse_ata(v, &a, &why) || !rsp_len_ok(v, &a, fr->len, want)) {
 		e->rx.bad_len++;
 		return;
 	}
@@ -599,15 +640,13 @@ void target_send_identify(struct aoe_engine *e, struct aoe_target *t)
 		return;
 	}
 	t->probe_out = true;
-	t->st.probes++;
 }
 
 static void taint(struct aoe_engine *e, struct aoe_target *t)
 {
 	char mac[AOE_MAC_STR_LEN];
 
-	t->tainted = true;
-	t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
+	target_taint(e, t);
 	aoe_format_mac(mac, t->mac);
 	pr_warn("%s: target %s stopped answering (%u timeouts in a row); "
 		"its frames move to other targets while a probe checks it\n",
@@ -691,6 +730,7 @@ static uint64_t copies_probe_timer(struct aoe_engine *e, struct aoe_target *t, u
 		return due < next ? due : next;
 	t->copy_probe_ns = e->now_ns;
 	target_send_identify(e, t);
+	t->st.probes++;
 	return next;
 }
 
@@ -717,6 +757,7 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 	if (t->tainted && !t->probe_out && target_reachable(t)) {
 		if (e->now_ns >= t->next_probe_ns) {
 			target_send_identify(e, t);
+			t->st.probes++;
 			t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 		}
 		if (t->next_probe_ns < next)

@@ -301,10 +301,13 @@ bool dev_has_other_target(const struct aoe_dev *d, const struct aoe_target *t)
 
 void dev_reset_targets(struct aoe_dev *d)
 {
+	/* Afresh means nothing in flight: a device whose IDENTIFY failed may
+	 * still have a probe out, which the new windows would not count. */
+	aoe_io_fail_all(d, -EIO);
 	for (unsigned int i = 0; i < d->ntargets; i++) {
 		struct aoe_target *t = d->targets[i];
 
-		window_init(&t->win, t->win.limit);
+		window_reset(&t->win);
 		t->tainted = false;
 		t->timeouts_in_row = 0;
 	}

@@ -53,9 +53,11 @@ void discover_broadcast(struct aoe_engine *e)
 }
 
 /*
- * A config answer to no query of ours: targets announce themselves so when
- * they start (vblade, kvblade, ggaoed). From a target we know, it is a
- * reason to check it still serves the same disk; it never makes a device.
+ * A config answer to no query of ours (its tag has bit 31 clear, so the
+ * classifier passed it and the announcement socket brought it): targets
+ * announce themselves so when they start (vblade, kvblade, ggaoed). From a
+ * target we know, it is a reason to check it still serves the same disk;
+ * it never makes a device.
  */
 static void config_hint(struct aoe_engine *e, const struct aoe_view *v)
 {
@@ -85,10 +87,8 @@ static bool config_answer_ok(struct aoe_engine *e, const struct aoe_view *v)
 {
 	static const uint8_t zero[AOE_ETH_ALEN];
 
-	if (v->tag != e->disc_tags[0] && v->tag != e->disc_tags[1]) {
-		config_hint(e, v);
+	if (v->tag != e->disc_tags[0] && v->tag != e->disc_tags[1])
 		return false;	/* not an answer to our query */
-	}
 	if (v->flags & AOE_FLAG_ERR)
 		return false;
 	if (v->shelf == AOE_SHELF_BCAST || v->slot == AOE_SLOT_BCAST)

@@ -702,8 +702,16 @@ void engine_step(struct aoe_engine *e, uint64_t now_ns)
 {
 	e->now_ns = now_ns;
 	engine_service_sockets(e);
-	if (e->now_ns >= e->next_timer_ns)
-		e->next_timer_ns = aoe_io_timers(e);
+	if (e->now_ns >= e->next_timer_ns) {
+		/* What the timers resend lowers next_timer_ns as it goes out
+		 * (frame_send): keep that if it is sooner than what they say. */
+		uint64_t next;
+
+		e->next_timer_ns = UINT64_MAX;
+		next = aoe_io_timers(e);
+		if (next < e->next_timer_ns)
+			e->next_timer_ns = next;
+	}
 	e->next_timer_ns = admin_step(e, e->next_timer_ns);
 	if (e->now_ns >= discover_next_ns(e))
 		discover_broadcast(e);

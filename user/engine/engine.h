@@ -62,8 +62,7 @@ struct aoe_req {
 	uint64_t start_ns;
 	uint64_t wseq;		/* a write's version: submission order */
 	bool internal;		/* the engine's own (rewrites, their flushes) */
-	bool guard_redo;	/* [redo_lo, redo_hi) must be written again */
-	uint64_t redo_lo, redo_hi;
+	bool guard_redo;	/* an older copy landed over it: send it again */
 };
 
 /* Clears req and fills in what every request needs. */
@@ -235,7 +234,8 @@ struct aoe_target_stats {
 	uint64_t timeouts;
 	uint64_t errors;	/* error responses (AoE E flag or ATA status) */
 	uint64_t false_alarms;	/* timeouts whose first answer came after all */
-	uint64_t probes;
+	uint64_t probes;		/* IDENTIFY to a tainted target, or to settle copies */
+	uint64_t identity_checks;	/* IDENTIFY to check it serves the device's disk */
 };
 
 struct aoe_target_info {

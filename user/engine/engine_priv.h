@@ -23,7 +23,9 @@
 
 _Static_assert(ENGINE_MAX_IFACES == POOL_MAX_IFACES, "one interface table size");
 
+#ifndef ENGINE_MAX_FRAMES	/* the engine fuzzer builds with a small table */
 #define ENGINE_MAX_FRAMES	8192	/* frames in flight over all devices */
+#endif
 /* Unanswered copies on record (copies.c): old tags of frames in flight,
  * and copies whose frame ended while they were still out. */
 #define ENGINE_MAX_COPIES	(4 * ENGINE_MAX_FRAMES)

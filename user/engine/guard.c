@@ -173,9 +173,7 @@ static bool older_copy_covers(const struct aoe_dev *d, uint64_t lba, uint64_t ws
 /* Frees the sectors of [lba, lba + n) that nothing needs any more. */
 static void guard_trim(struct aoe_dev *d, uint64_t lba, uint32_t n)
 {
-	if (!d->guard.count)
-		return;
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < n && d->guard.count; i++) {
 		struct guard_sector *s = gs_find(d, lba + i);
 
 		if (s && !s->dirty && !s->rewriting && !older_copy_covers(d, s->lba, s->wseq))
@@ -186,11 +184,9 @@ static void guard_trim(struct aoe_dev *d, uint64_t lba, uint32_t n)
 }
 
 /* Sectors of req (a write being acknowledged) that must be kept: those an
- * older copy covers, those kept already, and those to write again. */
+ * older copy covers, and those kept already. */
 static bool sector_needed(struct aoe_dev *d, const struct aoe_req *req, uint64_t lba)
 {
-	if (req->guard_redo && lba >= req->redo_lo && lba < req->redo_hi)
-		return true;
 	return gs_find(d, lba) || older_copy_covers(d, lba, req->wseq);
 }
 
@@ -208,19 +204,16 @@ static void keep_sector(struct aoe_dev *d, const struct aoe_req *req, uint32_t i
 {
 	uint64_t lba = req->lba + i;
 	struct guard_sector *s;
-	bool redo = req->guard_redo && lba >= req->redo_lo && lba < req->redo_hi;
 
 	if (!sector_needed(d, req, lba))
 		return;
 	s = gs_find(d, lba);
 	if (!s)
 		s = gs_new(d, lba);	/* counted beforehand: cannot fail */
-	if (s->wseq > req->wseq && !redo)
+	if (s->wseq > req->wseq)
 		return;	/* holds newer data already */
 	s->wseq = req->wseq;
 	memcpy(s->data, req->buf + (size_t)i * ATA_SECTOR_SIZE, ATA_SECTOR_SIZE);
-	if (redo)
-		gs_mark_dirty(d, s);
 }
 
 /*
@@ -232,7 +225,7 @@ bool guard_write_done(struct aoe_dev *d, struct aoe_req *req)
 {
 	struct guard_pool *gp = &d->eng->guard;
 
-	if (!d->nwcopies && !d->guard.count && !req->guard_redo)
+	if (!d->nwcopies && !d->guard.count)
 		return true;
 	if (sectors_to_add(d, req) > gp->nfree) {
 		if (!d->guard.held_logged)
@@ -245,8 +238,6 @@ bool guard_write_done(struct aoe_dev *d, struct aoe_req *req)
 	}
 	for (uint32_t i = 0; i < req->nsect; i++)
 		keep_sector(d, req, i);
-	if (req->guard_redo)
-		guard_pump(d);
 	return true;
 }
 
@@ -254,7 +245,8 @@ bool guard_write_done(struct aoe_dev *d, struct aoe_req *req)
 
 /* An older write executed at its target after newer data may have been
  * acknowledged over it: mark the newer data to be written again, and flag
- * writes still in progress that already went out over those sectors. */
+ * writes still in progress that already went out over those sectors (they
+ * are sent again before they complete: aoe_io.c). */
 static void copy_executed(struct aoe_dev *d, const struct aoe_copy *c)
 {
 	uint32_t marked = 0;
@@ -269,16 +261,9 @@ static void copy_executed(struct aoe_dev *d, const struct aoe_copy *c)
 	}
 	for (struct list_node *p = d->writes.next; p != &d->writes; p = p->next) {
 		struct aoe_req *r = container_of(p, struct aoe_req, wnode);
-		uint64_t lo, hi;
 
 		if (r->wseq <= c->wseq || !ranges_meet(r->lba, r->nsect, c->lba, c->nsect))
 			continue;
-		lo = c->lba > r->lba ? c->lba : r->lba;
-		hi = c->lba + c->nsect < r->lba + r->nsect ? c->lba + c->nsect : r->lba + r->nsect;
-		if (!r->guard_redo || lo < r->redo_lo)
-			r->redo_lo = lo;
-		if (!r->guard_redo || hi > r->redo_hi)
-			r->redo_hi = hi;
 		r->guard_redo = true;
 		marked++;
 	}

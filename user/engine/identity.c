@@ -212,8 +212,10 @@ uint64_t identity_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t ne
 {
 	if (!t->verify_due || t->probe_out || !target_reachable(t))
 		return next;
-	if (e->now_ns >= t->next_verify_ns)
+	if (e->now_ns >= t->next_verify_ns) {
 		target_send_identify(e, t);
+		t->st.identity_checks++;
+	}
 	else if (t->next_verify_ns < next)
 		next = t->next_verify_ns;
 	return next;
@@ -234,8 +236,7 @@ void identity_dev_timers(struct aoe_dev *d, uint64_t *next)
 		return;
 	}
 	if (d->identified) {
-		d->state = DEV_DOWN;
-		d->why = "no target answered IDENTIFY DEVICE within the dead timeout";
+		dev_go_down(d, "no answer within the dead timeout");
 		return;
 	}
 	d->state = DEV_FAILED;

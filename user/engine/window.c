@@ -50,6 +50,14 @@ void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns)
 	w->cut_until_ns = now_ns + rtt_ns;
 }
 
+void window_reset(struct aoe_window *w)
+{
+	uint32_t nout = w->nout;
+
+	window_init(w, w->limit);
+	w->nout = nout;
+}
+
 void window_restart(struct aoe_window *w)
 {
 	if (w->ssthresh < 2)

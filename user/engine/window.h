@@ -69,6 +69,9 @@ static inline void window_release(struct aoe_window *w)
 /* A timeout at now; rtt_ns is the current smoothed RTT (no second cut
  * within it). */
 void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns);
+/* The target starts afresh (its device came back), with what it still has
+ * in flight counted. */
+void window_reset(struct aoe_window *w);
 /* A tainted target that answered its probe starts over from one frame and
  * slow-starts back to where it was. */
 void window_restart(struct aoe_window *w);

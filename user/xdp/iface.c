@@ -13,6 +13,7 @@
 #include "announce.h"
 #include "iface.h"
 #include "lib/log.h"
+#include "proto/aoe_codec.h"
 
 static int iface_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
@@ -43,6 +44,24 @@ static uint32_t iface_rx_queues(const char *name)
 	return n > AOE_XDP_MAX_QUEUES ? AOE_XDP_MAX_QUEUES : n;
 }
 
+/* A new MAC (ip link set dev X address ...): frames go out from it, and
+ * the classifier keeps the answers sent to it. */
+static void iface_refresh_mac(struct aoe_iface *ifc)
+{
+	char was[AOE_MAC_STR_LEN], now[AOE_MAC_STR_LEN];
+	int err = xdp_prog_refresh_mac(&ifc->prog);
+
+	if (err < 0)
+		pr_warn("%s: cannot re-read the MAC address: %s\n", ifc->name, strerror(-err));
+	if (err <= 0)
+		return;
+	aoe_format_mac(was, ifc->mac);
+	memcpy(ifc->mac, ifc->prog.mac, AOE_ETH_ALEN);
+	aoe_format_mac(now, ifc->mac);
+	pr_info("%s: MAC address changed from %s to %s; answers to %s are ours now\n",
+		ifc->name, was, now, now);
+}
+
 int iface_refresh(struct aoe_iface *ifc)
 {
 	struct ifreq ifr = { 0 };
@@ -50,6 +69,7 @@ int iface_refresh(struct aoe_iface *ifc)
 
 	if (ifc->sink.tx)
 		return 0;	/* a simulated MTU changes only when a test sets it */
+	iface_refresh_mac(ifc);
 	err = iface_ioctl(ifc->name, SIOCGIFMTU, &ifr);
 	if (err)
 		return err;
@@ -59,14 +79,8 @@ int iface_refresh(struct aoe_iface *ifc)
 
 static int iface_read_identity(struct aoe_iface *ifc)
 {
-	struct ifreq ifr = { 0 };
-	int err = iface_ioctl(ifc->name, SIOCGIFHWADDR, &ifr);
-
-	if (err) {
-		pr_err("cannot read the MAC address of %s: %s\n", ifc->name, strerror(-err));
-		return err;
-	}
-	memcpy(ifc->mac, ifr.ifr_hwaddr.sa_data, AOE_ETH_ALEN);
+	/* The loader read it for the classifier: both use the same one. */
+	memcpy(ifc->mac, ifc->prog.mac, AOE_ETH_ALEN);
 	return iface_refresh(ifc);
 }
 

@@ -15,20 +15,6 @@
 
 #define PID_TEXT_MAX	16	/* "4194304\n" and some */
 
-int ifname_check(const char *ifname)
-{
-	size_t len = strlen(ifname);
-
-	/* dev_valid_name(): what the kernel accepts can go into a path. */
-	if (!len || len >= IF_NAMESIZE || strchr(ifname, '/') || strchr(ifname, ':') ||
-	    !strcmp(ifname, ".") || !strcmp(ifname, "..")) {
-		pr_err("'%s' is not a valid interface name; list interfaces with: ip link\n",
-		       ifname);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /*
  * Interface names are per network namespace: eth0 in a container is not
  * the host's eth0. The lock names the namespace by its inode.

@@ -2,7 +2,9 @@
 /*
  * One aoe-xdp per interface: a non-blocking flock on
  * /run/aoe-xdp/iface-<ifname>@<netns inode>.lock, holding the owner's pid
- * for messages.
+ * for messages. The name goes into the file name as it is (dots, dashes
+ * and '@' are fine on the run directory's filesystem); the namespace inode
+ * is what follows the last '@'.
  * The kernel drops the lock when the owner dies, so a crash never leaves
  * the interface locked; what it may leave is handled by whoever locks next.
  */
@@ -11,12 +13,10 @@
 
 #include <stddef.h>
 
+#include "ifname.h"
 #include "lib/paths.h"
 
 #define IFACE_LOCK_DIR	AOE_RUN_DIR_DEFAULT
-
-/* Interface names that are safe to put in a path (the kernel's own rules). */
-int ifname_check(const char *ifname);
 
 /* The lock file's path for ifname in this network namespace. */
 int iface_lock_path(char *path, size_t size, const char *ifname);

@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -24,6 +25,8 @@
 
 #include "aoe_xdp.skel.h"
 #include "iface_lock.h"
+#include "iface_links.h"
+#include "ifname.h"
 #include "lib/log.h"
 #include "xdp_prog.h"
 
@@ -40,20 +43,29 @@ const char *xdp_mode_str(enum aoe_xdp_mode mode)
 
 /* --- checks before touching anything ---------------------------------------- */
 
-static int iface_is_up(const char *ifname, bool *up)
+/* One SIOCGIF* request about ifname (a checked name: it fits ifr_name). */
+static int ifreq_get(const char *ifname, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr = {};
 	int fd, err = 0;
 
+	memset(ifr, 0, sizeof(*ifr));
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+	memcpy(ifr->ifr_name, ifname, strlen(ifname));
+	if (ioctl(fd, req, ifr))
 		err = -errno;
-	else
-		*up = ifr.ifr_flags & IFF_UP;
 	close(fd);
+	return err;
+}
+
+static int iface_is_up(const char *ifname, bool *up)
+{
+	struct ifreq ifr;
+	int err = ifreq_get(ifname, SIOCGIFFLAGS, &ifr);
+
+	if (!err)
+		*up = ifr.ifr_flags & IFF_UP;
 	return err;
 }
 
@@ -84,6 +96,16 @@ static int iface_usable(const char *ifname, bool need_up)
 		return -ENETDOWN;
 	}
 	return ifindex;
+}
+
+static int iface_read_mac(const char *ifname, __u8 mac[AOE_XDP_MAC_LEN])
+{
+	struct ifreq ifr;
+	int err = ifreq_get(ifname, SIOCGIFHWADDR, &ifr);
+
+	if (!err)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, AOE_XDP_MAC_LEN);
+	return err;
 }
 
 static bool has_cap(const struct __user_cap_data_struct *caps, int cap)
@@ -281,6 +303,64 @@ static int clear_leftovers(const char *ifname, int ifindex, const char *pin_dir)
 	return 0;
 }
 
+/* --- a parent and its VLAN ------------------------------------------------------ */
+
+#define VLAN_RELATIVES_MAX 64
+
+/* An aoe_xdp_rx program on ifindex, or 0. */
+static __u32 our_prog_on(int ifindex)
+{
+	struct attached_prog att[MAX_ATTACHED];
+	int n = 0;
+
+	if (list_attached(ifindex, att, &n))
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (is_ours(&att[i]))
+			return att[i].id;
+	return 0;
+}
+
+/*
+ * aoe-xdp on eth0 and on eth0.42 at once cannot work where the NIC strips
+ * VLAN tags before XDP runs (most do, and veth does): eth0's classifier
+ * sees eth0.42's answers untagged, sent to the same MAC, and takes them.
+ * So one of the two, and a message that says which is there.
+ */
+static int check_vlan_relatives(const char *ifname, int ifindex)
+{
+	struct iface_link *links;
+	int rel[VLAN_RELATIVES_MAX];
+	size_t n, nrel;
+	int err = iface_links_read(&links, &n);
+
+	if (err) {
+		pr_warn("%s: cannot list the interfaces (%s), so cannot check that aoe-xdp is not "
+			"also on a VLAN of it or on its parent\n", ifname, strerror(-err));
+		return 0;
+	}
+	nrel = iface_vlan_relatives(links, n, ifindex, rel, VLAN_RELATIVES_MAX);
+	for (size_t i = 0; i < nrel && i < VLAN_RELATIVES_MAX && !err; i++) {
+		char other[IF_NAMESIZE] = "?";
+		__u32 id = our_prog_on(rel[i]);
+		bool below = iface_vlan_of(links, n, ifindex, rel[i]);
+
+		if (!id)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (links[k].ifindex == rel[i])
+				snprintf(other, sizeof(other), "%s", links[k].name);
+		pr_err("%s: aoe-xdp is attached to %s (program id %u), %s; aoe-xdp serves either "
+		       "an interface or VLANs on it, not both: where the NIC strips VLAN tags, the "
+		       "parent's classifier would take the VLAN's answers. Detach it first "
+		       "('aoe-xdp detach %s'), or attach only the VLAN interfaces\n", ifname,
+		       other, id, below ? "the interface this VLAN sits on" : "a VLAN on it", other);
+		err = -EBUSY;
+	}
+	free(links);
+	return err;
+}
+
 /* --- attach -------------------------------------------------------------------- */
 
 static __u32 mode_flags(enum aoe_xdp_mode mode)
@@ -373,13 +453,58 @@ static int load_prog(struct xdp_prog *p)
 	}
 	p->xsks_fd = bpf_map__fd(p->skel->maps.aoe_xsks);
 	p->stats_fd = bpf_map__fd(p->skel->maps.aoe_stats);
+	p->cfg_fd = bpf_map__fd(p->skel->maps.aoe_cfg);
 	return 0;
+}
+
+static int write_config(struct xdp_prog *p, const __u8 mac[AOE_XDP_MAC_LEN])
+{
+	struct aoe_xdp_config cfg = {};
+	__u32 key = 0;
+
+	memcpy(cfg.mac, mac, AOE_XDP_MAC_LEN);
+	if (bpf_map_update_elem(p->cfg_fd, &key, &cfg, BPF_ANY))
+		return -errno;
+	memcpy(p->mac, mac, AOE_XDP_MAC_LEN);
+	return 0;
+}
+
+/* Before the program goes on: it must know from its first frame which
+ * responses are ours. */
+static int configure_prog(struct xdp_prog *p)
+{
+	__u8 mac[AOE_XDP_MAC_LEN];
+	int err = iface_read_mac(p->ifname, mac);
+
+	if (err) {
+		pr_err("cannot read the MAC address of %s: %s\n", p->ifname, strerror(-err));
+		return err;
+	}
+	err = write_config(p, mac);
+	if (err)
+		pr_err("cannot give the XDP program the MAC address of %s: %s\n", p->ifname,
+		       strerror(-err));
+	return err;
+}
+
+int xdp_prog_refresh_mac(struct xdp_prog *p)
+{
+	__u8 mac[AOE_XDP_MAC_LEN];
+	int err;
+
+	if (!p->ifindex || p->cfg_fd < 0)
+		return -EBADF;
+	err = iface_read_mac(p->ifname, mac);
+	if (err || !memcmp(mac, p->mac, AOE_XDP_MAC_LEN))
+		return err;
+	err = write_config(p, mac);
+	return err ? err : 1;
 }
 
 static void prog_reset(struct xdp_prog *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->xsks_fd = p->stats_fd = p->lock_fd = -1;
+	p->xsks_fd = p->stats_fd = p->cfg_fd = p->lock_fd = -1;
 }
 
 /* Everything before the program goes on; returns the lock fd or -errno. */
@@ -403,7 +528,7 @@ static int claim_iface(const char *ifname, int ifindex, const char *pin_dir)
 /* Checks shared by attach and remove_stale; returns the ifindex or -errno. */
 static int iface_prepare(const char *ifname, bool need_up, char *pin_dir, size_t size)
 {
-	int ifindex, err, n;
+	int ifindex, err;
 
 	ifindex = iface_usable(ifname, need_up);
 	if (ifindex < 0)
@@ -411,8 +536,8 @@ static int iface_prepare(const char *ifname, bool need_up, char *pin_dir, size_t
 	err = check_privileges(ifname);
 	if (err)
 		return err;
-	n = snprintf(pin_dir, size, "%s/%s", AOE_XDP_PIN_ROOT, ifname);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : ifindex;
+	err = ifname_pin_dir(pin_dir, size, ifname);
+	return err ? err : ifindex;
 }
 
 int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mode)
@@ -432,9 +557,17 @@ int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mo
 		prog_reset(p);
 		return err;
 	}
+	err = check_vlan_relatives(ifname, ifindex);
+	if (err) {
+		iface_lock_release(&p->lock_fd);
+		prog_reset(p);
+		return err;
+	}
 	/* From here on xdp_prog_detach() undoes whatever got done. */
 	p->ifindex = ifindex;
 	err = load_prog(p);
+	if (!err)
+		err = configure_prog(p);
 	if (!err)
 		err = attach_prog(p, mode);
 	if (!err)

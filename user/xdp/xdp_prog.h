@@ -9,8 +9,10 @@
  * on the interface knows it is a crashed run's leftover and replaces it; any
  * other XDP program is left alone and reported.
  *
- * Maps are pinned at AOE_XDP_PIN_ROOT/<ifname>/{aoe_stats,aoe_xsks} so that
- * `aoe-xdp stat` and bpftool can read them from another process.
+ * Maps are pinned at AOE_XDP_PIN_ROOT/<pin name>/{aoe_stats,aoe_xsks} so
+ * that `aoe-xdp stat` and bpftool can read them from another process; the
+ * pin name is the interface name with dots escaped (ifname.h: eth0.42 pins
+ * under eth0%2e42, bpffs refuses dots).
  */
 #ifndef AOE_XDP_PROG_H
 #define AOE_XDP_PROG_H
@@ -36,8 +38,10 @@ struct xdp_prog {
 	struct aoe_xdp_bpf *skel;
 	int xsks_fd;		/* XSKMAP, key = RX queue index */
 	int stats_fd;		/* per-CPU struct aoe_xdp_stats, key 0 */
+	int cfg_fd;		/* struct aoe_xdp_config, key 0 */
+	__u8 mac[AOE_XDP_MAC_LEN];	/* the interface's, as the classifier knows it */
 	int lock_fd;		/* flock on the interface's lock file */
-	char pin_dir[PATH_MAX];	/* AOE_XDP_PIN_ROOT "/" ifname */
+	char pin_dir[PATH_MAX];	/* ifname_pin_dir(): AOE_XDP_PIN_ROOT "/" pin name */
 };
 
 /*
@@ -51,6 +55,13 @@ struct xdp_prog {
  *   -EOPNOTSUPP  native mode was asked for and the driver cannot do it
  */
 int xdp_prog_attach(struct xdp_prog *p, const char *ifname, enum aoe_xdp_mode mode);
+
+/*
+ * Re-reads the interface's MAC and, when it changed, gives the classifier
+ * the new one (responses are ours only when sent to it): 1 when it
+ * changed, 0 when not, or -errno.
+ */
+int xdp_prog_refresh_mac(struct xdp_prog *p);
 
 /* Detach, unpin, destroy, unlock. Safe on a failed or repeated call. */
 void xdp_prog_detach(struct xdp_prog *p);

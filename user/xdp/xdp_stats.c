@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "iface_lock.h"
+#include "ifname.h"
 #include "lib/log.h"
 #include "xdp_prog.h"
 
@@ -22,10 +22,11 @@ const struct xdp_stat_field xdp_stat_fields[] = {
 	STAT_FIELD(pass_no_socket),
 	STAT_FIELD(multibuf_responses),
 	STAT_FIELD(pass_kernel_tag),
+	STAT_FIELD(pass_other_mac),
 	STAT_FIELD(aoe_requests_passed),
 	STAT_FIELD(non_aoe_passed),
 	STAT_FIELD(malformed_dropped),
-	STAT_FIELD(vlan_aoe),
+	STAT_FIELD(pass_vlan),
 	STAT_FIELD(error_responses),
 	STAT_FIELD(cmd_ata),
 	STAT_FIELD(cmd_config),
@@ -96,9 +97,13 @@ int xdp_stats_read_pinned(const char *ifname, struct aoe_xdp_stats *sum)
 	int fd, err;
 
 	err = ifname_check(ifname);
+	if (!err)
+		err = ifname_pin_dir(path, sizeof(path), ifname);
 	if (err)
 		return err;
-	snprintf(path, sizeof(path), "%s/%s/%s", AOE_XDP_PIN_ROOT, ifname, AOE_XDP_STATS_MAP);
+	if (strlen(path) + sizeof("/" AOE_XDP_STATS_MAP) > sizeof(path))
+		return -ENAMETOOLONG;
+	strcat(path, "/" AOE_XDP_STATS_MAP);
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (fd == -ENOENT)
