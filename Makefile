@@ -6,6 +6,10 @@
 BUILD    ?= build
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+VERSION  := $(shell sed -n 's/^\#define AOE_XDP_VERSION "\(.*\)"/\1/p' user/cli/commands.h)
 CC       ?= gcc
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
@@ -62,7 +66,7 @@ TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUIL
 	$(NETTOOL_BINS)
 
 # --- top-level targets ---------------------------------------------------------
-.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install clean vm-shell check-deps
+.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install deb clean vm-shell check-deps
 all: $(PROGS) $(BUILD)/aoe-xdp.8
 
 deps:
@@ -103,9 +107,16 @@ install: all $(BUILD)/aoe-xdp.8
 	install -D -m 0755 $(BUILD)/aoe-target $(DESTDIR)$(PREFIX)/sbin/aoe-target
 	install -D -m 0644 $(BUILD)/aoe-xdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/aoe-xdp.8
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' tools/aoe-xdp.service > $(BUILD)/aoe-xdp.service
-	install -D -m 0644 $(BUILD)/aoe-xdp.service $(DESTDIR)$(PREFIX)/lib/systemd/system/aoe-xdp.service
+	install -D -m 0644 $(BUILD)/aoe-xdp.service $(DESTDIR)$(UNITDIR)/aoe-xdp.service
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' tools/udev/60-aoe-xdp.rules > $(BUILD)/60-aoe-xdp.rules
+	install -D -m 0644 $(BUILD)/60-aoe-xdp.rules $(DESTDIR)$(UDEVRULESDIR)/60-aoe-xdp.rules
+	install -D -m 0644 tools/aoe-xdp.bash-completion $(DESTDIR)$(BASHCOMPDIR)/aoe-xdp
 	[ -e $(DESTDIR)/etc/default/aoe-xdp ] || \
 		install -D -m 0644 tools/aoe-xdp.default $(DESTDIR)/etc/default/aoe-xdp
+
+# A Debian package of what install installs (tools/debian/).
+deb: all
+	$(Q)tools/debian/build-deb.sh $(BUILD) $(VERSION)
 
 clean:
 	rm -rf $(BUILD)

@@ -10,7 +10,7 @@ BUILD=${BUILD:-build}
 LOGS=$BUILD/test-logs
 mkdir -p "$LOGS"
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint unit bpf fuzz net vm)
+[ ${#suites[@]} -eq 0 ] && suites=(lint unit bpf fuzz pkg net vm)
 
 passed=0 failed=0 skipped=0
 failures=()
@@ -70,7 +70,7 @@ for s in "${suites[@]}"; do
 	unit) run_criterion unit "$BUILD/tests/unit" ;;
 	bpf) [ -x "$BUILD/tests/bpf" ] && run_criterion bpf "$BUILD/tests/bpf" root ;;
 	fuzz) [ -x tests/fuzz/run.sh ] && run_script tests/fuzz/run.sh ;;
-	lint|net|vm)
+	lint|pkg|net|vm)
 		# Network tests drive the sanitized daemon: a memory error there
 		# fails the test run, not a user's disk.
 		[ "$s" = net ] && export AOE_XDP=${AOE_XDP:-$PWD/$BUILD/san/aoe-xdp}
@@ -78,7 +78,7 @@ for s in "${suites[@]}"; do
 			[ -e "$t" ] || continue
 			run_script "$t"
 		done ;;
-	*) echo "unknown suite $s (lint unit bpf fuzz net vm)" >&2; exit 2 ;;
+	*) echo "unknown suite $s (lint unit bpf fuzz pkg net vm)" >&2; exit 2 ;;
 	esac
 done
 

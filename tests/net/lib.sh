@@ -66,6 +66,9 @@ net_init() {
 	TMP=$(mktemp -d /tmp/$P.XXXX)
 	AOE_XDP_RUN_DIR=$TMP/run
 	mkdir -p "$AOE_XDP_RUN_DIR"
+	# The daemon's eS.N links go here, not into the host's /dev/etherd
+	# (other tests, and the kernel aoe driver, may name devices alike).
+	export AOE_XDP_ETHERD_DIR=$TMP/etherd
 	trap 'net_cleanup' EXIT
 	trap 'exit 130' INT TERM
 }

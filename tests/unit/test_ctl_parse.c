@@ -211,7 +211,8 @@ static void check_row(const struct cli_cmd *cmd, const struct cli_opt *o)
 Test(ctl_parse, every_table_is_consistent)
 {
 	const struct cli_cmd *const cmds[] = {
-		&attach_cmd, &detach_cmd, &discover_cmd, &stat_cmd, &bench_cmd,
+		&attach_cmd, &detach_cmd, &discover_cmd, &stat_cmd, &bench_cmd, &revalidate_cmd,
+		&flush_cmd, &config_cmd, &mask_cmd, &reserve_cmd, &ping_cmd, &interfaces_cmd,
 	};
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

@@ -9,6 +9,7 @@
 #define AOE_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/cli.h"
 
@@ -40,6 +41,12 @@ extern const struct command cmd_discover;
 extern const struct command cmd_stat;
 extern const struct command cmd_revalidate;
 extern const struct command cmd_version;
+extern const struct command cmd_flush;
+extern const struct command cmd_config;
+extern const struct command cmd_mask;
+extern const struct command cmd_reserve;
+extern const struct command cmd_ping;
+extern const struct command cmd_interfaces;
 
 /* 0, or -EPERM after telling the user that `what` needs root. */
 int cmd_require_root(const char *what);

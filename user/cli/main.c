@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "commands.h"
+#include "complete.h"
 #include "daemon/ctl.h"
 #include "lib/log.h"
 #include "manpage.h"
+#include "udev_name.h"
 #include "xdp/lib_log.h"
 
 static const struct command *const commands[] = {
@@ -16,7 +18,13 @@ static const struct command *const commands[] = {
 	&cmd_detach,
 	&cmd_discover,
 	&cmd_stat,
+	&cmd_interfaces,
 	&cmd_revalidate,
+	&cmd_flush,
+	&cmd_config,
+	&cmd_mask,
+	&cmd_reserve,
+	&cmd_ping,
 	&cmd_bench,
 	&cmd_version,
 };
@@ -82,6 +90,12 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--man")) {
 			manpage_write(stdout, commands, NCOMMANDS);
 			return 0;
+		} else if (!strcmp(argv[i], "--complete")) {
+			/* For the shell's completion (aoe-xdp.bash-completion). */
+			return complete_main(commands, NCOMMANDS, argc - i - 1, argv + i + 1);
+		} else if (!strcmp(argv[i], "--udev-name") && i + 1 < argc) {
+			/* For udev's rule (60-aoe-xdp.rules), not for people. */
+			return udev_name(argv[i + 1], stdout) ? 1 : 0;
 		} else {
 			fprintf(stderr, AOE_XDP_PROG ": unknown option '%s'; see 'aoe-xdp --help'\n",
 				argv[i]);

@@ -196,6 +196,7 @@ const struct cli_cmd bench_cmd = {
 		   "latency percentiles, retransmits.",
 	.min_args = 1,
 	.max_args = 1,
+	.args = CLI_ARGS_DEVICE,
 	.opts = bench_opts,
 	.cfg_size = sizeof(struct bench_opts),
 };
@@ -351,6 +352,11 @@ void bench_start(struct daemon *dm, struct ctl_conn *c, const struct bench_opts 
 	dm->bench = b;
 	for (uint32_t i = 0; i < b->qd; i++)
 		bench_issue(b, &b->slot[i]);
+}
+
+const struct aoe_dev *bench_device(const struct bench *b)
+{
+	return b->dev;
 }
 
 void bench_tick(struct daemon *dm)

@@ -17,6 +17,8 @@
 #define BENCH_SIZE_MB_DEFAULT	256
 
 struct daemon;
+struct bench;
+struct aoe_dev;
 
 enum bench_rw { BENCH_READ, BENCH_WRITE, BENCH_RANDREAD, BENCH_RANDWRITE };
 
@@ -38,6 +40,8 @@ extern const struct cli_cmd bench_cmd;
 void bench_start(struct daemon *dm, struct ctl_conn *c, const struct bench_opts *o,
 		 const char *dev_name);
 void bench_tick(struct daemon *dm);
+/* The device a running benchmark uses. */
+const struct aoe_dev *bench_device(const struct bench *b);
 void bench_abort(struct daemon *dm);
 
 #endif /* AOE_BENCH_H */

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Option tables of attach, detach, discover and stat (see commands.h). */
+/* Option tables of the commands the daemon answers (see commands.h). */
+#include <errno.h>
+#include <stdio.h>
+
 #include "commands.h"
+#include "proto/aoe_codec.h"
 #include "xdp/frame_pool.h"
 #include "xdp/iface.h"
 #include "xdp/xdp_prog.h"
@@ -65,6 +69,9 @@ static const struct cli_opt attach_opts[] = {
 	CLI_OPT(struct attach_opts, UINT, write_guard_mb, "write-guard-mb", 0, "MB",
 		"memory for newer data kept over such writes", .min = 1, .max = 4096,
 		.def = GUARD_MB_DEFAULT),
+	CLI_OPT(struct attach_opts, STRING, metrics_listen, "metrics-listen", 0, "ADDR:PORT",
+		"serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR may be empty "
+		"for all, or [IPv6])"),
 	CLI_OPT_END,
 };
 
@@ -76,6 +83,7 @@ const struct cli_cmd attach_cmd = {
 	.epilog = "With a daemon running, attach adds the interfaces to it and only --timeout "
 		  "applies:\nthe other options set a daemon up as it starts.",
 	.min_args = 1,
+	.args = CLI_ARGS_IFACES,
 	.opts = attach_opts,
 	.cfg_size = sizeof(struct attach_opts),
 };
@@ -91,6 +99,7 @@ const struct cli_cmd detach_cmd = {
 	.usage = "[IFACE...]",
 	.summary = "Detach interfaces; detaching the last stops the daemon after failing "
 		   "what is in flight.",
+	.args = CLI_ARGS_IFACES,
 	.opts = detach_opts,
 	.cfg_size = sizeof(struct detach_opts),
 };
@@ -110,12 +119,15 @@ const struct cli_cmd discover_cmd = {
 	.usage = "IFACE [IFACE...]",
 	.summary = "Find the AoE disks reachable on the interfaces and describe them.",
 	.min_args = 1,
+	.args = CLI_ARGS_IFACES,
 	.opts = discover_opts,
 	.cfg_size = sizeof(struct discover_opts),
 };
 
 static const struct cli_opt stat_opts[] = {
 	CLI_OPT(struct stat_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT(struct stat_opts, BOOL, prometheus, "prometheus", 'p', NULL,
+		"print OpenMetrics text for Prometheus (what --metrics-listen serves)"),
 	CLI_OPT_END,
 };
 
@@ -143,8 +155,165 @@ const struct cli_cmd revalidate_cmd = {
 		  "another disk\ngets no I/O and the device stays down until this is run.",
 	.min_args = 1,
 	.max_args = 1,
+	.args = CLI_ARGS_DEVICE,
 	.opts = revalidate_opts,
 	.cfg_size = sizeof(struct revalidate_opts),
+};
+
+/* --- aoetools' verbs ------------------------------------------------------------ */
+
+static int parse_mac_opt(const struct cli_opt *o, void *field, const char *arg, char *want,
+			 size_t want_len)
+{
+	struct mac_opt *m = field;
+
+	(void)o;
+	if (!aoe_parse_mac(arg, m->mac))
+		return 0;
+	snprintf(want, want_len, "a MAC address like 02:00:5e:10:00:01");
+	return -EINVAL;
+}
+
+static const struct cli_opt flush_opts[] = {
+	CLI_OPT(struct flush_opts, BOOL, all, "all", 'a', NULL,
+		"every device that is not in use, not only those down or failed"),
+	CLI_OPT(struct flush_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT(struct flush_opts, UINT, timeout, "timeout", 't', "SEC",
+		"wait this long for exports to go", .min = 1, .max = 600,
+		.def = FLUSH_TIMEOUT_DEFAULT_S),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd flush_cmd = {
+	.name = "flush",
+	.usage = "[eS.N...]",
+	.summary = "Forget devices that are down or failed (all that are not in use with -a, or "
+		   "the ones named), as aoe-flush does; their exports go first.",
+	.epilog = "A device in use is kept: mounted or held (its export), or with I/O in "
+		  "flight.\nA target that answers a later discovery makes it again.",
+	.args = CLI_ARGS_DEVICES,
+	.opts = flush_opts,
+	.cfg_size = sizeof(struct flush_opts),
+};
+
+#define ADMIN_TIMEOUT_OPT(T)								\
+	CLI_OPT(T, UINT, timeout_ms, "timeout-ms", 't', "MS",				\
+		"how long each target gets to answer", .min = 1, .max = 60000,		\
+		.def = ADMIN_TIMEOUT_MS_DEFAULT)
+
+static const struct cli_opt config_opts[] = {
+	CLI_OPT(struct config_opts, STRING, set, "set", 's', "STR",
+		"set the config string where none is set"),
+	CLI_OPT(struct config_opts, STRING, force_set, "force-set", 'f', "STR",
+		"set the config string, replacing any"),
+	CLI_OPT(struct config_opts, STRING, test, "test", 0, "STR",
+		"ask whether the config string is exactly STR"),
+	CLI_OPT(struct config_opts, STRING, prefix, "prefix", 0, "STR",
+		"ask whether the config string begins with STR"),
+	ADMIN_TIMEOUT_OPT(struct config_opts),
+	CLI_OPT(struct config_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd config_cmd = {
+	.name = "config",
+	.usage = "eS.N",
+	.summary = "Read or change the config string of each target of a device (AoE Query "
+		   "Config Information, as aoecfg does).",
+	.epilog = "Without an option it reads. A target whose string does not match --test or "
+		  "--prefix\nstays silent (the protocol's answer): exit 0 when one matched.",
+	.min_args = 1,
+	.max_args = 1,
+	.args = CLI_ARGS_DEVICE,
+	.opts = config_opts,
+	.cfg_size = sizeof(struct config_opts),
+};
+
+static const struct cli_opt mask_opts[] = {
+	CLI_OPT(struct mask_opts, CUSTOM, add, "add", 'a', "MAC",
+		"allow initiator MAC (once the list is not empty, only those listed may "
+		"use the target)", .parse = parse_mac_opt,
+		.given = CLI_GIVEN(struct mask_opts, add_given)),
+	CLI_OPT(struct mask_opts, CUSTOM, del, "del", 'd', "MAC", "take MAC off the list",
+		.parse = parse_mac_opt, .given = CLI_GIVEN(struct mask_opts, del_given)),
+	CLI_OPT(struct mask_opts, BOOL, list, "list", 'l', NULL, "show the list (what it does "
+		"without an option)"),
+	ADMIN_TIMEOUT_OPT(struct mask_opts),
+	CLI_OPT(struct mask_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd mask_cmd = {
+	.name = "mask",
+	.usage = "eS.N",
+	.summary = "Show or edit the MAC mask list of each target of a device (AoE MAC Mask "
+		   "List): which initiators may use it.",
+	.epilog = "Adding a MAC to an empty list locks out every other initiator, this one "
+		  "too unless\nits interface's MAC is added first.",
+	.min_args = 1,
+	.max_args = 1,
+	.args = CLI_ARGS_DEVICE,
+	.opts = mask_opts,
+	.cfg_size = sizeof(struct mask_opts),
+};
+
+static const struct cli_opt reserve_opts[] = {
+	CLI_OPT(struct reserve_opts, BOOL, set, "set", 's', NULL,
+		"reserve the targets for the MACs given (none: this host's interfaces)"),
+	CLI_OPT(struct reserve_opts, BOOL, release, "release", 'r', NULL,
+		"release the reservation (an empty list)"),
+	CLI_OPT(struct reserve_opts, BOOL, force, "force", 'f', NULL,
+		"with --set or --release: also when another initiator holds the reservation"),
+	CLI_OPT(struct reserve_opts, BOOL, list, "list", 'l', NULL, "show the reservation "
+		"(what it does without an option)"),
+	ADMIN_TIMEOUT_OPT(struct reserve_opts),
+	CLI_OPT(struct reserve_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd reserve_cmd = {
+	.name = "reserve",
+	.usage = "eS.N [MAC...]",
+	.summary = "Show, set or release the reservation of each target of a device (AoE "
+		   "Reserve/Release): only the MACs listed may write.",
+	.min_args = 1,
+	.args = CLI_ARGS_DEVICE,
+	.opts = reserve_opts,
+	.cfg_size = sizeof(struct reserve_opts),
+};
+
+static const struct cli_opt ping_opts[] = {
+	CLI_OPT(struct ping_opts, UINT, count, "count", 'c', "N", "IDENTIFY round trips per path",
+		.min = 1, .max = PING_COUNT_MAX, .def = PING_COUNT_DEFAULT),
+	ADMIN_TIMEOUT_OPT(struct ping_opts),
+	CLI_OPT(struct ping_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd ping_cmd = {
+	.name = "ping",
+	.usage = "eS.N",
+	.summary = "Send IDENTIFY DEVICE to every target of a device on every path and show "
+		   "the round trips (min/avg/max), as aoeping does.",
+	.epilog = "Exit 0 when every target answered on some path.",
+	.min_args = 1,
+	.max_args = 1,
+	.args = CLI_ARGS_DEVICE,
+	.opts = ping_opts,
+	.cfg_size = sizeof(struct ping_opts),
+};
+
+static const struct cli_opt interfaces_opts[] = {
+	CLI_OPT(struct interfaces_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
+	CLI_OPT_END,
+};
+
+const struct cli_cmd interfaces_cmd = {
+	.name = "interfaces",
+	.summary = "Show the interfaces the daemon uses: XDP mode, queues, MTU, MAC (as "
+		   "aoe-interfaces shows the kernel's).",
+	.opts = interfaces_opts,
+	.cfg_size = sizeof(struct interfaces_opts),
 };
 
 void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opts *o)
@@ -166,5 +335,6 @@ void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opt
 	dc->fuse_dir = o->fuse_dir;
 	dc->discover_timeout_s = o->timeout;
 	dc->foreground = o->foreground;
+	dc->metrics_listen = o->metrics_listen;
 	dc->ctl_group = o->ctl_group;
 }

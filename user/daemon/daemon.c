@@ -15,10 +15,14 @@
 #include "commands.h"
 #include "daemon.h"
 #include "lib/log.h"
+#include "reply.h"
 #include "report.h"
 #include "run_dir.h"
+#include "verbs.h"
 
 #define DAEMON_TICK_NS		(100 * NSEC_PER_MSEC)
+/* Links, systemd's status and idle metrics clients are looked at this often. */
+#define DAEMON_SERVICE_NS	(100 * NSEC_PER_MSEC)
 #define DAEMON_LOG_NAME		"aoe-xdp.log"
 #define DAEMON_LOG_MODE		0600
 #define DAEMON_PID_MODE		0644
@@ -43,7 +47,8 @@ static void hook_dev_up(void *ctx, struct aoe_dev *d)
 	struct daemon *dm = ctx;
 	int err;
 
-	if (!dm->exp || dm->shutting_down)
+	/* A device being flushed is not exported again. */
+	if (!dm->exp || dm->shutting_down || flush_claims(dm, d))
 		return;
 	err = dm->exp->dev_up(dm->exp_priv, d);
 	if (err)
@@ -63,7 +68,7 @@ static void hook_dev_changed(void *ctx, struct aoe_dev *d)
 {
 	struct daemon *dm = ctx;
 
-	if (dm->exp && dm->exp->dev_changed && !dm->shutting_down)
+	if (dm->exp && dm->exp->dev_changed && !dm->shutting_down && !flush_claims(dm, d))
 		dm->exp->dev_changed(dm->exp_priv, d);
 }
 
@@ -153,25 +158,68 @@ static void waits_check(struct daemon *dm, bool all)
 
 /* --- control commands ------------------------------------------------------ */
 
+struct stat_reply {
+	struct daemon *dm;
+	const struct stat_opts *o;
+};
+
+static int stat_render(FILE *out, void *ctx)
+{
+	const struct stat_reply *r = ctx;
+	struct report_export ex = { .path = export_path, .priv = r->dm };
+
+	if (r->o->prometheus)
+		report_stat_prometheus(out, r->dm->eng, &ex);
+	else
+		report_stat(out, r->dm->eng, r->o->json, &ex);
+	return 0;
+}
+
 static void ctl_stat(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
 		     char **argv)
 {
-	const struct stat_opts *o = opts;
-	struct report_export ex = { .path = export_path, .priv = dm };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct stat_reply r = { .dm = dm, .o = opts };
 
 	(void)argc;
 	(void)argv;
-	if (!f) {
-		ctl_replyf(c, 1, "out of memory\n");
+	if (r.o->json && r.o->prometheus) {
+		ctl_replyf(c, 2, AOE_XDP_PROG " stat: --json or --prometheus, not both\n");
 		return;
 	}
-	report_stat(f, dm->eng, o->json, &ex);
-	fclose(f);
-	ctl_reply(c, 0, text, len);
-	free(text);
+	reply_rendered(c, stat_render, &r);
+}
+
+/* What /metrics serves: the same as stat --prometheus. */
+static void metrics_render(void *ctx, FILE *out)
+{
+	struct daemon *dm = ctx;
+	struct report_export ex = { .path = export_path, .priv = dm };
+
+	report_stat_prometheus(out, dm->eng, &ex);
+}
+
+struct interfaces_reply {
+	struct aoe_engine *eng;
+	bool json;
+};
+
+static int interfaces_render(FILE *out, void *ctx)
+{
+	const struct interfaces_reply *r = ctx;
+
+	report_interfaces(out, r->eng, r->json);
+	return 0;
+}
+
+static void ctl_interfaces(struct daemon *dm, struct ctl_conn *c, const void *opts, int argc,
+			   char **argv)
+{
+	const struct interfaces_opts *o = opts;
+	struct interfaces_reply r = { .eng = dm->eng, .json = o->json };
+
+	(void)argc;
+	(void)argv;
+	reply_rendered(c, interfaces_render, &r);
 }
 
 /* The daemon looks on all its interfaces; the ones named are the client's
@@ -282,6 +330,12 @@ static const struct ctl_command {
 	{ &detach_cmd, ctl_detach, false },
 	{ &bench_cmd, ctl_bench, false },
 	{ &revalidate_cmd, ctl_revalidate, false },
+	{ &interfaces_cmd, ctl_interfaces, true },
+	{ &flush_cmd, verb_flush, false },
+	{ &config_cmd, verb_config, false },
+	{ &mask_cmd, verb_mask, false },
+	{ &reserve_cmd, verb_reserve, false },
+	{ &ping_cmd, verb_ping, false },
 };
 
 static const struct ctl_command *ctl_find(const char *name)
@@ -310,7 +364,8 @@ static void ctl_handle(void *ctx, struct ctl_conn *c, int argc, char **argv)
 	}
 	if (!cc->for_group && !ctl_peer_is_root(c)) {
 		ctl_replyf(c, 1, "aoe-xdp: '%s' needs root; members of group %s may only run "
-			   "'aoe-xdp stat'\n", argv[0], dm->ctl.access.group);
+			   "'aoe-xdp stat' and 'aoe-xdp interfaces'\n", argv[0],
+			   dm->ctl.access.group);
 		return;
 	}
 	opts = calloc(1, cc->cmd->cfg_size);
@@ -417,6 +472,8 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 		return err;
 	snprintf(dm->ctl_path, sizeof(dm->ctl_path), "%s/aoe-xdp.sock", dm->run_dir);
 	snprintf(dm->pid_path, sizeof(dm->pid_path), "%s/aoe-xdp.pid", dm->run_dir);
+	list_init(&dm->flushes);
+	etherd_init(&dm->etherd);
 	/* Said now, before anything is attached; written once we run. */
 	err = run_file_check(dm->pid_path, "pid file");
 	if (err)
@@ -437,6 +494,9 @@ static int daemon_setup(struct daemon *dm, int argc, char **argv)
 	err = engine_watch_signals(dm->eng);
 	if (!err)
 		err = ctl_server_open(&dm->ctl, dm->eng, dm->ctl_path, &access, ctl_handle, dm);
+	if (!err && dm->cfg.metrics_listen)
+		err = metrics_open(&dm->metrics, dm->eng, dm->cfg.metrics_listen, metrics_render,
+				   dm);
 	if (err)
 		return err;
 	if (dm->cfg.export == EXPORT_FUSE)
@@ -471,14 +531,18 @@ static void daemon_teardown(struct daemon *dm)
 	dm->shutting_down = true;
 	dm->exp_ctx.stopping = true;
 	if (dm->eng) {
+		notify_stopping(&dm->notify);
 		waits_check(dm, true);
 		bench_abort(dm);
+		flush_abort(dm);
 		/* Every request the system gave us is answered before the
 		 * exports go: nothing is left hanging in a caller or in ublk. */
 		engine_fail_all_io(dm->eng);
 		if (dm->exp)
 			dm->exp->fini(dm->exp_priv);
 		dm->exp = NULL;
+		etherd_fini(&dm->etherd);
+		metrics_close(&dm->metrics);
 		if (dm->ctl.eng)
 			ctl_server_close(&dm->ctl);
 		engine_destroy(dm->eng);
@@ -492,9 +556,63 @@ static void daemon_teardown(struct daemon *dm)
 	dm->log_fd = -1;
 }
 
+/* Every device that is up has its export (or the daemon exports none). */
+static bool devices_exported(struct daemon *dm)
+{
+	char path[PATH_MAX];
+	struct aoe_dev *d;
+
+	if (!dm->exp)
+		return true;
+	engine_for_each_dev(dm->eng, d) {
+		if (aoe_dev_state(d) != DEV_UP || flush_claims(dm, d))
+			continue;
+		export_path(dm, d, path, sizeof(path));
+		if (!path[0])
+			return false;
+	}
+	return true;
+}
+
+/* The first discovery is over and what it found is exported (or the time
+ * for it is up): answer the attaching process, tell systemd. */
+static void check_ready(struct daemon *dm, int *ready_fd)
+{
+	uint64_t now = engine_now(dm->eng);
+	char status[sizeof(dm->notify.status)];
+
+	if (dm->ready)
+		return;
+	if (now < dm->ready_hard_ns &&
+	    (now < dm->ready_answers_ns || engine_identifying(dm->eng) || !devices_exported(dm)))
+		return;
+	dm->ready = true;
+	etherd_sync(&dm->etherd, dm->eng, export_path, dm);	/* before fstab mounts */
+	ready_report(dm, *ready_fd, 0, NULL);
+	*ready_fd = -1;
+	notify_status_text(dm->eng, export_path, dm, status, sizeof(status));
+	notify_ready(&dm->notify, status);
+	if (!dm->cfg.foreground)
+		detach_stdio(dm);
+}
+
+/* What is looked at every DAEMON_SERVICE_NS, not every pass. */
+static void daemon_service(struct daemon *dm)
+{
+	char status[sizeof(dm->notify.status)];
+
+	if (engine_now(dm->eng) < dm->next_service_ns)
+		return;
+	dm->next_service_ns = engine_now(dm->eng) + DAEMON_SERVICE_NS;
+	etherd_sync(&dm->etherd, dm->eng, export_path, dm);
+	metrics_tick(&dm->metrics);
+	notify_status_text(dm->eng, export_path, dm, status, sizeof(status));
+	notify_status(&dm->notify, status);
+}
+
 int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
 {
-	struct discover_wait *first;
+	uint64_t timeout_ns;
 	int err;
 
 	err = daemon_setup(dm, argc, argv);
@@ -504,37 +622,24 @@ int daemon_run(struct daemon *dm, int argc, char **argv, int ready_fd)
 		return err;
 	}
 	engine_discover(dm->eng);
-	/* The initial discovery answers the attaching process, not a socket. */
-	wait_add(dm, NULL, dm->cfg.discover_timeout_s, false, "attach");
-	first = list_first_entry(&dm->waits, struct discover_wait, node);
-	while (!engine_stopping(dm->eng) && ready_fd >= 0) {
-		err = engine_run_once(dm->eng, DAEMON_TICK_NS);
-		if (err)
-			break;
-		if (dm->exp && dm->exp->tick)
-			dm->exp->tick(dm->exp_priv);
-		if (engine_now(dm->eng) >= first->hard_ns ||
-		    (engine_now(dm->eng) >= first->answers_ns && !engine_identifying(dm->eng))) {
-			list_del(&first->node);
-			free(first);
-			ready_report(dm, ready_fd, 0, NULL);
-			ready_fd = -1;
-			if (!dm->cfg.foreground)
-				detach_stdio(dm);
-		}
-	}
-	if (ready_fd >= 0) {
-		list_del(&first->node);
-		free(first);
-		ready_report(dm, ready_fd, 1, "aoe-xdp: stopped before discovery finished\n");
-	}
+	/* Answers come in for the timeout; IDENTIFY and exports get as long
+	 * again and a second (as a discovery the daemon is asked for). */
+	timeout_ns = (uint64_t)dm->cfg.discover_timeout_s * NSEC_PER_SEC;
+	dm->ready_answers_ns = engine_now(dm->eng) + timeout_ns;
+	dm->ready_hard_ns = dm->ready_answers_ns + timeout_ns + NSEC_PER_SEC;
 	while (!engine_stopping(dm->eng) && !err) {
 		err = engine_run_once(dm->eng, DAEMON_TICK_NS);
-		waits_check(dm, false);
-		bench_tick(dm);
 		if (dm->exp && dm->exp->tick)
 			dm->exp->tick(dm->exp_priv);
+		check_ready(dm, &ready_fd);
+		waits_check(dm, false);
+		bench_tick(dm);
+		flush_tick(dm);
+		if (dm->ready)
+			daemon_service(dm);
 	}
+	if (ready_fd >= 0)
+		ready_report(dm, ready_fd, 1, "aoe-xdp: stopped before discovery finished\n");
 	if (engine_stop_signal(dm->eng))
 		pr_info("stopping on signal %d\n", engine_stop_signal(dm->eng));
 	daemon_teardown(dm);

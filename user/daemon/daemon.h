@@ -7,7 +7,10 @@
 #include <stdbool.h>
 
 #include "ctl.h"
+#include "etherd.h"
 #include "lib/paths.h"
+#include "metrics_http.h"
+#include "notify.h"
 #include "engine/engine.h"
 #include "engine/engine_config.h"
 #include "export/export.h"
@@ -25,6 +28,7 @@ struct daemon_config {
 	unsigned int ublk_max_io;	/* bytes, 0: default */
 	const char *ctl_group;	/* besides root, its members may run stat; or NULL */
 	bool foreground;
+	const char *metrics_listen;	/* ADDR:PORT, or NULL */
 };
 
 /* A control connection waiting for discovery to settle. */
@@ -50,8 +54,17 @@ struct daemon {
 	bool pid_written;	/* the pid file is ours to remove */
 	int log_fd;		/* the log, opened before it is needed; or -1 */
 	struct list_node waits;	/* struct discover_wait */
+	struct list_node flushes;	/* flush.c */
 	struct bench *bench;
 	bool shutting_down;
+	/* The first discovery: answers until ready_answers_ns, IDENTIFY and
+	 * exports until ready_hard_ns at most; then the daemon is ready. */
+	bool ready;
+	uint64_t ready_answers_ns, ready_hard_ns;
+	uint64_t next_service_ns;	/* links, status, idle metrics clients */
+	struct etherd etherd;
+	struct daemon_notify notify;
+	struct metrics_server metrics;
 };
 
 /* Where the control socket, pid file and links live ($AOE_XDP_RUN_DIR). */

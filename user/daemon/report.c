@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What `discover` and `stat` print. Each object (a device as discovered, a
- * device's counters, a target, an interface, the drop counters) is
- * described once, as a list of fields; the same list is rendered as JSON
- * (every field with a key) and as text (every field with a label), so the
- * two cannot drift apart.
+ * What `discover`, `stat` and `interfaces` print. Each object (a device as
+ * discovered, a device's counters, a target, an interface, the drop
+ * counters) is described once, as a list of fields; the same list is
+ * rendered as JSON (every field with a key), as text (every field with a
+ * label) and as Prometheus metrics (every field with a metric kind), so
+ * they cannot drift apart.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,55 +13,10 @@
 #include "lib/json.h"
 #include "proto/aoe_codec.h"
 #include "report.h"
+#include "report_record.h"
 #include "xdp/iface.h"
 
-/* --- records: one description, two renderings ------------------------------ */
-
-enum rkind {
-	R_STR,
-	R_U64,
-	R_US_AS_MS,	/* microseconds; text shows milliseconds */
-	R_FLAG,		/* text: the label alone, when true */
-	R_YESNO,	/* JSON: a boolean; text: yes or no */
-	R_STRV,		/* JSON: array of strings; text: joined by spaces */
-	R_OBJ,		/* JSON: an object (in an array when key is NULL) */
-	R_OBJ_END,
-	R_ARR,
-	R_ARR_END,
-};
-
-struct rfield {
-	enum rkind kind;
-	const char *key;	/* JSON key; NULL: text only (or an array element) */
-	const char *label;	/* text before the value; NULL: JSON only */
-	bool keyed;		/* text: " key value", the key is the label */
-	const char *suffix;	/* text after the value */
-	int width;		/* text column width, negative: left-aligned */
-	int prec;		/* R_US_AS_MS: decimals */
-	union {
-		const char *s;
-		uint64_t u;
-		bool b;
-		const char *const *sv;
-	} v;
-	unsigned int n;		/* R_STRV: strings in v.sv */
-};
-
-#define RECORD_MAX	256
-
-struct record {
-	struct rfield f[RECORD_MAX];
-	unsigned int n;
-};
-
-static void rec_push(struct record *r, struct rfield f)
-{
-	if (r->n < RECORD_MAX)
-		r->f[r->n++] = f;
-}
-
-/* A field without key is text only; one without label is JSON only. */
-#define FIELD(r, k, ...)	rec_push((r), (struct rfield){ .kind = (k), __VA_ARGS__ })
+/* --- records: one description, three renderings (report_record.h) --------- */
 
 static void field_text(FILE *out, const struct rfield *f)
 {
@@ -103,7 +59,7 @@ static void field_text(FILE *out, const struct rfield *f)
 static void rec_text(FILE *out, const struct record *r)
 {
 	for (unsigned int i = 0; i < r->n; i++)
-		if (r->f[i].label || r->f[i].keyed)
+		if ((r->f[i].label || r->f[i].keyed) && !r->f[i].metric_only)
 			field_text(out, &r->f[i]);
 	fputc('\n', out);
 }
@@ -153,7 +109,7 @@ static void rec_json(struct json *j, const struct record *r)
 		bool opens = f->kind == R_OBJ || f->kind == R_ARR;
 
 		/* Text-only fields have neither key nor structure. */
-		if (f->key || closes || opens)
+		if ((f->key || closes || opens) && !f->metric_only)
 			field_json(j, f);
 	}
 }
@@ -247,34 +203,53 @@ static void dev_discover_record(struct record *r, const struct dev_view *v)
 
 typedef void (*dev_record_fn)(struct record *r, const struct dev_view *v);
 
-/* Every device's record, as JSON into j (an array under "devices") or,
- * with j NULL, as text into out. */
-static void devices_render(FILE *out, struct json *j, struct aoe_engine *e, dev_record_fn fn,
+/* Where a record goes: text, JSON, or Prometheus samples. */
+struct rsink {
+	FILE *out;
+	struct json *j;
+	struct prom *p;
+	const char *root;	/* Prometheus: the object's metric name */
+};
+
+static void rec_render(const struct rsink *k, const struct record *r)
+{
+	if (k->p)
+		prom_add(k->p, r, k->root);
+	else if (k->j)
+		rec_json(k->j, r);
+	else
+		rec_text(k->out, r);
+}
+
+/* Every device's record into k; a JSON caller opens the array around it. */
+static void devices_render(const struct rsink *k, struct aoe_engine *e, dev_record_fn fn,
 			   const struct report_export *ex)
 {
 	struct dev_view *v = calloc(1, sizeof(*v));
 	struct record *r = calloc(1, sizeof(*r));
 	struct aoe_dev *d;
 
-	if (j) {
-		json_key(j, "devices");
-		json_arr_begin(j);
-	}
 	engine_for_each_dev(e, d) {
 		if (!v || !r)
 			break;
 		dev_view_load(v, d, ex);
 		r->n = 0;
 		fn(r, v);
-		if (j)
-			rec_json(j, r);
-		else
-			rec_text(out, r);
+		rec_render(k, r);
 	}
-	if (j)
-		json_arr_end(j);
 	free(v);
 	free(r);
+}
+
+static void devices_json(struct json *j, struct aoe_engine *e, dev_record_fn fn,
+			 const struct report_export *ex)
+{
+	struct rsink k = { .j = j };
+
+	json_key(j, "devices");
+	json_arr_begin(j);
+	devices_render(&k, e, fn, ex);
+	json_arr_end(j);
 }
 
 int report_discover(FILE *out, struct aoe_engine *e, bool json)
@@ -290,13 +265,13 @@ int report_discover(FILE *out, struct aoe_engine *e, bool json)
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		devices_render(out, &j, e, dev_discover_record, NULL);
+		devices_json(&j, e, dev_discover_record, NULL);
 		json_obj_end(&j);
 		return failed;
 	}
 	if (!n)
 		fprintf(out, "no AoE devices found\n");
-	devices_render(out, NULL, e, dev_discover_record, NULL);
+	devices_render(&(struct rsink){ .out = out }, e, dev_discover_record, NULL);
 	return failed;
 }
 
@@ -317,7 +292,7 @@ void report_attached(FILE *out, struct aoe_engine *e, const struct report_export
 	if (!engine_first_dev(e))
 		fprintf(out, "no AoE devices found yet; aoe-xdp keeps looking every %u s\n",
 			engine_rediscover_s(e));
-	devices_render(out, NULL, e, dev_attached_record, ex);
+	devices_render(&(struct rsink){ .out = out }, e, dev_attached_record, ex);
 }
 
 /* --- stat ----------------------------------------------------------------------- */
@@ -354,37 +329,78 @@ static unsigned int strv_len(const char *const *v)
 	return n;
 }
 
+/* Metric kinds, short: they end most field descriptions below. */
+#define CNT	.m = M_COUNTER
+#define GAUGE	.m = M_GAUGE
+#define INFO	.m = M_INFO
+
 static void target_stat_record(struct record *r, const struct aoe_target_info *t,
 			       const char *mac)
 {
 	FIELD(r, R_OBJ);
-	FIELD(r, R_STR, .key = "mac", .label = "\n    target ", .v.s = mac);
-	FIELD(r, R_U64, .key = "bufcnt", .v.u = t->bufcnt);
+	FIELD(r, R_STR, .key = "mac", .label = "\n    target ", .v.s = mac, .m = M_LABEL,
+	      .metric = "target");
+	FIELD(r, R_U64, .key = "bufcnt", .v.u = t->bufcnt, GAUGE);
 	FIELD(r, R_STRV, .key = "interfaces", .v.sv = t->ifaces, .n = t->nifaces);
-	FIELD(r, R_FLAG, .key = "tainted", .label = " TAINTED", .v.b = t->tainted);
-	FIELD(r, R_FLAG, .key = "no_flush", .label = " NO-FLUSH", .v.b = t->no_flush);
-	FIELD(r, R_STR, .key = "identity", .v.s = t->identity);
+	FIELD(r, R_FLAG, .key = "tainted", .label = " TAINTED", .v.b = t->tainted, GAUGE);
+	FIELD(r, R_FLAG, .key = "no_flush", .label = " NO-FLUSH", .v.b = t->no_flush, GAUGE);
+	FIELD(r, R_STR, .key = "identity", .v.s = t->identity, INFO);
 	if (t->id_diff[0])
 		FIELD(r, R_STR, .key = "refused", .label = " REFUSED: ", .v.s = t->id_diff);
 	FIELD(r, R_STRV, .key = "quirks", .label = " quirks ", .v.sv = t->quirks,
 	      .n = strv_len(t->quirks));
-	FIELD(r, R_U64, .key = "nout", .label = " window ", .v.u = t->nout);
-	FIELD(r, R_U64, .key = "maxout", .label = "/", .v.u = t->maxout);
-	FIELD(r, R_U64, .key = "ssthresh", .label = "/", .v.u = t->ssthresh);
-	FIELD(r, R_US_AS_MS, .key = "rtt_us", .label = " rtt ", .prec = 3, .v.u = t->srtt_us);
+	FIELD(r, R_U64, .key = "nout", .label = " window ", .v.u = t->nout, GAUGE);
+	FIELD(r, R_U64, .key = "maxout", .label = "/", .v.u = t->maxout, GAUGE);
+	FIELD(r, R_U64, .key = "ssthresh", .label = "/", .v.u = t->ssthresh, GAUGE);
+	FIELD(r, R_US_AS_MS, .key = "rtt_us", .label = " rtt ", .prec = 3, .v.u = t->srtt_us,
+	      GAUGE);
 	FIELD(r, R_US_AS_MS, .key = "rttvar_us", .label = "/", .suffix = " ms", .prec = 3,
-	      .v.u = t->rttvar_us);
+	      .v.u = t->rttvar_us, GAUGE);
 	FIELD(r, R_US_AS_MS, .key = "rto_us", .label = " rto ", .suffix = " ms", .prec = 1,
-	      .v.u = t->rto_us);
-	FIELD(r, R_U64, .key = "frames", .label = " frames ", .v.u = t->st.frames);
-	FIELD(r, R_U64, .key = "retransmits", .label = " retransmits ", .v.u = t->st.retransmits);
-	FIELD(r, R_U64, .key = "timeouts", .label = " timeouts ", .v.u = t->st.timeouts);
-	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = t->st.errors);
+	      .v.u = t->rto_us, GAUGE);
+	FIELD(r, R_U64, .key = "frames", .label = " frames ", .v.u = t->st.frames, CNT);
+	FIELD(r, R_U64, .key = "retransmits", .label = " retransmits ", .v.u = t->st.retransmits,
+	      CNT);
+	FIELD(r, R_U64, .key = "timeouts", .label = " timeouts ", .v.u = t->st.timeouts, CNT);
+	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = t->st.errors, CNT);
 	FIELD(r, R_U64, .key = "false_alarms", .label = " false-alarms ",
-	      .v.u = t->st.false_alarms);
-	FIELD(r, R_U64, .key = "probes", .label = " probes ", .v.u = t->st.probes);
+	      .v.u = t->st.false_alarms, CNT);
+	FIELD(r, R_U64, .key = "probes", .label = " probes ", .v.u = t->st.probes, CNT);
 	FIELD(r, R_U64, .key = "identity_checks", .label = " identity-checks ",
-	      .v.u = t->st.identity_checks);
+	      .v.u = t->st.identity_checks, CNT);
+	FIELD(r, R_OBJ_END);
+}
+
+static void dev_guard_record(struct record *r, const struct aoe_dev_info *d)
+{
+	FIELD(r, R_OBJ, .key = "guard");
+	FIELD(r, R_U64, .key = "in_doubt", .label = "\n    guard: in-doubt ", .v.u = d->in_doubt,
+	      GAUGE);
+	FIELD(r, R_U64, .key = "sectors", .label = " kept ", .suffix = " sectors",
+	      .v.u = d->guard_sectors, GAUGE);
+	FIELD(r, R_U64, .key = "rollbacks_caught", .label = " rollbacks-caught ",
+	      .v.u = d->guard.rollbacks_caught, CNT);
+	FIELD(r, R_U64, .key = "rewrites", .label = " rewritten ", .v.u = d->guard.rewrites, CNT);
+	FIELD(r, R_U64, .key = "reads_served", .label = " served ", .v.u = d->guard.reads_served,
+	      CNT);
+	FIELD(r, R_U64, .key = "given_up", .label = " given-up ", .v.u = d->guard.given_up, CNT);
+	FIELD(r, R_U64, .key = "copies_lost", .label = " lost ", .v.u = d->guard.copies_lost, CNT);
+	FIELD(r, R_U64, .key = "copies_dropped", .label = " dropped ",
+	      .v.u = d->guard.copies_dropped, CNT);
+	FIELD(r, R_U64, .key = "held", .label = " held ", .v.u = d->guard.held, CNT);
+	FIELD(r, R_U64, .key = "flushes_held", .label = " flushes-held ",
+	      .v.u = d->guard.flushes_held, CNT);
+	FIELD(r, R_OBJ_END);
+}
+
+static void dev_pool_record(struct record *r, const struct aoe_dev_info *d)
+{
+	FIELD(r, R_OBJ, .key = "pool");
+	FIELD(r, R_U64, .key = "size", .label = "\n    pool ", .v.u = d->pool.size, GAUGE);
+	FIELD(r, R_U64, .key = "cap", .label = "/", .v.u = d->pool.cap, GAUGE);
+	FIELD(r, R_U64, .key = "high_water", .label = " high ", .v.u = d->pool.high_water, GAUGE);
+	FIELD(r, R_U64, .key = "held", .label = " held ", .v.u = d->pool.held, GAUGE);
+	FIELD(r, R_U64, .key = "kicks", .label = " kicks ", .v.u = d->pool.kicks, CNT);
 	FIELD(r, R_OBJ_END);
 }
 
@@ -393,54 +409,37 @@ static void dev_stat_record(struct record *r, const struct dev_view *v)
 	const struct aoe_dev_info *d = &v->info;
 
 	FIELD(r, R_OBJ);
-	FIELD(r, R_STR, .key = "name", .label = "", .width = -10, .v.s = d->name);
-	FIELD(r, R_U64, .key = "shelf", .v.u = d->shelf);
-	FIELD(r, R_U64, .key = "slot", .v.u = d->slot);
-	FIELD(r, R_U64, .key = "bytes", .v.u = d->bytes);
+	FIELD(r, R_STR, .key = "name", .label = "", .width = -10, .v.s = d->name, .m = M_LABEL,
+	      .metric = "device");
+	FIELD(r, R_U64, .key = "shelf", .v.u = d->shelf, INFO);
+	FIELD(r, R_U64, .key = "slot", .v.u = d->slot, INFO);
+	FIELD(r, R_U64, .key = "bytes", .v.u = d->bytes, GAUGE);
 	FIELD(r, R_STR, .label = " ", .width = 10, .v.s = v->size);
-	FIELD(r, R_U64, .key = "sectors", .v.u = d->id.sectors);
+	FIELD(r, R_U64, .key = "sectors", .v.u = d->id.sectors, GAUGE);
 	FIELD(r, R_STR, .key = "interfaces", .label = "  ", .width = -12,
-	      .v.s = v->ifaces[0] ? v->ifaces : "-");
-	FIELD(r, R_U64, .key = "payload", .label = " ", .width = 5, .v.u = d->payload);
+	      .v.s = v->ifaces[0] ? v->ifaces : "-", INFO);
+	FIELD(r, R_U64, .key = "payload", .label = " ", .width = 5, .v.u = d->payload, GAUGE);
 	FIELD(r, R_STR, .key = "state", .label = "  ", .width = -11,
-	      .v.s = aoe_dev_state_name(d->state));
-	FIELD(r, R_STR, .key = "export", .label = " ", .v.s = v->path[0] ? v->path : "-");
+	      .v.s = aoe_dev_state_name(d->state), INFO);
+	/* The state as a number a rule can compare: 1 while up. */
+	FIELD(r, R_YESNO, .key = "up", .v.b = d->state == DEV_UP, GAUGE, .metric_only = true);
+	FIELD(r, R_STR, .key = "export", .label = " ", .v.s = v->path[0] ? v->path : "-", INFO);
+	FIELD(r, R_STR, .key = "config", .v.s = d->config);
 	if (d->why)
 		FIELD(r, R_STR, .key = "error", .label = "\n    why: ", .v.s = d->why);
-	FIELD(r, R_U64, .key = "requests", .label = "\n    requests ", .v.u = d->st.requests);
-	FIELD(r, R_U64, .key = "frames", .label = " frames ", .v.u = d->st.frames);
-	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = d->st.errors);
+	FIELD(r, R_U64, .key = "requests", .label = "\n    requests ", .v.u = d->st.requests, CNT);
+	FIELD(r, R_U64, .key = "frames", .label = " frames ", .v.u = d->st.frames, CNT);
+	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = d->st.errors, CNT);
 	FIELD(r, R_U64, .key = "read_bytes", .label = " read ", .suffix = " B",
-	      .v.u = d->st.read_bytes);
+	      .v.u = d->st.read_bytes, CNT);
 	FIELD(r, R_U64, .key = "write_bytes", .label = " written ", .suffix = " B",
-	      .v.u = d->st.write_bytes);
-	FIELD(r, R_U64, .key = "flushes", .label = " flushes ", .v.u = d->st.flushes);
+	      .v.u = d->st.write_bytes, CNT);
+	FIELD(r, R_U64, .key = "flushes", .label = " flushes ", .v.u = d->st.flushes, CNT);
 	FIELD(r, R_U64, .key = "flushes_unsent", .label = " unsent-flushes ",
-	      .v.u = d->flushes_unsent);
-	FIELD(r, R_OBJ, .key = "guard");
-	FIELD(r, R_U64, .key = "in_doubt", .label = "\n    guard: in-doubt ", .v.u = d->in_doubt);
-	FIELD(r, R_U64, .key = "sectors", .label = " kept ", .suffix = " sectors",
-	      .v.u = d->guard_sectors);
-	FIELD(r, R_U64, .key = "rollbacks_caught", .label = " rollbacks-caught ",
-	      .v.u = d->guard.rollbacks_caught);
-	FIELD(r, R_U64, .key = "rewrites", .label = " rewritten ", .v.u = d->guard.rewrites);
-	FIELD(r, R_U64, .key = "reads_served", .label = " served ", .v.u = d->guard.reads_served);
-	FIELD(r, R_U64, .key = "given_up", .label = " given-up ", .v.u = d->guard.given_up);
-	FIELD(r, R_U64, .key = "copies_lost", .label = " lost ", .v.u = d->guard.copies_lost);
-	FIELD(r, R_U64, .key = "copies_dropped", .label = " dropped ",
-	      .v.u = d->guard.copies_dropped);
-	FIELD(r, R_U64, .key = "held", .label = " held ", .v.u = d->guard.held);
-	FIELD(r, R_U64, .key = "flushes_held", .label = " flushes-held ",
-	      .v.u = d->guard.flushes_held);
-	FIELD(r, R_OBJ_END);
-	FIELD(r, R_OBJ, .key = "pool");
-	FIELD(r, R_U64, .key = "size", .label = "\n    pool ", .v.u = d->pool.size);
-	FIELD(r, R_U64, .key = "cap", .label = "/", .v.u = d->pool.cap);
-	FIELD(r, R_U64, .key = "high_water", .label = " high ", .v.u = d->pool.high_water);
-	FIELD(r, R_U64, .key = "held", .label = " held ", .v.u = d->pool.held);
-	FIELD(r, R_U64, .key = "kicks", .label = " kicks ", .v.u = d->pool.kicks);
-	FIELD(r, R_OBJ_END);
-	FIELD(r, R_ARR, .key = "targets");
+	      .v.u = d->flushes_unsent, CNT);
+	dev_guard_record(r, d);
+	dev_pool_record(r, d);
+	FIELD(r, R_ARR, .key = "targets", .metric = "target");
 	for (unsigned int i = 0; i < d->ntargets; i++)
 		target_stat_record(r, &v->t[i], v->macs[i]);
 	FIELD(r, R_ARR_END);
@@ -459,35 +458,37 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 		full += ifc->socks[q].st.tx_ring_full;
 	}
 	FIELD(r, R_OBJ);
-	FIELD(r, R_STR, .key = "name", .label = "", .suffix = ":", .v.s = ifc->name);
+	FIELD(r, R_STR, .key = "name", .label = "", .suffix = ":", .v.s = ifc->name,
+	      .m = M_LABEL, .metric = "interface");
 	FIELD(r, R_STR, .key = "mode", .label = " ", .suffix = " mode,",
-	      .v.s = xdp_mode_str(ifc->prog.mode));
+	      .v.s = xdp_mode_str(ifc->prog.mode), INFO);
 	FIELD(r, R_U64, .key = "queues", .label = " ",
-	      .suffix = ifc->nqueues == 1 ? " queue," : " queues,", .v.u = ifc->nqueues);
-	FIELD(r, R_U64, .key = "mtu", .label = " MTU ", .suffix = ",", .v.u = ifc->mtu);
+	      .suffix = ifc->nqueues == 1 ? " queue," : " queues,", .v.u = ifc->nqueues, GAUGE);
+	FIELD(r, R_U64, .key = "mtu", .label = " MTU ", .suffix = ",", .v.u = ifc->mtu, GAUGE);
 	FIELD(r, R_U64, .label = " rx ", .v.u = rx);
 	FIELD(r, R_U64, .label = " tx ", .v.u = tx);
 	FIELD(r, R_U64, .label = " kicks ", .v.u = kicks);
 	FIELD(r, R_U64, .label = " tx-ring-full ", .v.u = full);
-	FIELD(r, R_ARR, .key = "sockets");
+	FIELD(r, R_ARR, .key = "sockets", .metric = "socket");
 	for (uint32_t q = 0; q < ifc->nqueues; q++) {
 		const struct xsk_sock_stats *st = &ifc->socks[q].st;
 
 		FIELD(r, R_OBJ);
-		FIELD(r, R_U64, .key = "queue", .v.u = q);
-		FIELD(r, R_U64, .key = "rx_frames", .v.u = st->rx_frames);
-		FIELD(r, R_U64, .key = "tx_frames", .v.u = st->tx_frames);
-		FIELD(r, R_U64, .key = "tx_kicks", .v.u = st->tx_kicks);
-		FIELD(r, R_U64, .key = "tx_ring_full", .v.u = st->tx_ring_full);
-		FIELD(r, R_U64, .key = "kick_errors", .v.u = st->kick_errors);
+		FIELD(r, R_U64, .key = "queue", .v.u = q, .m = M_LABEL, .metric = "queue");
+		FIELD(r, R_U64, .key = "rx_frames", .v.u = st->rx_frames, CNT);
+		FIELD(r, R_U64, .key = "tx_frames", .v.u = st->tx_frames, CNT);
+		FIELD(r, R_U64, .key = "tx_kicks", .v.u = st->tx_kicks, CNT);
+		FIELD(r, R_U64, .key = "tx_ring_full", .v.u = st->tx_ring_full, CNT);
+		FIELD(r, R_U64, .key = "kick_errors", .v.u = st->kick_errors, CNT);
 		FIELD(r, R_OBJ_END);
 	}
 	FIELD(r, R_ARR_END);
 	if (have_xs) {
-		FIELD(r, R_OBJ, .key = "xdp");
+		FIELD(r, R_OBJ, .key = "xdp", .metric = "xdp");
 		FIELD(r, R_STR, .label = "\n    xdp:");
 		for (const struct xdp_stat_field *f = xdp_stat_fields; f->name; f++)
-			FIELD(r, R_U64, .key = f->name, .keyed = true, .v.u = xdp_stat_get(xs, f));
+			FIELD(r, R_U64, .key = f->name, .keyed = true, .v.u = xdp_stat_get(xs, f),
+			      CNT);
 		FIELD(r, R_OBJ_END);
 	}
 	FIELD(r, R_OBJ_END);
@@ -499,18 +500,26 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 
 static void rx_record(struct record *r, const struct engine_rx_stats *rx)
 {
-	FIELD(r, R_OBJ, .key = "received");
+	FIELD(r, R_OBJ, .key = "received", .metric = "received");
 	FIELD(r, R_STR, .label = "received:");
-#define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = rx->n);
+#define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = rx->n, CNT);
 	RX_STATS(X)
 #undef X
 	FIELD(r, R_OBJ_END);
 }
 
-static void ifaces_render(FILE *out, struct json *j, struct aoe_engine *e)
+typedef void (*iface_record_fn)(struct record *r, const struct aoe_iface *ifc);
+
+static void iface_stat_record(struct record *r, const struct aoe_iface *ifc)
+{
+	struct aoe_xdp_stats xs;
+
+	iface_record(r, ifc, &xs, !xdp_prog_stats(&ifc->prog, &xs));
+}
+
+static void ifaces_render(const struct rsink *k, struct aoe_engine *e, iface_record_fn fn)
 {
 	struct record *r = calloc(1, sizeof(*r));
-	struct aoe_xdp_stats xs;
 
 	for (unsigned int i = 0; r && i < ENGINE_MAX_IFACES; i++) {
 		struct aoe_iface *ifc = engine_iface_at(e, i);
@@ -518,11 +527,8 @@ static void ifaces_render(FILE *out, struct json *j, struct aoe_engine *e)
 		if (!ifc)
 			continue;
 		r->n = 0;
-		iface_record(r, ifc, &xs, !xdp_prog_stats(&ifc->prog, &xs));
-		if (j)
-			rec_json(j, r);
-		else
-			rec_text(out, r);
+		fn(r, ifc);
+		rec_render(k, r);
 	}
 	free(r);
 }
@@ -531,6 +537,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 {
 	struct record *r = calloc(1, sizeof(*r));
 	struct json j;
+	struct rsink k = { .out = out, .j = json ? &j : NULL };
 
 	if (!r)
 		return;
@@ -538,19 +545,94 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
-		devices_render(out, &j, e, dev_stat_record, ex);
+		devices_json(&j, e, dev_stat_record, ex);
 		json_key(&j, "interfaces");
 		json_arr_begin(&j);
-		ifaces_render(out, &j, e);
+		ifaces_render(&k, e, iface_stat_record);
 		json_arr_end(&j);
 		rec_json(&j, r);
 		json_obj_end(&j);
 	} else {
 		fprintf(out, "%-10s %10s  %-12s %5s  %-11s %s\n", "DEVICE", "SIZE", "INTERFACES",
 			"PAYLD", "STATE", "EXPORT");
-		devices_render(out, NULL, e, dev_stat_record, ex);
-		ifaces_render(out, NULL, e);
+		devices_render(&k, e, dev_stat_record, ex);
+		ifaces_render(&k, e, iface_stat_record);
 		rec_text(out, r);
+	}
+	free(r);
+}
+
+void report_stat_prometheus(FILE *out, struct aoe_engine *e, const struct report_export *ex)
+{
+	struct record *r = calloc(1, sizeof(*r));
+	struct prom *p = prom_new();
+	struct rsink k = { .out = out, .p = p, .root = "device" };
+
+	if (!r || !p) {
+		free(r);
+		prom_write(p, NULL);
+		return;
+	}
+	devices_render(&k, e, dev_stat_record, ex);
+	k.root = "interface";
+	ifaces_render(&k, e, iface_stat_record);
+	rx_record(r, engine_rx_stats(e));
+	prom_add(p, r, "received");
+	prom_write(p, out);
+	free(r);
+}
+
+/* --- interfaces ------------------------------------------------------------------ */
+
+/* mac: the interface's, formatted by the caller (the record points at it). */
+static void iface_list_record(struct record *r, const struct aoe_iface *ifc, const char *mac)
+{
+	FIELD(r, R_OBJ);
+	FIELD(r, R_STR, .key = "name", .label = "", .width = -16, .v.s = ifc->name);
+	FIELD(r, R_U64, .key = "ifindex", .v.u = (uint64_t)ifc->ifindex);
+	FIELD(r, R_STR, .key = "mode", .label = " ", .width = -7,
+	      .v.s = xdp_mode_str(ifc->prog.mode));
+	FIELD(r, R_U64, .key = "queues", .label = " ", .width = 6, .v.u = ifc->nqueues);
+	FIELD(r, R_U64, .key = "mtu", .label = " ", .width = 6, .v.u = ifc->mtu);
+	FIELD(r, R_YESNO, .key = "multi_buffer", .label = " ", .width = 9, .v.b = ifc->sg);
+	FIELD(r, R_STR, .key = "mac", .label = "  ", .v.s = mac);
+	FIELD(r, R_OBJ_END);
+}
+
+void report_interfaces(FILE *out, struct aoe_engine *e, bool json)
+{
+	struct record *r = calloc(1, sizeof(*r));
+	struct json j;
+	char mac[AOE_MAC_STR_LEN];
+
+	if (!r)
+		return;
+	if (json) {
+		json_init(&j, out);
+		json_obj_begin(&j);
+		json_key(&j, "interfaces");
+		json_arr_begin(&j);
+	} else {
+		fprintf(out, "%-16s %-7s %6s %6s %9s  %s\n", "INTERFACE", "MODE", "QUEUES", "MTU",
+			"MULTIBUF", "MAC");
+	}
+	for (unsigned int i = 0; i < ENGINE_MAX_IFACES; i++) {
+		struct aoe_iface *ifc = engine_iface_at(e, i);
+
+		if (!ifc)
+			continue;
+		r->n = 0;
+		aoe_format_mac(mac, ifc->mac);
+		iface_list_record(r, ifc, mac);
+		if (json)
+			rec_json(&j, r);
+		else
+			rec_text(out, r);
+	}
+	if (json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		fputc('\n', out);
 	}
 	free(r);
 }

@@ -25,5 +25,9 @@ void report_attached(FILE *out, struct aoe_engine *e, const struct report_export
 /* The aoe-stat table and everything behind it: targets, windows, RTT,
  * pool, counters, interfaces and their XDP counters. */
 void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report_export *ex);
+/* The same counters as OpenMetrics text (stat --prometheus, /metrics). */
+void report_stat_prometheus(FILE *out, struct aoe_engine *e, const struct report_export *ex);
+/* The interfaces the engine uses: mode, queues, MTU, MAC. */
+void report_interfaces(FILE *out, struct aoe_engine *e, bool json);
 
 #endif /* AOE_REPORT_H */

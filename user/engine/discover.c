@@ -97,7 +97,7 @@ static bool config_answer_ok(struct aoe_engine *e, const struct aoe_view *v)
 	return !(v->src[0] & 1) && memcmp(v->src, zero, AOE_ETH_ALEN);
 }
 
-static void copy_config_string(struct aoe_dev *d, const struct aoe_cfg_view *c)
+void dev_set_config(struct aoe_dev *d, const struct aoe_cfg_view *c)
 {
 	size_t i;
 
@@ -142,7 +142,7 @@ void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struc
 	if (!p && target_add_path(t, ifc, v->has_vlan, v->vlan, &p))
 		return;
 	path_refresh_all(t);
-	copy_config_string(d, &c);
+	dev_set_config(d, &c);
 	t->last_heard_ns = e->now_ns;
 	if (d->state == DEV_NEW || d->state == DEV_DOWN || d->state == DEV_FAILED)
 		identity_dev_check(d);

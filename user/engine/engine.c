@@ -131,6 +131,7 @@ void engine_fail_all_io(struct aoe_engine *e)
 		d->why = "aoe-xdp is stopping";
 		aoe_io_fail_all(d, -EIO);
 	}
+	admin_fail_all(e, -ESHUTDOWN);
 }
 
 void engine_destroy(struct aoe_engine *e)
@@ -140,6 +141,7 @@ void engine_destroy(struct aoe_engine *e)
 
 	if (!e)
 		return;
+	admin_fini(e);
 	while (!list_empty(&e->devs))
 		dev_destroy(list_first_entry(&e->devs, struct aoe_dev, node));
 	engine_for_each_iface(e, i, ifc)
@@ -484,6 +486,8 @@ void engine_rx_frame(struct aoe_engine *e, struct aoe_iface *ifc, const struct r
 		e->rx.wrong_dst++;
 		return;
 	}
+	if (admin_rx(e, ifc, &v, fr))
+		return;
 	switch (v.cmd) {
 	case AOE_CMD_CFG:
 		if (fr->nseg == 1)
@@ -708,6 +712,7 @@ void engine_step(struct aoe_engine *e, uint64_t now_ns)
 		if (next < e->next_timer_ns)
 			e->next_timer_ns = next;
 	}
+	e->next_timer_ns = admin_step(e, e->next_timer_ns);
 	if (e->now_ns >= discover_next_ns(e))
 		discover_broadcast(e);
 	if (discover_next_ns(e) < e->next_timer_ns)

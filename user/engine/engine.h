@@ -283,4 +283,8 @@ const struct engine_rx_stats *engine_rx_stats(const struct aoe_engine *e);
 /* Seconds between discovery broadcasts (0: only on demand). */
 unsigned int engine_rediscover_s(const struct aoe_engine *e);
 
+/* Config, MAC mask, reserve and IDENTIFY requests for a user; forgetting
+ * a device. */
+#include "engine_admin.h"
+
 #endif /* AOE_ENGINE_H */

@@ -52,6 +52,11 @@ _Static_assert(ENGINE_MAX_IFACES == POOL_MAX_IFACES, "one interface table size")
 #define TAG_GEN_MASK		0x7fffu
 #define TAG_DISCOVER_IDX	TAG_IDX_MASK
 
+/* Admin requests (admin.c) tag their copies with indexes of their own, just
+ * below the discovery tag's. */
+#define ADMIN_SLOTS		256
+#define ADMIN_IDX_BASE		(TAG_DISCOVER_IDX - ADMIN_SLOTS)
+
 static inline uint32_t tag_make(uint32_t gen, uint32_t idx)
 {
 	return AOE_TAG_USER_BIT | (gen & TAG_GEN_MASK) << TAG_GEN_SHIFT | (idx & TAG_IDX_MASK);
@@ -271,6 +276,7 @@ struct aoe_engine {
 	struct frame_table ft;
 	struct copy_table copies;
 	struct guard_pool guard;
+	struct admin_table *admin;	/* admin.c; NULL until first used */
 	uint64_t wseq;			/* versions handed to writes so far */
 	uint64_t now_ns;
 	uint64_t rng;
@@ -405,8 +411,20 @@ void identity_no_answer(struct aoe_engine *e, struct aoe_target *t);
 uint64_t identity_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
 void identity_dev_timers(struct aoe_dev *d, uint64_t *next);
 
+/* admin.c */
+/* True when the frame is an answer to an admin copy (taken, or counted
+ * and dropped); false when it is not the admin's to read. */
+bool admin_rx(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v,
+	      const struct rx_frame *fr);
+/* Sends, times out, completes; returns when it next wants to run. */
+uint64_t admin_step(struct aoe_engine *e, uint64_t next);
+void admin_fail_all(struct aoe_engine *e, int res);
+void admin_fini(struct aoe_engine *e);
+
 /* discover.c */
 void discover_broadcast(struct aoe_engine *e);
+/* The config string a target sent is the device's (printable). */
+void dev_set_config(struct aoe_dev *d, const struct aoe_cfg_view *c);
 void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v);
 /* A target's unsolicited config answer (announce.h): a reason to check it. */
 void discover_on_announce(struct aoe_engine *e, struct aoe_iface *ifc, const uint8_t *frame,

@@ -51,6 +51,14 @@ struct export_ops {
 	void (*path)(void *priv, const struct aoe_dev *d, char *buf, size_t len);
 	/* Called every loop pass (optional): time-driven work. */
 	void (*tick)(void *priv);
+	/*
+	 * Let go of d, which is to be forgotten (flush): 0 once the export
+	 * holds nothing of it and shows it no more; -EAGAIN while that is
+	 * under way (ask again from a later pass); -EBUSY while it is in use
+	 * (mounted, open, requests out), why saying how. Optional: without
+	 * it an export holds no device.
+	 */
+	int (*release)(void *priv, struct aoe_dev *d, char *why, size_t len);
 };
 
 extern const struct export_ops export_fuse_ops;

@@ -60,6 +60,12 @@ struct fuse_export {
 	bool starved;		/* stopped reading requests: no free slot */
 	bool mounted;
 	struct timespec born;
+	/* Open files, by inode: a device with one is in use (flush). */
+	struct fuse_opens {
+		fuse_ino_t ino;
+		unsigned int n;
+	} *opens;
+	unsigned int nopens;
 };
 
 static struct fuse_export *fx_of(fuse_req_t req)
@@ -152,15 +158,53 @@ static void fx_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	fx_getattr(req, ino, fi);
 }
 
+/* The open count of ino, made when make is set (NULL without memory). */
+static struct fuse_opens *opens_of(struct fuse_export *fx, fuse_ino_t ino, bool make)
+{
+	struct fuse_opens *o;
+
+	for (unsigned int i = 0; i < fx->nopens; i++)
+		if (fx->opens[i].ino == ino)
+			return &fx->opens[i];
+	if (!make)
+		return NULL;
+	o = realloc(fx->opens, (fx->nopens + 1) * sizeof(*o));
+	if (!o)
+		return NULL;
+	fx->opens = o;
+	o = &fx->opens[fx->nopens++];
+	*o = (struct fuse_opens){ .ino = ino };
+	return o;
+}
+
 static void fx_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	if (!dev_of_ino(fx_of(req), ino)) {
+	struct fuse_export *fx = fx_of(req);
+	struct fuse_opens *o;
+
+	if (!dev_of_ino(fx, ino)) {
 		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	o = opens_of(fx, ino, true);
+	if (!o) {
+		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
-	fuse_reply_open(req, fi);
+	if (fuse_reply_open(req, fi) == 0)
+		o->n++;
+}
+
+static void fx_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fuse_opens *o = opens_of(fx_of(req), ino, false);
+
+	(void)fi;
+	if (o && o->n)
+		o->n--;
+	fuse_reply_err(req, 0);
 }
 
 static void fx_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -215,6 +259,8 @@ static void fx_pump(struct fuse_export *fx);
 static void slot_put(struct fuse_slot *s)
 {
 	struct fuse_export *fx = s->fx;
+
+	s->dev = NULL;	/* the slot no longer holds its device */
 
 	fx->free[fx->nfree++] = s;
 	if (fx->starved) {
@@ -395,6 +441,7 @@ static const struct fuse_lowlevel_ops fx_ops = {
 	.read = fx_read,
 	.write = fx_write,
 	.flush = fx_flush,
+	.release = fx_release,
 	.fsync = fx_fsync,
 	.readdir = fx_readdir,
 };
@@ -473,6 +520,7 @@ static void fx_free(struct fuse_export *fx)
 		free(fx->slots[i].wbuf);
 	}
 	free(fx->fbuf.mem);
+	free(fx->opens);
 	free(fx);
 }
 
@@ -485,6 +533,7 @@ static int fx_mount(struct fuse_export *fx)
 	int err;
 
 	fx->se = fuse_session_new(&args, &fx_ops, sizeof(fx_ops), fx);
+	fuse_opt_free_args(&args);	/* the session keeps what it needs */
 	if (!fx->se) {
 		pr_err("creating the FUSE session failed; is fuse3 installed?\n");
 		return -EINVAL;
@@ -563,6 +612,26 @@ static void fx_dev_changed(void *priv, struct aoe_dev *d)
 		(unsigned long long)aoe_dev_bytes(d));
 }
 
+/* flush: a file that is open, or a write that waits its turn (it holds d),
+ * keeps the device; otherwise the file goes with the AoE device. */
+static int fx_release_dev(void *priv, struct aoe_dev *d, char *why, size_t len)
+{
+	struct fuse_export *fx = priv;
+	struct fuse_opens *o = opens_of(fx, dev_ino(d), false);
+
+	if (o && o->n) {
+		snprintf(why, len, "%s/%s is open (%u)", fx->dir, aoe_dev_name(d), o->n);
+		return -EBUSY;
+	}
+	for (unsigned int i = 0; i < FUSE_SLOTS; i++) {
+		if (fx->slots[i].dev == d) {
+			snprintf(why, len, "%s/%s has I/O in flight", fx->dir, aoe_dev_name(d));
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 static void fx_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
 {
 	struct fuse_export *fx = priv;
@@ -581,4 +650,5 @@ const struct export_ops export_fuse_ops = {
 	.dev_down = fx_dev_down,
 	.dev_changed = fx_dev_changed,
 	.path = fx_path,
+	.release = fx_release_dev,
 };

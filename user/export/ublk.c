@@ -11,7 +11,8 @@
  *
  * Devices are made with USER_RECOVERY_REISSUE: if the daemon dies, the
  * kernel holds their I/O, and the next attach takes them back; the link
- * $AOE_XDP_RUN_DIR/by-aoe/eS.N says which ublk device belongs to eS.N.
+ * $AOE_XDP_RUN_DIR/by-aoe/eS.N says which ublk device belongs to eS.N
+ * (from ADD_DEV on, so it is there when udev hears of the block device).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blk_in_use.h"
 #include "export.h"
 #include "lib/log.h"
 /* The vendored 6.12 UAPI header (include/linux/), not Debian 12's 6.1 one. */
@@ -678,6 +680,9 @@ static void on_added(struct ublk_dev *u, int res)
 	}
 	u->kdev = true;
 	u->dev_id = (int)u->info.dev_id;
+	/* Linked now, before START_DEV adds the block device: udev's rule
+	 * (60-aoe-xdp.rules) reads the link to name /dev/etherd/eS.N. */
+	link_set(u);
 	udev_set_state(u, U_SETTING);
 	fill_params(u->ux, u->d, &u->params);
 	res = ctrl_send(u, UBLK_U_CMD_SET_PARAMS, 0, &u->params, sizeof(u->params));
@@ -704,7 +709,6 @@ static void on_started(struct ublk_dev *u, int res)
 		return;
 	}
 	udev_set_state(u, U_LIVE);
-	link_set(u);
 	pr_info("%s: %s /dev/ublkb%d\n", u->name, u->recover ? "took back" : "exported as",
 		u->dev_id);
 }
@@ -859,6 +863,38 @@ static void ux_dev_changed(void *priv, struct aoe_dev *d)
 			"cache until it is re-created (unmount, 'aoe-xdp detach --all', "
 			"'aoe-xdp attach')\n", u->name, aoe_dev_can_flush(d) ? "takes" : "refuses",
 			u->dev_id, aoe_dev_can_flush(d) ? "no" : "a");
+}
+
+/* flush: the device goes (STOP_DEV, DEL_DEV) unless it is in use; the
+ * AoE device is the daemon's to forget once this one is gone. */
+static int ux_release(void *priv, struct aoe_dev *d, char *why, size_t len)
+{
+	struct ublk_export *ux = priv;
+	struct ublk_dev *u;
+	char disk[32];
+
+	list_for_each_entry(u, &ux->devs, struct ublk_dev, node) {
+		if (u->d != d)
+			continue;
+		u->remake = false;
+		if (u->state == U_GONE) {
+			u->d = NULL;	/* freed by the tick; nothing points at d */
+			continue;
+		}
+		if (u->stopping)
+			return -EAGAIN;
+		snprintf(disk, sizeof(disk), "ublkb%d", u->dev_id);
+		if (u->in_engine) {
+			snprintf(why, len, "/dev/%s has I/O in flight", disk);
+			return -EBUSY;
+		}
+		if (u->dev_id >= 0 && blk_in_use(disk, why, len))
+			return -EBUSY;
+		pr_info("%s: removing /dev/%s (flush)\n", u->name, disk);
+		udev_stop(u);
+		return -EAGAIN;
+	}
+	return 0;
 }
 
 static void ux_path(void *priv, const struct aoe_dev *d, char *buf, size_t len)
@@ -1076,4 +1112,5 @@ const struct export_ops export_ublk_ops = {
 	.dev_changed = ux_dev_changed,
 	.path = ux_path,
 	.tick = ublk_tick,
+	.release = ux_release,
 };

@@ -81,6 +81,14 @@ struct cli_opt {
 #define CLI_GIVEN(T, f)			(CLI_FIELD(T, f, int) + 1)
 #define CLI_OPT_END			{ .name = NULL }
 
+/* What a command's positional words name, for shell completion. */
+enum cli_args {
+	CLI_ARGS_OTHER,		/* nothing a shell can list */
+	CLI_ARGS_IFACES,	/* network interfaces */
+	CLI_ARGS_DEVICE,	/* the first is an AoE device (eS.N) */
+	CLI_ARGS_DEVICES,	/* each is an AoE device */
+};
+
 struct cli_cmd {
 	const char *name;	/* the subcommand; NULL for a program without */
 	const char *usage;	/* positional part, e.g. "IFACE [IFACE...]" */
@@ -88,6 +96,7 @@ struct cli_cmd {
 	const char *epilog;	/* --help's last paragraph, or NULL */
 	const char *version;	/* non-NULL: -V, --version print it */
 	unsigned int min_args, max_args;	/* max_args 0: unlimited */
+	enum cli_args args;
 	const struct cli_opt *opts;
 	size_t cfg_size;
 };

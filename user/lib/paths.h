@@ -10,4 +10,11 @@
 #define AOE_RUN_DIR_DEFAULT	"/run/aoe-xdp"
 #define AOE_RUN_DIR_ENV		"AOE_XDP_RUN_DIR"
 
+/* Where the daemon links eS.N to each device's export when udev does not
+ * (the names the kernel aoe driver gives); empty: no links. */
+#define AOE_ETHERD_DIR_DEFAULT	"/dev/etherd"
+#define AOE_ETHERD_DIR_ENV	"AOE_XDP_ETHERD_DIR"
+/* udev's control socket: it exists while udev runs (systemd checks so). */
+#define UDEV_CONTROL_PATH	"/run/udev/control"
+
 #endif /* AOE_PATHS_H */
