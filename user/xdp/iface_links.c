@@ -88,6 +88,13 @@ static int dump_request(int fd)
 	return send(fd, &req, req.nh.nlmsg_len, 0) < 0 ? -errno : 0;
 }
 
+/* NLMSG_OK without its signed/unsigned comparison, which clang rejects. */
+static bool nl_msg_ok(const struct nlmsghdr *nh, int len)
+{
+	return len >= (int)sizeof(*nh) && nh->nlmsg_len >= sizeof(*nh) &&
+	       nh->nlmsg_len <= (unsigned int)len;
+}
+
 /* Reads the dump's messages into links until NLMSG_DONE. */
 static int dump_read(int fd, char *buf, struct iface_link **links, size_t *n)
 {
@@ -101,7 +108,7 @@ static int dump_read(int fd, char *buf, struct iface_link **links, size_t *n)
 			continue;
 		if (got < 0)
 			return -errno;
-		for (const struct nlmsghdr *nh = (void *)buf; NLMSG_OK(nh, len);
+		for (const struct nlmsghdr *nh = (void *)buf; nl_msg_ok(nh, len);
 		     nh = NLMSG_NEXT(nh, len)) {
 			struct iface_link l;
 			int err;
