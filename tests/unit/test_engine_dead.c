@@ -318,3 +318,73 @@ Test(engine_dead, identify_failing_with_a_probe_out_leaves_no_frame_behind)
 	cr_assert_eq(sim_check(s), 0, "%s", s->why);
 	sim_finish(s);
 }
+
+/* Every answer is held and let go SLOW_NS after it was made: a target
+ * slower than the first RTO (a busy or spinning-up disk). */
+#define SLOW_NS		(600 * MS)
+#define SLOW_MAX_HELD	256
+
+struct slow_ctx {
+	struct sim *s;
+	uint64_t made[SLOW_MAX_HELD];	/* per held answer, oldest first */
+	unsigned int n;
+};
+
+static enum sim_verdict policy_slow(struct sim_target *t, const struct sim_pkt *req,
+				    struct sim_pkt *rsp, void *ctx)
+{
+	struct slow_ctx *c = ctx;
+
+	(void)t, (void)req, (void)rsp;
+	if (c->n == SLOW_MAX_HELD)
+		return SIM_DROP;
+	c->made[c->n++] = c->s->now;
+	return SIM_HOLD;
+}
+
+static void slow_release_due(struct slow_ctx *c)
+{
+	while (c->n && c->s->now - c->made[0] >= SLOW_NS) {
+		sim_release(c->s, 0);
+		memmove(c->made, c->made + 1, --c->n * sizeof(c->made[0]));
+	}
+}
+
+/*
+ * A target that answers everything, always, but only after SLOW_NS, more
+ * than the first RTO: IDENTIFY is asked again with a longer wait each
+ * time, so the device comes up. Each IDENTIFY used to wait the first RTO
+ * only, and its answer came after it had been given up: never identified.
+ */
+Test(engine_dead, slow_target_is_identified)
+{
+	struct slow_ctx c = { 0 };
+	struct engine_config cfg;
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s;
+
+	sim_config_defaults(&cfg);
+	cfg.dead_timeout_s = 10;
+	s = sim_start(&cfg, 1, 1500, 0);
+	c.s = s;
+	t = sim_add_target(s, SHELF, SLOT, 8, SECTORS, 1);
+	t->policy = policy_slow;
+	t->policy_ctx = &c;
+	engine_discover(s->e);
+	for (unsigned int i = 0; i < 800 && !s->ups; i++) {
+		sim_serve(s);
+		sim_advance(s, 10 * MS);
+		slow_release_due(&c);
+	}
+	d = engine_find_dev(s->e, SHELF, SLOT);
+	cr_assert_not_null(d);
+	cr_assert_eq(aoe_dev_state(d), DEV_UP, "not up after 8 s: %s (%s) cfg %u id %u held %u",
+		     aoe_dev_state_name(aoe_dev_state(d)), aoe_dev_why(d), t->n.cfg, t->n.identify, c.n);
+	t->policy = NULL;
+	while (c.n) {
+		sim_release(s, 0);
+		c.n--;
+	}
+	sim_finish(s);
+}

@@ -611,6 +611,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 	list_del(&f->node);
 	window_on_ack(&t->win);
 	if (f->probe) {
+		t->probe_misses = 0;
 		frame_end(e, f, 0);
 		identity_answer(e, t);
 		return;
@@ -634,6 +635,7 @@ void target_send_identify(struct aoe_engine *e, struct aoe_target *t)
 	f->probe = true;
 	f->ata_cmd = ATA_CMD_IDENTIFY;
 	f->nsect = 1;
+	f->retries = t->probe_misses;	/* its wait: RTO << retries */
 	frame_retag(e, f);
 	if (frame_send(e, f, p)) {
 		frame_release(e, f);
@@ -662,6 +664,7 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 	t->timeouts_in_row++;
 	window_on_loss(&t->win, e->now_ns, (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC);
 	if (f->probe) {
+		t->probe_misses++;
 		frame_unlink(f);
 		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;
 		frame_end(e, f, 0);

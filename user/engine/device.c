@@ -310,6 +310,10 @@ void dev_reset_targets(struct aoe_dev *d)
 		window_reset(&t->win);
 		t->tainted = false;
 		t->timeouts_in_row = 0;
+		/* A come-back asks at once, not when an old backoff ends. */
+		t->probe_misses = 0;
+		t->verify_backoff_ns = 0;
+		t->next_verify_ns = d->eng->now_ns;
 	}
 }
 

@@ -109,6 +109,9 @@ struct aoe_target {
 	bool no_flush;		/* refused FLUSH: gets none any more */
 	bool tainted;
 	bool probe_out;		/* an IDENTIFY (probe or check) is out */
+	/* IDENTIFYs unanswered in a row: the next one waits that many RTO
+	 * doublings, so a target slower than the RTO is still heard. */
+	unsigned int probe_misses;
 	enum target_id idstate;
 	bool verify_due;	/* must answer IDENTIFY (again) */
 	uint64_t next_verify_ns;
