@@ -114,12 +114,15 @@ static void target_accept(struct aoe_target *t)
 	bool back = d->state != DEV_UP;
 
 	t->idstate = TID_OK;
+	for (unsigned int i = 0; i < t->npaths; i++)
+		path_take_tx(&t->paths[i]);
 	t->id_diff[0] = '\0';
 	if (back) {
 		d->state = DEV_UP;
 		d->why = NULL;
 		pr_info("%s: up, %llu sectors, %u bytes per frame\n", d->name,
 			(unsigned long long)d->id.sectors, aoe_dev_payload(d));
+		d->announced = true;
 		if (e->hooks.dev_up)
 			e->hooks.dev_up(e->hooks.ctx, d);
 	}
