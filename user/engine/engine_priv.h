@@ -171,6 +171,8 @@ struct aoe_dev {
 	bool identified;	/* id is valid (kept while DOWN) */
 	bool accept_new_id;	/* revalidate: the next IDENTIFY answer is it */
 	uint64_t identify_since_ns;
+	uint64_t retry_ns;		/* FAILED: when its targets are asked again */
+	uint64_t retry_backoff_ns;
 	char config[AOE_CFG_STR_MAX + 1];
 	struct aoe_target *targets[AOE_MAX_TARGETS];
 	unsigned int ntargets;
