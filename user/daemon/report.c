@@ -472,6 +472,10 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 	FIELD(r, R_U64, .label = " tx ", .v.u = tx);
 	FIELD(r, R_U64, .label = " kicks ", .v.u = kicks);
 	FIELD(r, R_U64, .label = " tx-ring-full ", .v.u = full);
+	/* UMEM chunks not taken by RX, paths, pools or frames out: what a
+	 * crowded segment must not use up (README: on a shared segment). */
+	FIELD(r, R_U64, .key = "umem_free", .label = " umem-free ", .v.u = ifc->umem.nfree, GAUGE);
+	FIELD(r, R_U64, .key = "umem_reserve", .v.u = ifc->umem.reserve, GAUGE);
 	FIELD(r, R_ARR, .key = "sockets", .metric = "socket");
 	for (uint32_t q = 0; q < ifc->nqueues; q++) {
 		const struct xsk_sock_stats *st = &ifc->socks[q].st;

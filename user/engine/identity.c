@@ -23,6 +23,8 @@
 /* A failed device's targets are asked again after this, doubling. */
 #define FAILED_RETRY_MIN_NS	NSEC_PER_SEC
 #define FAILED_RETRY_MAX_NS	(60 * NSEC_PER_SEC)
+/* Devices whose failure is said by name; past them, one line for all. */
+#define FAILED_SAID_MAX		8
 
 const char *target_id_state_name(enum target_id s)
 {
@@ -47,6 +49,27 @@ void identity_check(struct aoe_target *t)
 	}
 	if (e->next_timer_ns > e->now_ns)
 		e->next_timer_ns = e->now_ns;
+}
+
+/*
+ * Whether to say that d failed: once per device, for the first few devices
+ * only. A forger's config answers make thousands of shelf.slots that never
+ * answer IDENTIFY; their failures are counted in stat, not each logged.
+ */
+static bool failed_say(struct aoe_dev *d)
+{
+	struct aoe_engine *e = d->eng;
+
+	if (d->retry_backoff_ns)
+		return false;	/* said when it first failed */
+	if (e->failed_said < FAILED_SAID_MAX) {
+		e->failed_said++;
+		return true;
+	}
+	if (e->failed_said++ == FAILED_SAID_MAX)
+		pr_warn("more devices fail IDENTIFY DEVICE; they are not named each time (see "
+			"'aoe-xdp stat'). Forged config answers on the segment? See --only\n");
+	return false;
 }
 
 /* The device looks for an identity: its targets are checked afresh. */
@@ -105,7 +128,7 @@ static void target_refuse(struct aoe_target *t, enum target_id state, const char
 		d->state = DEV_DOWN;
 	} else {
 		d->state = DEV_FAILED;
-		if (!d->retry_backoff_ns)	/* said once, not at every retry */
+		if (failed_say(d))	/* said once, not at every retry */
 			pr_err("%s: IDENTIFY DEVICE data is unusable (%s); the device is not "
 			       "used until it answers with a disk (asked again by itself)\n",
 			       d->name, what);
@@ -280,7 +303,7 @@ void identity_dev_timers(struct aoe_dev *d, uint64_t *next)
 	}
 	d->state = DEV_FAILED;
 	d->why = "IDENTIFY DEVICE got no valid answer";
-	if (!d->retry_backoff_ns)
+	if (failed_say(d))
 		pr_err("%s: IDENTIFY DEVICE got no answer; the device is not used. Check the target; "
 		       "aoe-xdp keeps asking\n", d->name);
 }
