@@ -194,6 +194,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(call layer_srcs,proto) | $(BUILD)/fuzz
 	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -iquote user -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $^
 
+# The --only/--exclude parser: user input, not network bytes, but as hostile.
+$(BUILD)/fuzz/fuzz_select: tests/fuzz/fuzz_select.c user/engine/select.c | $(BUILD)/fuzz
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -iquote user -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $^
+
 # ... except the engine's, which runs the engine on the simulated network of
 # tests/unit/engine_sim.c: lib, proto, xdp and engine, all built by clang
 # for coverage (xdp's loader embeds the BPF skeleton) and with a frame
