@@ -133,9 +133,11 @@ void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struc
 	}
 	d = engine_find_dev(e, v->shelf, v->slot);
 	if (!d && e->lim.devices >= e->cfg.max_devices) {
-		char name[AOE_NAME_LEN];
+		char name[AOE_NAME_LEN] = "";
 
-		snprintf(name, sizeof(name), "e%u.%u", v->shelf, v->slot);
+		/* Named only the one time it is said: a flood comes here per frame. */
+		if (!e->limit_logged[LIMIT_DEVICES])
+			snprintf(name, sizeof(name), "e%u.%u", v->shelf, v->slot);
 		limit_hit(e, LIMIT_DEVICES, name, NULL);
 		return;
 	}
