@@ -348,6 +348,8 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out);
 void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt);
 void path_update_max_sect(struct aoe_path *p);
+/* Takes a path's own TX chunks (once its target may carry I/O). */
+void path_take_tx(struct aoe_path *p);
 /* A path to t exists (it can be asked IDENTIFY). */
 bool target_reachable(const struct aoe_target *t);
 /* And it may carry I/O: its identity matches. */
@@ -454,9 +456,6 @@ void limit_hit(struct aoe_engine *e, enum limit_cause c, const char *who, const 
 uint64_t limits_step(struct aoe_engine *e, uint64_t next);
 /* Something to watch (a new device, spares taken): the pass runs soon. */
 void limits_wake(struct aoe_engine *e);
-/* Takes a path's own TX chunks (once its target may carry I/O). */
-void path_take_tx(struct aoe_path *p);
-
 /* discover.c */
 void discover_broadcast(struct aoe_engine *e);
 /* The config string a target sent is the device's (printable). */
