@@ -66,7 +66,7 @@ TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUIL
 	$(NETTOOL_BINS)
 
 # --- top-level targets ---------------------------------------------------------
-.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz demo bench install deb clean vm-shell check-deps
+.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz soak demo bench install deb clean vm-shell check-deps
 all: $(PROGS) $(BUILD)/aoe-xdp.8
 
 deps:
@@ -85,6 +85,11 @@ test-net: all $(BUILD)/san/aoe-xdp $(NETTOOL_BINS)
 	$(Q)tests/run.sh net
 test-vm: all
 	$(Q)tests/run.sh vm
+
+# Opt-in, a few minutes, not part of make test: flood, target restarts and
+# path flaps under fio verify, RSS and counters per round (CYCLES=N).
+soak: all $(BUILD)/tests/aoe-flood
+	$(Q)tests/soak/soak_flood.sh
 
 fuzz: $(FUZZ_BINS)
 	$(Q)FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run.sh
@@ -188,6 +193,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(call layer_srcs,proto) | $(BUILD)/fuzz
 	@echo "  FUZZ    $@"
 	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -iquote user -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $@ $^
+
+# The --only/--exclude parser: user input, not network bytes, but as hostile.
+$(BUILD)/fuzz/fuzz_select: tests/fuzz/fuzz_select.c user/engine/select.c | $(BUILD)/fuzz
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -iquote user -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $^
 
 # ... except the engine's, which runs the engine on the simulated network of
 # tests/unit/engine_sim.c: lib, proto, xdp and engine, all built by clang

@@ -388,3 +388,44 @@ Test(engine_dead, slow_target_is_identified)
 	}
 	sim_finish(s);
 }
+
+/*
+ * A new device whose only target answers IDENTIFY with data no disk has
+ * (no capacity) fails; with --rediscover 0 nothing else would ever ask
+ * again. It is asked again by itself, less and less often, and comes up
+ * once the target answers with a disk.
+ */
+Test(engine_dead, failed_identify_is_retried_with_backoff_without_rediscovery)
+{
+	struct sim_target *t;
+	struct sim *s = sim_start(NULL, 1, 1500, 0);
+	uint8_t good[ATA_SECTOR_SIZE];
+	struct aoe_dev *d;
+	unsigned int asked;
+
+	cr_assert_eq(s->e->cfg.rediscover_s, 0);
+	t = sim_add_target(s, SHELF, SLOT, 8, SECTORS, 1);
+	memcpy(good, t->identify, sizeof(good));
+	memset(t->identify, 0, sizeof(t->identify));
+	cr_assert_null(sim_attach(s, SHELF, SLOT));
+	d = engine_find_dev(s->e, SHELF, SLOT);
+	cr_assert_not_null(d);
+	cr_assert_eq(aoe_dev_state(d), DEV_FAILED);
+	asked = t->n.identify;
+	for (unsigned int i = 0; i < 600; i++) {
+		sim_advance(s, 100 * MS);
+		sim_serve(s);
+	}
+	cr_assert_gt(t->n.identify, asked + 2, "asked again %u times in 60 s",
+		     t->n.identify - asked);
+	cr_assert_lt(t->n.identify, asked + 12, "asked again %u times in 60 s: no backoff",
+		     t->n.identify - asked);
+	memcpy(t->identify, good, sizeof(good));
+	for (unsigned int i = 0; i < 700 && aoe_dev_state(d) != DEV_UP; i++) {
+		sim_advance(s, 100 * MS);
+		sim_serve(s);
+	}
+	cr_assert_eq(aoe_dev_state(d), DEV_UP, "not up: %s", aoe_dev_state_name(aoe_dev_state(d)));
+	cr_assert_eq(s->ups, 1);
+	sim_finish(s);
+}

@@ -49,6 +49,9 @@ static int discover_run(const struct cmd_args *a)
 	ecfg.mode = o->mode;
 	ecfg.rediscover_s = 0;
 	ecfg.dead_timeout_s = o->timeout;	/* IDENTIFY gets no longer */
+	ecfg.only = o->only;
+	ecfg.exclude = o->exclude;
+	ecfg.select_marks = true;	/* shows everything */
 	err = engine_create(&ecfg, NULL, &e);
 	if (err)
 		return err;

@@ -24,6 +24,26 @@ static const struct cli_enum_val export_vals[] = {
 	{ NULL, 0 },
 };
 
+static int parse_select_opt(const struct cli_opt *o, void *field, const char *arg, char *want,
+			    size_t want_len)
+{
+	char why[128];
+
+	(void)o;
+	if (!aoe_select_parse(arg, field, why, sizeof(why)))
+		return 0;
+	snprintf(want, want_len, "shelf.slot items like 1.1,3,1.0-7,2-4 (%s)", why);
+	return -EINVAL;
+}
+
+#define SELECT_OPTS(T, what)									\
+	CLI_OPT(T, CUSTOM, only, "only", 0, "LIST",						\
+		what " only these shelf.slots: S.N, S (a shelf), S.N-M, S-T, comma-separated; "	\
+		"may be given again", .parse = parse_select_opt),				\
+	CLI_OPT(T, CUSTOM, exclude, "exclude", 0, "LIST",					\
+		what " none of these shelf.slots (as --only); wins over --only",		\
+		.parse = parse_select_opt)
+
 static const struct cli_opt attach_opts[] = {
 	CLI_OPT(struct attach_opts, ENUM, export, "export", 'e', "KIND",
 		"how devices appear; auto is ublk where the kernel has it, else fuse",
@@ -72,6 +92,22 @@ static const struct cli_opt attach_opts[] = {
 	CLI_OPT(struct attach_opts, STRING, metrics_listen, "metrics-listen", 0, "ADDR:PORT",
 		"serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR may be empty "
 		"for all, or [IPv6])"),
+	SELECT_OPTS(struct attach_opts, "keep and export"),
+	CLI_OPT(struct attach_opts, UINT, max_devices, "max-devices", 0, "N",
+		"devices kept at most (README: on a shared segment)", .min = 1, .max = 65536,
+		.def = MAX_DEVICES_DEFAULT),
+	CLI_OPT(struct attach_opts, UINT, max_targets, "max-targets", 0, "N",
+		"targets (MAC addresses) kept per device", .min = 1, .max = AOE_MAX_TARGETS,
+		.def = AOE_MAX_TARGETS),
+	CLI_OPT(struct attach_opts, UINT, max_paths, "max-paths", 0, "N",
+		"paths (interface, VLAN) kept per target", .min = 1, .max = AOE_MAX_PATHS,
+		.def = AOE_MAX_PATHS),
+	CLI_OPT(struct attach_opts, UINT, forget_unidentified, "forget-unidentified", 0, "SEC",
+		"forget a shelf.slot whose targets never answer IDENTIFY after this long; 0 never",
+		.min = 0, .max = 86400, .def = FORGET_UNIDENTIFIED_DEFAULT_S),
+	CLI_OPT(struct attach_opts, UINT, forget_gone, "forget-gone", 0, "SEC",
+		"free a device never exported, or a target out of service, not heard from "
+		"this long; 0 never", .min = 0, .max = 604800, .def = FORGET_GONE_DEFAULT_S),
 	CLI_OPT_END,
 };
 
@@ -111,6 +147,7 @@ static const struct cli_opt discover_opts[] = {
 	CLI_OPT(struct discover_opts, BOOL, json, "json", 'j', NULL, "print JSON"),
 	CLI_OPT(struct discover_opts, ENUM, mode, "mode", 'm', "MODE", "XDP attach mode",
 		.enum_vals = mode_vals, .def = AOE_XDP_MODE_AUTO),
+	SELECT_OPTS(struct discover_opts, "mark what attach would leave out: it keeps"),
 	CLI_OPT_END,
 };
 
@@ -329,6 +366,13 @@ void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opt
 	dc->eng.busy_poll_us = o->busy_poll_us;
 	dc->eng.write_guard_s = o->write_guard;
 	dc->eng.guard_sectors = o->write_guard_mb * (1024 * 1024 / ATA_SECTOR_SIZE);
+	dc->eng.max_devices = o->max_devices;
+	dc->eng.max_targets = o->max_targets;
+	dc->eng.max_paths = o->max_paths;
+	dc->eng.forget_unidentified_s = o->forget_unidentified;
+	dc->eng.forget_gone_s = o->forget_gone;
+	dc->eng.only = o->only;
+	dc->eng.exclude = o->exclude;
 	dc->export = o->export;
 	dc->ublk_depth = o->ublk_depth;
 	dc->ublk_max_io = o->ublk_max_io_kb * 1024;

@@ -9,6 +9,7 @@
 #define AOE_DAEMON_COMMANDS_H
 
 #include "daemon.h"
+#include "engine/engine_config.h"
 #include "lib/cli.h"
 
 #define DISCOVER_TIMEOUT_DEFAULT_S 2
@@ -41,6 +42,12 @@ struct attach_opts {
 	unsigned int write_guard_mb;
 	const char *metrics_listen;	/* ADDR:PORT for /metrics, or NULL */
 	const char *ctl_group;
+	unsigned int max_devices;
+	unsigned int max_targets;
+	unsigned int max_paths;
+	unsigned int forget_unidentified;
+	unsigned int forget_gone;
+	struct aoe_select only, exclude;
 };
 
 struct detach_opts {
@@ -51,6 +58,7 @@ struct discover_opts {
 	unsigned int timeout;
 	int json;
 	int mode;
+	struct aoe_select only, exclude;	/* marked, not left out */
 };
 
 struct stat_opts {

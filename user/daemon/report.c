@@ -173,6 +173,9 @@ static void dev_discover_record(struct record *r, const struct dev_view *v)
 	FIELD(r, R_STR, .key = "state", .label = "  ", .v.s = aoe_dev_state_name(d->state));
 	if (d->why)
 		FIELD(r, R_STR, .key = "error", .label = ": ", .v.s = d->why);
+	if (d->left_out)
+		FIELD(r, R_STR, .key = "attach", .label = "  ",
+		      .v.s = "left out by --only/--exclude");
 	FIELD(r, R_U64, .key = "bytes", .v.u = d->bytes);
 	FIELD(r, R_STR, .key = "model", .label = "\n         model \"", .suffix = "\"",
 	      .v.s = id->model);
@@ -469,6 +472,10 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 	FIELD(r, R_U64, .label = " tx ", .v.u = tx);
 	FIELD(r, R_U64, .label = " kicks ", .v.u = kicks);
 	FIELD(r, R_U64, .label = " tx-ring-full ", .v.u = full);
+	/* UMEM chunks not taken by RX, paths, pools or frames out: what a
+	 * crowded segment must not use up (README: on a shared segment). */
+	FIELD(r, R_U64, .key = "umem_free", .label = " umem-free ", .v.u = ifc->umem.nfree, GAUGE);
+	FIELD(r, R_U64, .key = "umem_reserve", .v.u = ifc->umem.reserve, GAUGE);
 	FIELD(r, R_ARR, .key = "sockets", .metric = "socket");
 	for (uint32_t q = 0; q < ifc->nqueues; q++) {
 		const struct xsk_sock_stats *st = &ifc->socks[q].st;
@@ -491,6 +498,22 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 			      CNT);
 		FIELD(r, R_OBJ_END);
 	}
+	FIELD(r, R_OBJ_END);
+}
+
+#define LIMIT_STATS(X) X(excluded) X(devices_capped) X(targets_capped) \
+	X(paths_capped) X(path_umem_short) X(ctl_umem_short) X(unidentified_forgotten) \
+	X(gone_forgotten) X(targets_forgotten) X(spares_returned)
+
+/* What the bounds on kept state turned away or freed (engine/limits.c). */
+static void limits_record(struct record *r, const struct engine_limit_stats *l)
+{
+	FIELD(r, R_OBJ, .key = "limits", .metric = "limits");
+	FIELD(r, R_STR, .label = "\nlimits:");
+	FIELD(r, R_U64, .key = "devices", .keyed = true, .v.u = l->devices, GAUGE);
+#define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = l->n, CNT);
+	LIMIT_STATS(X)
+#undef X
 	FIELD(r, R_OBJ_END);
 }
 
@@ -542,6 +565,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	if (!r)
 		return;
 	rx_record(r, engine_rx_stats(e));
+	limits_record(r, engine_limit_stats(e));
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
@@ -578,6 +602,9 @@ void report_stat_prometheus(FILE *out, struct aoe_engine *e, const struct report
 	ifaces_render(&k, e, iface_stat_record);
 	rx_record(r, engine_rx_stats(e));
 	prom_add(p, r, "received");
+	r->n = 0;
+	limits_record(r, engine_limit_stats(e));
+	prom_add(p, r, "limits");
 	prom_write(p, out);
 	free(r);
 }

@@ -29,6 +29,7 @@ struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
 	if (!d)
 		return NULL;
 	d->eng = e;
+	d->created_ns = e->now_ns;
 	d->shelf = shelf;
 	d->slot = slot;
 	snprintf(d->name, sizeof(d->name), "e%u.%u", shelf, slot);
@@ -55,6 +56,8 @@ struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot)
 		if (o->shelf > shelf || (o->shelf == shelf && o->slot > slot))
 			break;
 	list_add_tail(&o->node, &d->node);
+	e->lim.devices++;
+	limits_wake(e);
 	return d;
 }
 
@@ -78,6 +81,7 @@ void dev_destroy(struct aoe_dev *d)
 	}
 	frame_pool_destroy(&d->pool);
 	list_del(&d->node);
+	d->eng->lim.devices--;
 	free(d);
 }
 
@@ -92,18 +96,16 @@ struct aoe_target *dev_find_target(struct aoe_dev *d, const uint8_t mac[AOE_ETH_
 struct aoe_target *target_create(struct aoe_dev *d, const uint8_t mac[AOE_ETH_ALEN], uint16_t bufcnt)
 {
 	struct aoe_target *t;
-	char macs[AOE_MAC_STR_LEN];
 
-	if (d->ntargets >= AOE_MAX_TARGETS) {
-		aoe_format_mac(macs, mac);
-		pr_warn("%s: ignoring target %s: already %d targets for this device\n",
-			d->name, macs, AOE_MAX_TARGETS);
+	if (d->ntargets >= d->eng->cfg.max_targets) {
+		limit_hit(d->eng, LIMIT_TARGETS, d->name, NULL);
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->dev = d;
+	t->last_heard_ns = d->eng->now_ns;	/* its config answer made it */
 	memcpy(t->mac, mac, AOE_ETH_ALEN);
 	t->bufcnt = bufcnt;
 	window_init(&t->win, bufcnt);
@@ -158,19 +160,34 @@ static uint32_t path_chunks_per_frame(const struct aoe_path *p)
 	return (len + UMEM_CHUNK_SIZE - 1) / UMEM_CHUNK_SIZE;
 }
 
+/* A window's worth of the largest frames, taken once the target may carry
+ * I/O (not for every config answer: anyone can send those), and not on the
+ * I/O path. Without them the path sends from the device's spares. */
+void path_take_tx(struct aoe_path *p)
+{
+	struct aoe_target *t = p->t;
+
+	if (!p->ifc || p->tx.stack)
+		return;
+	if (txpool_init_path(&p->tx, &t->dev->pool, &p->ifc->umem,
+			     t->win.limit * path_chunks_per_frame(p)))
+		limit_hit(t->dev->eng, LIMIT_PATH_UMEM, t->dev->name, p->ifc->name);
+}
+
 int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out)
 {
 	struct aoe_path *p = NULL;
-	int err;
 
 	/* A path whose interface went away can be used again. */
 	for (unsigned int i = 0; i < t->npaths && !p; i++)
 		if (!t->paths[i].ifc)
 			p = &t->paths[i];
 	if (!p) {
-		if (t->npaths >= AOE_MAX_PATHS)
+		if (t->npaths >= t->dev->eng->cfg.max_paths) {
+			limit_hit(t->dev->eng, LIMIT_PATHS, t->dev->name, ifc->name);
 			return -ENOSPC;
+		}
 		p = &t->paths[t->npaths++];
 	}
 	memset(p, 0, sizeof(*p));
@@ -179,16 +196,8 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 	p->vlan = vlan;
 	p->ifc = ifc;
 	path_update_max_sect(p);
-	/* A window's worth of the largest frames, taken now, not on the I/O path. */
-	err = txpool_init_path(&p->tx, &t->dev->pool, &ifc->umem,
-			       t->win.limit * path_chunks_per_frame(p));
-	if (err) {
-		p->ifc = NULL;
-		p->max_sect = 0;
-		pr_err("%s: no UMEM chunks left for a path on %s: %s; raise --tx-chunks\n",
-		       t->dev->name, ifc->name, strerror(-err));
-		return err;
-	}
+	if (t->idstate == TID_OK)
+		path_take_tx(p);
 	*out = p;
 	return 0;
 }
@@ -412,6 +421,7 @@ void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out)
 	out->slot = d->slot;
 	out->state = d->state;
 	out->why = d->why;
+	out->left_out = !engine_config_selects(&d->eng->cfg, d->shelf, d->slot);
 	out->id = d->id;
 	out->bytes = aoe_dev_bytes(d);
 	out->payload = aoe_dev_payload(d);

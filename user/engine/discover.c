@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine_priv.h"
@@ -125,7 +126,21 @@ void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struc
 		e->rx.config_bad++;
 		return;
 	}
+	/* Left out by --only/--exclude: nothing is kept for it. */
+	if (!e->cfg.select_marks && !engine_config_selects(&e->cfg, v->shelf, v->slot)) {
+		e->lim.excluded++;
+		return;
+	}
 	d = engine_find_dev(e, v->shelf, v->slot);
+	if (!d && e->lim.devices >= e->cfg.max_devices) {
+		char name[AOE_NAME_LEN] = "";
+
+		/* Named only the one time it is said: a flood comes here per frame. */
+		if (!e->limit_logged[LIMIT_DEVICES])
+			snprintf(name, sizeof(name), "e%u.%u", v->shelf, v->slot);
+		limit_hit(e, LIMIT_DEVICES, name, NULL);
+		return;
+	}
 	if (!d)
 		d = dev_create(e, v->shelf, v->slot);
 	if (!d)

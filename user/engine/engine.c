@@ -62,6 +62,11 @@ void engine_config_defaults(struct engine_config *cfg)
 		.rediscover_s = REDISCOVER_DEFAULT_S,
 		.write_guard_s = WRITE_GUARD_DEFAULT_S,
 		.guard_sectors = GUARD_MB_DEFAULT * (1024 * 1024 / ATA_SECTOR_SIZE),
+		.max_devices = MAX_DEVICES_DEFAULT,
+		.max_targets = AOE_MAX_TARGETS,
+		.max_paths = AOE_MAX_PATHS,
+		.forget_unidentified_s = FORGET_UNIDENTIFIED_DEFAULT_S,
+		.forget_gone_s = FORGET_GONE_DEFAULT_S,
 	};
 }
 
@@ -98,6 +103,10 @@ int engine_create(const struct engine_config *cfg, const struct engine_hooks *ho
 	if (!e)
 		return -ENOMEM;
 	e->cfg = *cfg;
+	if (!e->cfg.max_targets || e->cfg.max_targets > AOE_MAX_TARGETS)
+		e->cfg.max_targets = AOE_MAX_TARGETS;
+	if (!e->cfg.max_paths || e->cfg.max_paths > AOE_MAX_PATHS)
+		e->cfg.max_paths = AOE_MAX_PATHS;
 	if (hooks)
 		e->hooks = *hooks;
 	list_init(&e->devs);
@@ -349,6 +358,9 @@ int engine_add_opened_iface(struct aoe_engine *e, struct aoe_iface *ifc)
 	int err;
 
 	e->ifaces[ifc->slot] = ifc;
+	/* Control frames' reserve: a quarter of a small UMEM at most. */
+	ifc->umem.reserve = ifc->umem.nfree / 4 < ENGINE_CTL_CHUNKS ? ifc->umem.nfree / 4 :
+								       ENGINE_CTL_CHUNKS;
 	engine_for_each_dev(e, d)
 		frame_pool_add_iface(&d->pool, ifc->slot, &ifc->umem);
 	err = engine_watch_iface(e, ifc);
@@ -397,12 +409,13 @@ int engine_send_raw(struct aoe_engine *e, struct aoe_iface *ifc, const void *fra
 	uint64_t addr;
 	int err;
 
-	(void)e;
 	if (len > UMEM_CHUNK_SIZE)
 		return -EMSGSIZE;
-	err = umem_chunk_get(&ifc->umem, &addr);
-	if (err)
+	err = umem_chunk_get_ctl(&ifc->umem, &addr);
+	if (err) {
+		limit_hit(e, LIMIT_CTL_UMEM, ifc->name, NULL);
 		return err;
+	}
 	memcpy(umem_ptr(&ifc->umem, addr), frame, len);
 	err = iface_tx(ifc, &addr, &(uint32_t){ (uint32_t)len }, 1);
 	if (err)
@@ -713,6 +726,7 @@ void engine_step(struct aoe_engine *e, uint64_t now_ns)
 			e->next_timer_ns = next;
 	}
 	e->next_timer_ns = admin_step(e, e->next_timer_ns);
+	e->next_timer_ns = limits_step(e, e->next_timer_ns);
 	if (e->now_ns >= discover_next_ns(e))
 		discover_broadcast(e);
 	if (discover_next_ns(e) < e->next_timer_ns)

@@ -214,6 +214,7 @@ struct aoe_dev_info {
 	uint8_t slot;
 	enum aoe_dev_state state;
 	const char *why;
+	bool left_out;			/* --only/--exclude leave it out (discover marks) */
 	struct ata_identity id;		/* zeroed before the first IDENTIFY */
 	uint64_t bytes;
 	uint32_t payload;
@@ -276,10 +277,26 @@ struct engine_rx_stats {
 	uint64_t config_hint;	/* unsolicited ones from known targets */
 };
 
+/* What the bounds on state kept (limits.c, select.c) turned away or freed. */
+struct engine_limit_stats {
+	uint64_t excluded;		/* config answers --only/--exclude leave out */
+	uint64_t devices_capped;	/* new shelf.slots past --max-devices */
+	uint64_t targets_capped;	/* new targets past --max-targets */
+	uint64_t paths_capped;		/* new paths past --max-paths */
+	uint64_t path_umem_short;	/* paths without TX chunks of their own */
+	uint64_t ctl_umem_short;	/* control frames the reserve could not send */
+	uint64_t unidentified_forgotten;	/* devices without identity, freed */
+	uint64_t gone_forgotten;	/* devices not heard from, freed */
+	uint64_t targets_forgotten;	/* targets out of service, not heard from */
+	uint64_t spares_returned;	/* spare TX chunks back to the UMEM */
+	uint64_t devices;		/* kept now */
+};
+
 void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out);
 /* Target i of d: 0, or -ENOENT past the last one. */
 int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_target_info *out);
 const struct engine_rx_stats *engine_rx_stats(const struct aoe_engine *e);
+const struct engine_limit_stats *engine_limit_stats(const struct aoe_engine *e);
 /* Seconds between discovery broadcasts (0: only on demand). */
 unsigned int engine_rediscover_s(const struct aoe_engine *e);
 

@@ -119,7 +119,7 @@ struct aoe_target {
 	char id_diff[160];	/* why refused */
 	uint8_t idbuf[ATA_SECTOR_SIZE];	/* its last IDENTIFY answer */
 	uint64_t next_probe_ns;
-	uint64_t last_heard_ns;
+	uint64_t last_heard_ns;		/* any answer, config or ATA */
 	struct aoe_target_stats st;
 };
 
@@ -165,6 +165,8 @@ struct aoe_dev {
 	uint16_t shelf;
 	uint8_t slot;
 	char name[AOE_NAME_LEN];
+	uint64_t created_ns;
+	bool announced;		/* front ends were told (dev_up): never freed by limits.c */
 	enum aoe_dev_state state;
 	const char *why;	/* what made it DOWN or FAILED */
 	char why_buf[256];	/* when that needs words of its own */
@@ -172,6 +174,8 @@ struct aoe_dev {
 	bool identified;	/* id is valid (kept while DOWN) */
 	bool accept_new_id;	/* revalidate: the next IDENTIFY answer is it */
 	uint64_t identify_since_ns;
+	uint64_t retry_ns;		/* FAILED: when its targets are asked again */
+	uint64_t retry_backoff_ns;
 	char config[AOE_CFG_STR_MAX + 1];
 	struct aoe_target *targets[AOE_MAX_TARGETS];
 	unsigned int ntargets;
@@ -267,6 +271,23 @@ struct engine_xsk_event {
 	int fd;
 };
 
+/* Bounds a crowded segment runs into (limits.c): each said once, counted always. */
+enum limit_cause {
+	LIMIT_DEVICES,
+	LIMIT_TARGETS,
+	LIMIT_PATHS,
+	LIMIT_PATH_UMEM,
+	LIMIT_CTL_UMEM,
+	LIMIT_CAUSES
+};
+
+/* UMEM chunks per interface only control frames may take. */
+#define ENGINE_CTL_CHUNKS	64
+/* How often limits.c looks for state to free. */
+#define LIMITS_INTERVAL_NS	NSEC_PER_SEC
+/* Spare TX chunks go back when the pool took none for this long. */
+#define POOL_SHRINK_NS		(10 * NSEC_PER_SEC)
+
 struct aoe_engine {
 	struct engine_config cfg;
 	struct engine_hooks hooks;
@@ -293,6 +314,11 @@ struct aoe_engine {
 	int sigfd;
 	struct engine_event sig_ev;
 	struct engine_rx_stats rx;
+	struct engine_limit_stats lim;
+	uint64_t next_limits_ns;	/* UINT64_MAX: nothing to watch */
+	uint64_t next_shrink_ns;
+	bool limit_logged[LIMIT_CAUSES];	/* each cause said once */
+	unsigned int failed_said;	/* failed devices named in the log (identity.c) */
 };
 
 #define engine_for_each_iface(e, i, ifc) \
@@ -325,6 +351,8 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out);
 void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt);
 void path_update_max_sect(struct aoe_path *p);
+/* Takes a path's own TX chunks (once its target may carry I/O). */
+void path_take_tx(struct aoe_path *p);
 /* A path to t exists (it can be asked IDENTIFY). */
 bool target_reachable(const struct aoe_target *t);
 /* And it may carry I/O: its identity matches. */
@@ -424,6 +452,13 @@ uint64_t admin_step(struct aoe_engine *e, uint64_t next);
 void admin_fail_all(struct aoe_engine *e, int res);
 void admin_fini(struct aoe_engine *e);
 
+/* limits.c */
+/* A bound was hit: counted, and said the first time for its cause. */
+void limit_hit(struct aoe_engine *e, enum limit_cause c, const char *who, const char *what);
+/* Frees what has been gone long enough, shrinks pools; next wake-up. */
+uint64_t limits_step(struct aoe_engine *e, uint64_t next);
+/* Something to watch (a new device, spares taken): the pass runs soon. */
+void limits_wake(struct aoe_engine *e);
 /* discover.c */
 void discover_broadcast(struct aoe_engine *e);
 /* The config string a target sent is the device's (printable). */

@@ -127,11 +127,30 @@ bool frame_is_write(const struct aoe_frame *f)
 	return f->ata_cmd == ATA_CMD_WRITE_EXT || f->ata_cmd == ATA_CMD_WRITE;
 }
 
+/* One chunk: an IDENTIFY (check or probe) from the UMEM's control reserve,
+ * which no device's I/O can exhaust; I/O from the path and the pool. */
+static int take_chunk(struct aoe_path *path, bool probe, uint64_t *addr)
+{
+	struct aoe_dev *d = path->t->dev;
+
+	if (probe) {
+		if (!umem_chunk_get_ctl(&path->ifc->umem, addr))
+			return 0;
+		limit_hit(d->eng, LIMIT_CTL_UMEM, d->name, path->ifc->name);
+		return -EAGAIN;
+	}
+	if (frame_pool_get(&d->pool, &path->tx, path->ifc->slot, addr))
+		return -EAGAIN;
+	if (d->pool.size)
+		limits_wake(d->eng);	/* spares to give back after the burst */
+	return 0;
+}
+
 /* Chunks for one frame of len bytes; on failure none are kept. */
-static int take_chunks(struct aoe_path *path, unsigned int n, uint64_t *addr)
+static int take_chunks(struct aoe_path *path, bool probe, unsigned int n, uint64_t *addr)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		if (frame_pool_get(&path->t->dev->pool, &path->tx, path->ifc->slot, &addr[i])) {
+		if (take_chunk(path, probe, &addr[i])) {
 			while (i--)
 				frame_pool_complete(&path->ifc->umem, addr[i]);
 			return -EAGAIN;
@@ -161,7 +180,7 @@ int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
 
 	len = hdr_len + data_len < AOE_ETH_ZLEN ? AOE_ETH_ZLEN : hdr_len + data_len;
 	nseg = (unsigned int)((len + UMEM_CHUNK_SIZE - 1) / UMEM_CHUNK_SIZE);
-	if (nseg > XSK_MAX_SEGS || take_chunks(path, nseg, addr))
+	if (nseg > XSK_MAX_SEGS || take_chunks(path, f->probe, nseg, addr))
 		return -EAGAIN;
 	memset(&a, 0, sizeof(a));
 	memcpy(a.dst, t->mac, AOE_ETH_ALEN);

@@ -20,6 +20,11 @@
 
 #define VERIFY_BACKOFF_MIN_NS	(500 * NSEC_PER_MSEC)
 #define VERIFY_BACKOFF_MAX_NS	(30 * NSEC_PER_SEC)
+/* A failed device's targets are asked again after this, doubling. */
+#define FAILED_RETRY_MIN_NS	NSEC_PER_SEC
+#define FAILED_RETRY_MAX_NS	(60 * NSEC_PER_SEC)
+/* Devices whose failure is said by name; past them, one line for all. */
+#define FAILED_SAID_MAX		8
 
 const char *target_id_state_name(enum target_id s)
 {
@@ -44,6 +49,27 @@ void identity_check(struct aoe_target *t)
 	}
 	if (e->next_timer_ns > e->now_ns)
 		e->next_timer_ns = e->now_ns;
+}
+
+/*
+ * Whether to say that d failed: once per device, for the first few devices
+ * only. A forger's config answers make thousands of shelf.slots that never
+ * answer IDENTIFY; their failures are counted in stat, not each logged.
+ */
+static bool failed_say(struct aoe_dev *d)
+{
+	struct aoe_engine *e = d->eng;
+
+	if (d->retry_backoff_ns)
+		return false;	/* said when it first failed */
+	if (e->failed_said < FAILED_SAID_MAX) {
+		e->failed_said++;
+		return true;
+	}
+	if (e->failed_said++ == FAILED_SAID_MAX)
+		pr_warn("more devices fail IDENTIFY DEVICE; they are not named each time (see "
+			"'aoe-xdp stat'). Forged config answers on the segment? See --only\n");
+	return false;
 }
 
 /* The device looks for an identity: its targets are checked afresh. */
@@ -102,8 +128,10 @@ static void target_refuse(struct aoe_target *t, enum target_id state, const char
 		d->state = DEV_DOWN;
 	} else {
 		d->state = DEV_FAILED;
-		pr_err("%s: IDENTIFY DEVICE data is unusable (%s); the device is not used\n",
-		       d->name, what);
+		if (failed_say(d))	/* said once, not at every retry */
+			pr_err("%s: IDENTIFY DEVICE data is unusable (%s); the device is not "
+			       "used until it answers with a disk (asked again by itself)\n",
+			       d->name, what);
 	}
 }
 
@@ -114,12 +142,17 @@ static void target_accept(struct aoe_target *t)
 	bool back = d->state != DEV_UP;
 
 	t->idstate = TID_OK;
+	for (unsigned int i = 0; i < t->npaths; i++)
+		path_take_tx(&t->paths[i]);
 	t->id_diff[0] = '\0';
 	if (back) {
 		d->state = DEV_UP;
 		d->why = NULL;
+		d->retry_ns = 0;
+		d->retry_backoff_ns = 0;
 		pr_info("%s: up, %llu sectors, %u bytes per frame\n", d->name,
 			(unsigned long long)d->id.sectors, aoe_dev_payload(d));
+		d->announced = true;
 		if (e->hooks.dev_up)
 			e->hooks.dev_up(e->hooks.ctx, d);
 	}
@@ -221,6 +254,31 @@ uint64_t identity_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t ne
 	return next;
 }
 
+/*
+ * A failed device (no usable identity yet: its targets' IDENTIFY went
+ * unanswered, or said no disk) is asked again by itself, whatever
+ * --rediscover says, less and less often: a timer, never a wait.
+ */
+static void failed_retry_timer(struct aoe_dev *d, uint64_t *next)
+{
+	struct aoe_engine *e = d->eng;
+
+	if (!d->retry_ns) {
+		d->retry_backoff_ns = d->retry_backoff_ns ? 2 * d->retry_backoff_ns :
+							    FAILED_RETRY_MIN_NS;
+		if (d->retry_backoff_ns > FAILED_RETRY_MAX_NS)
+			d->retry_backoff_ns = FAILED_RETRY_MAX_NS;
+		d->retry_ns = e->now_ns + d->retry_backoff_ns;
+	}
+	if (e->now_ns < d->retry_ns) {
+		if (d->retry_ns < *next)
+			*next = d->retry_ns;
+		return;
+	}
+	d->retry_ns = 0;
+	identity_dev_check(d);
+}
+
 /* A device that has looked for its identity for the dead timeout gives up:
  * down when it had one, failed when it never did. */
 void identity_dev_timers(struct aoe_dev *d, uint64_t *next)
@@ -228,6 +286,10 @@ void identity_dev_timers(struct aoe_dev *d, uint64_t *next)
 	struct aoe_engine *e = d->eng;
 	uint64_t dead_ns = (uint64_t)e->cfg.dead_timeout_s * NSEC_PER_SEC;
 
+	if (d->state == DEV_FAILED && d->ntargets) {
+		failed_retry_timer(d, next);
+		return;
+	}
 	if (d->state != DEV_IDENTIFYING || !dead_ns)
 		return;
 	if (e->now_ns - d->identify_since_ns < dead_ns) {
@@ -241,8 +303,9 @@ void identity_dev_timers(struct aoe_dev *d, uint64_t *next)
 	}
 	d->state = DEV_FAILED;
 	d->why = "IDENTIFY DEVICE got no valid answer";
-	pr_err("%s: IDENTIFY DEVICE got no answer; the device is not used. Check the target; "
-	       "aoe-xdp keeps asking\n", d->name);
+	if (failed_say(d))
+		pr_err("%s: IDENTIFY DEVICE got no answer; the device is not used. Check the target; "
+		       "aoe-xdp keeps asking\n", d->name);
 }
 
 int engine_revalidate(struct aoe_engine *e, struct aoe_dev *d)

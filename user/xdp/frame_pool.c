@@ -121,6 +121,7 @@ int frame_pool_get(struct frame_pool *fp, struct txpool *path, unsigned int ifsl
 	if (!fp || ifslot >= POOL_MAX_IFACES || !fp->spare[ifslot].stack)
 		return -EAGAIN;
 	spare = &fp->spare[ifslot];
+	fp->spare_taken = true;
 	if (!txpool_take(spare, addr))
 		return 0;
 	if (fp->size < fp->cap && !txpool_grow(spare)) {
@@ -132,6 +133,28 @@ int frame_pool_get(struct frame_pool *fp, struct txpool *path, unsigned int ifsl
 	fp->kicks++;
 	fp->kick_pending = true;
 	return -EAGAIN;
+}
+
+uint32_t frame_pool_shrink(struct frame_pool *fp)
+{
+	uint32_t n = 0;
+
+	if (fp->spare_taken) {
+		fp->spare_taken = false;
+		return 0;
+	}
+	for (unsigned int i = 0; i < POOL_MAX_IFACES; i++) {
+		struct txpool *p = &fp->spare[i];
+
+		while (p->nfree) {
+			umem_chunk_put(p->umem, p->stack[--p->nfree]);
+			p->size--;
+			fp->size--;
+			n++;
+		}
+	}
+	fp->shrunk += n;
+	return n;
 }
 
 void frame_pool_complete(struct umem_area *u, uint64_t addr)

@@ -47,6 +47,8 @@ struct frame_pool {
 	uint32_t held;		/* chunks of this device the kernel holds now */
 	uint64_t kicks;		/* times a frame waited: pool at cap */
 	bool kick_pending;	/* waiting for completions to send again */
+	bool spare_taken;	/* a spare went out since the last shrink check */
+	uint64_t shrunk;	/* spares given back to the UMEM after bursts */
 	struct txpool spare[POOL_MAX_IFACES];
 };
 
@@ -70,6 +72,12 @@ void txpool_destroy(struct txpool *p);
  */
 int frame_pool_get(struct frame_pool *fp, struct txpool *path, unsigned int ifslot,
 		   uint64_t *addr);
+/*
+ * After a burst: when no spare was taken since the last call, the free
+ * spares go back to their UMEMs (those the kernel holds stay until they
+ * come back, and are kept then). Returns how many went back.
+ */
+uint32_t frame_pool_shrink(struct frame_pool *fp);
 /* The kernel gave the chunk back (completion ring), or it never left. */
 void frame_pool_complete(struct umem_area *u, uint64_t addr);
 

@@ -85,13 +85,20 @@ void umem_destroy(struct umem_area *u)
 	memset(u, 0, sizeof(*u));
 }
 
-int umem_chunk_get(struct umem_area *u, uint64_t *addr)
+int umem_chunk_get_ctl(struct umem_area *u, uint64_t *addr)
 {
 	if (!u->nfree)
 		return -ENOBUFS;
 	*addr = u->free[--u->nfree];
 	u->home[umem_chunk_index(*addr)] = NULL;
 	return 0;
+}
+
+int umem_chunk_get(struct umem_area *u, uint64_t *addr)
+{
+	if (u->nfree <= u->reserve)
+		return -ENOBUFS;
+	return umem_chunk_get_ctl(u, addr);
 }
 
 void umem_chunk_put(struct umem_area *u, uint64_t addr)

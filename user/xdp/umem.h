@@ -31,6 +31,10 @@ struct umem_area {
 	uint64_t *free;		/* stack of free chunk addresses */
 	uint32_t nfree;
 	struct txpool **home;	/* per chunk: set it returns to, NULL = free stack */
+	/* Chunks umem_chunk_get() leaves for umem_chunk_get_ctl(): control
+	 * frames (discovery, IDENTIFY, probes, admin) always find one, however
+	 * many the devices' paths and pools took. */
+	uint32_t reserve;
 	bool locked;		/* mlock succeeded */
 	bool simulated;		/* no xsk_umem (unit tests) */
 	struct xsk_umem *xsk;
@@ -58,8 +62,10 @@ static inline uint32_t umem_chunk_index(uint64_t addr)
 	return (uint32_t)(addr / UMEM_CHUNK_SIZE);
 }
 
-/* Takes a free chunk off the stack: 0 or -ENOBUFS. */
+/* Takes a free chunk off the stack, leaving the reserve: 0 or -ENOBUFS. */
 int umem_chunk_get(struct umem_area *u, uint64_t *addr);
+/* The same for a control frame: may take the reserve's last chunk. */
+int umem_chunk_get_ctl(struct umem_area *u, uint64_t *addr);
 void umem_chunk_put(struct umem_area *u, uint64_t addr);
 
 #endif /* AOE_UMEM_H */
