@@ -21,7 +21,9 @@
 # Output: the table on stdout and in build/bench-host/results.md, raw JSON
 # per run in build/bench-host/. Settings (environment): HOST_SECONDS (3)
 # per run, HOST_REPEAT (2) pairs of runs, HOST_QD (32), HOST_TARGET_OPTS
-# (extra aoe-target options), HOST_ATTACH_OPTS (extra attach options).
+# (extra aoe-target options), HOST_ATTACH_OPTS (extra attach options),
+# HOST_STRACE=1 (one more engine run per test under strace -c, saved as
+# build/bench-host/TEST-strace.txt).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-$PWD/build}
@@ -54,9 +56,16 @@ main() {
 	: >"$OUT/rows"
 	for qd in 1 "$QD"; do
 		host_compare "qd$qd" "$qd"
+		[ "${HOST_STRACE:-0}" = 1 ] && host_strace "qd$qd" "$qd"
 	done
 	host_ceiling "reflector" 1 "$QD"
-	host_table >"$OUT/results.md"
+	{
+		host_table
+		echo
+		echo "Per request (engine: stat counters over the runs; raw: xsk-rtt's own):"
+		echo
+		host_costs_table
+	} >"$OUT/results.md"
 	cat "$OUT/results.md"
 	echo
 	echo "bench-host: $(($(date +%s) - start)) s in all; raw data in $OUT/"

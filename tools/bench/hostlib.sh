@@ -4,6 +4,8 @@
 # Sourced after tests/net/lib.sh; needs AOE_XDP, AOE_TARGET, RTT, OUT,
 # SECONDS_RUN, REPEAT. Each run appends one line to $OUT/rows:
 #   TEST SIDE FRAMES_PER_S P50_NS P99_NS
+# and each engine run one to $OUT/costs (the loop's counters over the run):
+#   TEST IOS PASSES SLEEPS SUBMITS SPINS KICKS FILL_WAKEUPS TX_FRAMES COPIES
 
 # host_setup: namespaces, two veth pairs, a target on each, the daemon on
 # the first pair with e1.1 up.
@@ -26,13 +28,23 @@ host_setup() {
 
 host_dev_up() { [ "$("$AOE_XDP" stat --json | jq -r '.devices[0].state')" = up ]; }
 
+# The counters of a stat --json snapshot that say what a request costs.
+HOST_COSTS='[.loop.passes, .loop.sleeps, .loop.submits, .loop.spins,
+	([.interfaces[].sockets[].tx_kicks] | add), ([.interfaces[].sockets[].fill_wakeups] | add),
+	([.interfaces[].sockets[].tx_frames] | add), .loop.copies]'
+
 # host_engine TEST QD I: one engine run (1 KiB random reads at depth QD).
 host_engine() {
 	local f=$OUT/$1-engine-$3.json
+	"$AOE_XDP" stat --json >"$f.before" 2>/dev/null
 	timeout $((SECONDS_RUN + 20)) "$AOE_XDP" bench e1.1 --rw randread --bs 1024 --qd "$2" \
 		--seconds "$SECONDS_RUN" --size-mb 4 --json >"$f" 2>"$f.err" || return 1
-	"$AOE_XDP" stat --json >"$OUT/$1-engine-$3.stat.json" 2>/dev/null
+	"$AOE_XDP" stat --json >"$f.after" 2>/dev/null
 	jq -r --arg t "$1" '"\($t) engine \(.iops) \(.lat_p50_ns) \(.lat_p99_ns)"' "$f" >>"$OUT/rows"
+	jq -rn --arg t "$1" --slurpfile a "$f.after" --slurpfile b "$f.before" --slurpfile r "$f" \
+		"def costs: $HOST_COSTS; (\$a[0] | costs) as \$x | (\$b[0] | costs) as \$y |
+		 [\$t, \$r[0].ios] + [range(\$x | length) as \$i | \$x[\$i] - \$y[\$i]] |
+		 map(tostring) | join(\" \")" >>"$OUT/costs"
 }
 
 # host_raw TEST QD I [xsk-rtt mode and arguments]: one xsk-rtt run.
@@ -54,6 +66,20 @@ host_compare() {
 		host_raw "$1" "$2" "b$r" || echo "bench-host: raw run $1 b$r failed" >&2
 		host_engine "$1" "$2" "b$r" || echo "bench-host: engine run $1 b$r failed" >&2
 	done
+}
+
+# host_strace TEST QD: one more engine run with strace -c on the daemon
+# (its system calls by count and time; slows it: not in the table).
+host_strace() {
+	local f=$OUT/$1-strace.txt
+	command -v strace >/dev/null || { echo "bench-host: no strace, no $f" >&2; return 0; }
+	strace -c -f -p "$DAEMON_PID" -o "$f" &
+	local spid=$!
+	sleep 0.5
+	timeout $((SECONDS_RUN + 20)) "$AOE_XDP" bench e1.1 --rw randread --bs 1024 --qd "$2" \
+		--seconds "$SECONDS_RUN" --size-mb 4 --json >"$OUT/$1-strace.json" 2>&1
+	kill -INT "$spid"
+	wait "$spid" 2>/dev/null
 }
 
 # host_ceiling NAME QD...: the XDP_TX reflector on t1 and xsk-rtt pinging
@@ -102,6 +128,27 @@ host_row() {
 	echo "| $1 | $(host_cell "${e[@]}") | $(host_cell "${r[@]}") | $(host_ratio "${e[0]}" "${r[0]}") |" \
 		"$(host_us "${ep[@]}") | $(host_us "${er[@]}") | $(host_ratio "${ep[0]}" "${er[0]}") |" \
 		"$(host_us "${e9[@]}") | $(host_us "${r9[@]}") |"
+}
+
+# host_costs_table: per request, summed over a test's engine runs, and
+# xsk-rtt's system calls per frame next to them.
+host_costs_table() {
+	echo "| test | loop passes | sleeps (wake-ups) | io_uring_enter without wait | busy-poll hits | TX kicks (sendto) | fill wake-ups (recvfrom) | frames per kick | payload copies | raw: sendto per frame | raw: poll per frame |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	awk '{ n[$1] += $2; for (i = 3; i <= 10; i++) c[$1, i] += $i; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+	END { for (j = 1; j <= k; j++) { t = order[j]; if (!n[t]) continue
+		printf "%s %.2f %.2f %.2f %.2f %.2f %.2f %.1f %.2f\n", t, c[t,3]/n[t], c[t,4]/n[t], c[t,5]/n[t],
+			c[t,6]/n[t], c[t,7]/n[t], c[t,8]/n[t], c[t,7] ? c[t,9]/c[t,7] : 0, c[t,10]/n[t] } }' \
+		"$OUT/costs" | while read -r t rest; do
+		echo "| $t | ${rest// / | } | $(host_raw_costs "$t") |"
+	done
+}
+
+# host_raw_costs TEST: "sendto per frame | poll per frame" of xsk-rtt's runs.
+host_raw_costs() {
+	cat "$OUT/$1"-raw-*.json 2>/dev/null | jq -rs '
+		(map(.answers) | add) as $n | if ($n // 0) == 0 then "- | -" else
+		"\((map(.kicks) | add) / $n * 100 | round / 100) | \((map(.polls) | add) / $n * 100 | round / 100)" end'
 }
 
 host_table() {

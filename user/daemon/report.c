@@ -478,6 +478,7 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 		FIELD(r, R_U64, .key = "rx_frames", .v.u = st->rx_frames, CNT);
 		FIELD(r, R_U64, .key = "tx_frames", .v.u = st->tx_frames, CNT);
 		FIELD(r, R_U64, .key = "tx_kicks", .v.u = st->tx_kicks, CNT);
+		FIELD(r, R_U64, .key = "fill_wakeups", .v.u = st->fill_wakeups, CNT);
 		FIELD(r, R_U64, .key = "tx_ring_full", .v.u = st->tx_ring_full, CNT);
 		FIELD(r, R_U64, .key = "kick_errors", .v.u = st->kick_errors, CNT);
 		FIELD(r, R_OBJ_END);
@@ -504,6 +505,20 @@ static void rx_record(struct record *r, const struct engine_rx_stats *rx)
 	FIELD(r, R_STR, .label = "received:");
 #define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = rx->n, CNT);
 	RX_STATS(X)
+#undef X
+	FIELD(r, R_OBJ_END);
+}
+
+#define LOOP_STATS(X) X(passes) X(sleeps) X(submits) X(spins) X(spin_misses) X(copies) \
+	X(copy_bytes)
+
+/* The event loop's costs: system calls, wake-ups, copies. */
+static void loop_record(struct record *r, const struct engine_loop_stats *l)
+{
+	FIELD(r, R_OBJ, .key = "loop", .metric = "loop");
+	FIELD(r, R_STR, .label = "\nloop:");
+#define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = l->n, CNT);
+	LOOP_STATS(X)
 #undef X
 	FIELD(r, R_OBJ_END);
 }
@@ -542,6 +557,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	if (!r)
 		return;
 	rx_record(r, engine_rx_stats(e));
+	loop_record(r, engine_loop_stats(e));
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
@@ -578,6 +594,9 @@ void report_stat_prometheus(FILE *out, struct aoe_engine *e, const struct report
 	ifaces_render(&k, e, iface_stat_record);
 	rx_record(r, engine_rx_stats(e));
 	prom_add(p, r, "received");
+	r->n = 0;
+	loop_record(r, engine_loop_stats(e));
+	prom_add(p, r, "loop");
 	prom_write(p, out);
 	free(r);
 }

@@ -290,6 +290,7 @@ struct aoe_engine {
 	int sigfd;
 	struct engine_event sig_ev;
 	struct engine_rx_stats rx;
+	struct engine_loop_stats loop;
 };
 
 #define engine_for_each_iface(e, i, ifc) \

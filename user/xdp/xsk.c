@@ -184,6 +184,8 @@ void xsk_sock_rx_release(struct xsk_sock *s, uint32_t idx, unsigned int n)
 	xsk_ring_prod__submit(&s->fill, n);
 	xsk_ring_cons__release(&s->rx, n);
 	s->st.rx_frames += n;
-	if (xsk_ring_prod__needs_wakeup(&s->fill))
+	if (xsk_ring_prod__needs_wakeup(&s->fill)) {
+		s->st.fill_wakeups++;
 		recvfrom(s->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+	}
 }
