@@ -479,6 +479,7 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 		FIELD(r, R_U64, .key = "tx_frames", .v.u = st->tx_frames, CNT);
 		FIELD(r, R_U64, .key = "tx_kicks", .v.u = st->tx_kicks, CNT);
 		FIELD(r, R_U64, .key = "fill_wakeups", .v.u = st->fill_wakeups, CNT);
+		FIELD(r, R_U64, .key = "kicks_saved", .v.u = st->kicks_saved, CNT);
 		FIELD(r, R_U64, .key = "tx_ring_full", .v.u = st->tx_ring_full, CNT);
 		FIELD(r, R_U64, .key = "kick_errors", .v.u = st->kick_errors, CNT);
 		FIELD(r, R_OBJ_END);
