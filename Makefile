@@ -182,9 +182,12 @@ $(BUILD)/san/aoe-xdp: $(BUILD)/san/cli/main.o $(call ALL_LIBS,san)
 	@echo "  LD-SAN  $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
+# AF_XDP mode (--io xdp) steers AoE with the bench's XDP program.
+$(BUILD)/obj/target/pktio_xsk.o: $(BUILD)/bench_xsk.skel.h
+
 $(BUILD)/aoe-target: $(TARGET_OBJS) $(TARGET_LIBS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -luring -lpthread
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -luring -lpthread -lxdp -lbpf -lelf -lz
 
 $(BUILD)/tests/unit: $(UNIT_SRCS) $(call ALL_LIBS,san) | $(BUILD)/tests
 	@echo "  TEST    $@"

@@ -164,7 +164,7 @@ static int target_setup(struct target *t)
 	err = open_devices(t);
 	if (err)
 		return err;
-	err = pkt_io_open(&t->io, t->opt.ifname, &what);
+	err = pkt_io_open(&t->io, t->opt.ifname, (enum pkt_mode)t->opt.io_mode, &what);
 	if (err) {
 		pr_err("interface '%s': cannot %s: %s\n", t->opt.ifname, what,
 		       strerror(-err));
@@ -253,6 +253,9 @@ static bool process_rx(struct target *t)
 			t->stats.ignored_other_host++;
 		else if (!pause_intake(t, rx.data, rx.len))
 			tgt_handle_frame(t, rx.data, rx.len);
+		if (!t->first_rx_ns)
+			t->first_rx_ns = t->now_ns;
+		t->last_rx_ns = t->now_ns;
 		pkt_rx_release(&t->io);
 	}
 	return true;
@@ -329,6 +332,17 @@ static void target_teardown(struct target *t)
 	free(t->dup_copy);
 }
 
+/* What this target did, for benchmarks: answers a second while busy. */
+static void log_rate(const struct target *t)
+{
+	double secs = (double)(t->last_rx_ns - t->first_rx_ns) / NS_PER_SEC;
+
+	pr_info("exiting: %llu answers sent (%s), %.0f a second over the %.1f s from the "
+		"first request to the last\n", (unsigned long long)t->stats.answers_sent,
+		t->io.xsk ? "AF_XDP" : "AF_PACKET",
+		secs > 0 ? (double)t->stats.answers_sent / secs : 0.0, secs);
+}
+
 int main(int argc, char **argv)
 {
 	struct target *t = calloc(1, sizeof(*t));
@@ -350,7 +364,7 @@ int main(int argc, char **argv)
 		err = run_loop(t);
 		resp_flush(t);
 		write_stats(t);
-		pr_info("exiting: %llu answers sent\n", (unsigned long long)t->stats.answers_sent);
+		log_rate(t);
 	}
 	target_teardown(t);
 	free(t);

@@ -82,6 +82,7 @@ struct tgt_options {
 	unsigned int fwver;
 	struct tgt_mac_list mac_allow;
 	int read_only;
+	int io_mode;		/* enum pkt_mode */
 	const char *pidfile;
 	const char *stats_file;
 	int log_level;		/* enum log_level */
@@ -141,6 +142,7 @@ struct target {
 	bool pidfile_written;
 	bool quit;
 	uint64_t now_ns;		/* CLOCK_MONOTONIC, once per loop turn */
+	uint64_t first_rx_ns, last_rx_ns;	/* first and last request: our rate */
 };
 
 static inline bool quirk_on(const struct target *t, enum tgt_quirk q)

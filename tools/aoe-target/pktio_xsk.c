@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/* AF_XDP packet I/O for aoe-target (--xdp); see pktio_xsk.h. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+#include "aoe_wire.h"
+#include "bench_xsk.skel.h"
+#include "pktio.h"
+#include "pktio_xsk.h"
+#include "xdp_compat.h"
+
+static int attach_prog(struct pkt_xsk *x, bool skb_mode, const char **what)
+{
+	int err;
+
+	x->skel = bench_xsk_bpf__open();
+	if (!x->skel) {
+		*what = "open the XDP program";
+		return -errno;
+	}
+	x->skel->rodata->rx_ethertype = AOE_ETHERTYPE;
+	err = bench_xsk_bpf__load(x->skel);
+	if (err) {
+		*what = "load the XDP program (root? a kernel with BPF?)";
+		return err;
+	}
+	x->xdp_flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
+		       (skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	err = bpf_xdp_attach(x->ifindex, bpf_program__fd(x->skel->progs.bench_xsk_rx),
+			     x->xdp_flags, NULL);
+	if (err) {
+		x->xdp_flags = 0;
+		*what = "attach the XDP program (another one attached? see 'ip link'; "
+			"or try --xdp-skb)";
+	}
+	return err;
+}
+
+static int umem_open(struct pkt_xsk *x, const char **what)
+{
+	struct xsk_umem_config cfg = {
+		.fill_size = 2 * PKT_XSK_RING,
+		.comp_size = PKT_XSK_RING,
+		.frame_size = PKT_XSK_CHUNK,
+	};
+	int err;
+
+	x->area_size = (size_t)(PKT_XSK_RX_CHUNKS + PKT_XSK_TX_CHUNKS) * PKT_XSK_CHUNK;
+	x->area = mmap(NULL, x->area_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (x->area == MAP_FAILED) {
+		x->area = NULL;
+		*what = "map memory for the UMEM";
+		return -ENOMEM;
+	}
+	err = xsk_umem__create(&x->umem, x->area, x->area_size, &x->fill, &x->comp, &cfg);
+	if (err) {
+		*what = "register the UMEM (a kernel with CONFIG_XDP_SOCKETS?)";
+		return err;
+	}
+	for (uint32_t i = 0; i < PKT_XSK_TX_CHUNKS; i++)
+		x->tx_free[i] = (uint64_t)(PKT_XSK_RX_CHUNKS + i) * PKT_XSK_CHUNK;
+	x->ntx_free = PKT_XSK_TX_CHUNKS;
+	return 0;
+}
+
+static int bind_socket(struct pkt_xsk *x, const char *ifname, const char **what)
+{
+	struct xsk_socket_config cfg = {
+		.rx_size = PKT_XSK_RING,
+		.tx_size = PKT_XSK_RING,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP | XDP_USE_SG,
+	};
+	uint32_t idx;
+	int err;
+
+	err = xsk_socket__create(&x->xsk, ifname, 0, x->umem, &x->rx, &x->tx, &cfg);
+	x->sg = !err;
+	if (err == -EINVAL || err == -EOPNOTSUPP) {
+		cfg.bind_flags &= ~XDP_USE_SG;	/* before Linux 6.6: one chunk a frame */
+		err = xsk_socket__create(&x->xsk, ifname, 0, x->umem, &x->rx, &x->tx, &cfg);
+	}
+	if (err) {
+		x->xsk = NULL;
+		*what = "bind an AF_XDP socket to its queue 0";
+		return err;
+	}
+	x->fd = xsk_socket__fd(x->xsk);
+	err = xsk_socket__update_xskmap(x->xsk, bpf_map__fd(x->skel->maps.bench_xsks));
+	if (err) {
+		*what = "enter the AF_XDP socket in the XSKMAP";
+		return err;
+	}
+	if (xsk_ring_prod__reserve(&x->fill, PKT_XSK_RX_CHUNKS, &idx) != PKT_XSK_RX_CHUNKS) {
+		*what = "fill the AF_XDP fill ring";
+		return -ENOSPC;
+	}
+	for (uint32_t i = 0; i < PKT_XSK_RX_CHUNKS; i++)
+		*xsk_ring_prod__fill_addr(&x->fill, idx + i) = (uint64_t)i * PKT_XSK_CHUNK;
+	xsk_ring_prod__submit(&x->fill, PKT_XSK_RX_CHUNKS);
+	return 0;
+}
+
+int pkt_xsk_open(struct pkt_io *io, const char *ifname, bool skb_mode, const char **what)
+{
+	struct pkt_xsk *x = calloc(1, sizeof(*x));
+	int err;
+
+	if (!x) {
+		*what = "allocate its AF_XDP state";
+		return -ENOMEM;
+	}
+	io->xsk = x;
+	x->fd = -1;
+	x->ifindex = io->ifindex;
+	x->lin = malloc(io->frame_cap);
+	if (!x->lin) {
+		*what = "allocate its AF_XDP state";
+		return -ENOMEM;
+	}
+	err = attach_prog(x, skb_mode, what);
+	if (!err)
+		err = umem_open(x, what);
+	if (!err)
+		err = bind_socket(x, ifname, what);
+	/* The main loop polls this socket, not the AF_PACKET one. */
+	io->rx.nframes = PKT_XSK_RING;
+	return err;
+}
+
+void pkt_xsk_close(struct pkt_io *io)
+{
+	struct pkt_xsk *x = io->xsk;
+
+	if (!x)
+		return;
+	if (x->xsk)
+		xsk_socket__delete(x->xsk);
+	if (x->umem)
+		xsk_umem__delete(x->umem);
+	if (x->area)
+		munmap(x->area, x->area_size);
+	if (x->xdp_flags)
+		bpf_xdp_detach(x->ifindex, x->xdp_flags & ~XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	bench_xsk_bpf__destroy(x->skel);
+	free(x->lin);
+	free(x);
+	io->xsk = NULL;
+}
+
+static const uint8_t *rx_piece(struct pkt_xsk *x, uint32_t i, uint32_t *len, bool *more)
+{
+	const struct xdp_desc *d = xsk_ring_cons__rx_desc(&x->rx, x->rx_idx + i);
+
+	*len = d->len;
+	*more = d->options & XDP_PKT_CONTD;
+	return x->area + xsk_umem__add_offset_to_addr(d->addr);
+}
+
+bool pkt_xsk_peek(struct pkt_io *io, const uint8_t **data, size_t *len, bool *truncated)
+{
+	struct pkt_xsk *x = io->xsk;
+	const uint8_t *p;
+	uint32_t n, plen;
+	bool more;
+	size_t off = 0;
+
+	n = xsk_ring_cons__peek(&x->rx, PKT_XSK_MAX_PIECES, &x->rx_idx);
+	if (!n)
+		return false;
+	p = rx_piece(x, 0, &plen, &more);
+	*data = p;
+	*len = plen;
+	*truncated = false;
+	x->rx_n = 1;
+	if (more) {
+		/* Gather the pieces; a frame longer than frame_cap is cut. */
+		for (x->rx_n = 0; x->rx_n < n; ) {
+			p = rx_piece(x, x->rx_n++, &plen, &more);
+			if (off + plen <= io->frame_cap)
+				memcpy(x->lin + off, p, plen);
+			else
+				*truncated = true;
+			off += plen;
+			if (!more)
+				break;
+		}
+		if (more) {	/* the rest is not on the ring yet */
+			xsk_ring_cons__cancel(&x->rx, n);
+			return false;
+		}
+		*data = x->lin;
+		*len = *truncated ? 0 : off;
+	}
+	/* Keep only this frame's descriptors peeked: the next peek sees the rest. */
+	xsk_ring_cons__cancel(&x->rx, n - x->rx_n);
+	return true;
+}
+
+void pkt_xsk_release(struct pkt_io *io)
+{
+	struct pkt_xsk *x = io->xsk;
+	uint32_t fidx;
+
+	/* The fill ring holds twice the receive chunks: always room. */
+	if (xsk_ring_prod__reserve(&x->fill, x->rx_n, &fidx) == x->rx_n) {
+		for (uint32_t i = 0; i < x->rx_n; i++) {
+			uint64_t a = xsk_ring_cons__rx_desc(&x->rx, x->rx_idx + i)->addr;
+
+			*xsk_ring_prod__fill_addr(&x->fill, fidx + i) =
+				xsk_umem__extract_addr(a) & ~(uint64_t)(PKT_XSK_CHUNK - 1);
+		}
+		xsk_ring_prod__submit(&x->fill, x->rx_n);
+	}
+	xsk_ring_cons__release(&x->rx, x->rx_n);
+	x->rx_n = 0;
+	if (xsk_ring_prod__needs_wakeup(&x->fill))
+		recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+static void reap(struct pkt_xsk *x)
+{
+	uint32_t idx, n;
+
+	while ((n = xsk_ring_cons__peek(&x->comp, 64, &idx)) > 0) {
+		for (uint32_t i = 0; i < n; i++)
+			x->tx_free[x->ntx_free++] = *xsk_ring_cons__comp_addr(&x->comp, idx + i);
+		xsk_ring_cons__release(&x->comp, n);
+	}
+}
+
+/* One frame into as many chunks as it takes; false when out of room. */
+static bool put_frame(struct pkt_xsk *x, const uint8_t *buf, size_t len)
+{
+	uint32_t pieces = (uint32_t)((len + PKT_XSK_CHUNK - 1) / PKT_XSK_CHUNK), idx;
+
+	if (pieces > 1 && !x->sg)
+		return true;	/* cannot go out whole: drop it, as a NIC would */
+	if (pieces > x->ntx_free || xsk_ring_prod__reserve(&x->tx, pieces, &idx) != pieces)
+		return false;
+	for (uint32_t i = 0; i < pieces; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx + i);
+		size_t off = (size_t)i * PKT_XSK_CHUNK;
+		uint32_t n = (uint32_t)(len - off < PKT_XSK_CHUNK ? len - off : PKT_XSK_CHUNK);
+
+		d->addr = x->tx_free[--x->ntx_free];
+		d->len = n;
+		d->options = i + 1 < pieces ? XDP_PKT_CONTD : 0;
+		memcpy(x->area + d->addr, buf + off, n);
+	}
+	xsk_ring_prod__submit(&x->tx, pieces);
+	return true;
+}
+
+unsigned int pkt_xsk_send(struct pkt_io *io, uint8_t *const *bufs, const size_t *len,
+			  unsigned int count)
+{
+	struct pkt_xsk *x = io->xsk;
+	unsigned int sent = 0;
+
+	reap(x);
+	while (sent < count && put_frame(x, bufs[sent], len[sent]))
+		sent++;
+	/* Copy mode sends from the system call only, at most 32 frames a
+	 * call: kick until the kernel has taken all of them. */
+	for (int i = 0; i < 64 && *x->tx.producer !=
+	     __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE); i++) {
+		if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
+			break;
+		reap(x);
+	}
+	reap(x);
+	return sent;
+}
+
+unsigned int pkt_xsk_drops(struct pkt_io *io)
+{
+	struct pkt_xsk *x = io->xsk;
+	struct xdp_statistics st;
+	socklen_t optlen = sizeof(st);
+	uint64_t total, delta;
+
+	if (getsockopt(x->fd, SOL_XDP, XDP_STATISTICS, &st, &optlen) < 0)
+		return 0;
+	total = st.rx_dropped + st.rx_ring_full + st.rx_fill_ring_empty_descs;
+	delta = total - x->dropped_seen;
+	x->dropped_seen = total;
+	return (unsigned int)delta;
+}
