@@ -142,7 +142,8 @@ struct target {
 	bool pidfile_written;
 	bool quit;
 	uint64_t now_ns;		/* CLOCK_MONOTONIC, once per loop turn */
-	uint64_t first_rx_ns, last_rx_ns;	/* first and last request: our rate */
+	uint64_t last_rx_ns;		/* the last request */
+	uint64_t busy_ns;		/* between requests less than TGT_IDLE_NS apart */
 };
 
 static inline bool quirk_on(const struct target *t, enum tgt_quirk q)
