@@ -8,7 +8,8 @@
 #   (daemon, --export none; `aoe-xdp bench` drives the engine alone), and
 #   i1 <-> t1 carries xsk-rtt (tools/bench/xsk-rtt), the least an AF_XDP
 #   initiator can do: two pairs because each initiator needs its own XDP
-#   program. One aoe-target per pair, same options, serving ram.
+#   program. One aoe-target per pair, same options, serving ram, over
+#   AF_XDP (--io xdp): with AF_PACKET the target is the bottleneck.
 #   On t1 the XDP_TX reflector (xsk-rtt reflect) bounces xsk-rtt's pings
 #   back without any user space: the pure ceiling of the veth pair.
 #
@@ -20,7 +21,8 @@
 #
 # Output: the table on stdout and in build/bench-host/results.md, raw JSON
 # per run in build/bench-host/. Settings (environment): HOST_SECONDS (3)
-# per run, HOST_REPEAT (2) pairs of runs, HOST_QD (32), HOST_TARGET_OPTS
+# per run, HOST_REPEAT (2) pairs of runs, HOST_QD (32), HOST_TARGET_IO
+# (xdp; packet for AF_PACKET), HOST_TARGET_OPTS
 # (extra aoe-target options), HOST_ATTACH_OPTS (extra attach options),
 # HOST_STRACE=1 (one more engine run per test under strace -c, saved as
 # build/bench-host/TEST-strace.txt).
@@ -65,7 +67,15 @@ main() {
 		echo "Per request (engine: stat counters over the runs; raw: xsk-rtt's own):"
 		echo
 		host_costs_table
+		echo
+		echo "The targets' own rates (aoe-target ${HOST_TARGET_IO:-xdp}; t0 served the engine, t1 xsk-rtt):"
+		echo
+		sed 's/^/    /' "$OUT/target-rates"
 	} >"$OUT/results.md"
+	host_ratios >"$OUT/ratios.tsv"
+	tools/bench/chart.sh "$OUT/ratios.tsv" "$OUT/chart.svg" \
+		"make bench-host: the engine against the raw AF_XDP round trip (1 KiB reads)" \
+		"engine / raw (range: worst-best runs)" && echo "bench-host: chart in $OUT/chart.svg"
 	cat "$OUT/results.md"
 	echo
 	echo "bench-host: $(($(date +%s) - start)) s in all; raw data in $OUT/"

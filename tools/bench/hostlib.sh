@@ -7,8 +7,9 @@
 # and each engine run one to $OUT/costs (the loop's counters over the run):
 #   TEST IOS PASSES SLEEPS SUBMITS SPINS KICKS FILL_WAKEUPS TX_FRAMES COPIES
 
-# host_setup: namespaces, two veth pairs, a target on each, the daemon on
-# the first pair with e1.1 up.
+# host_setup: namespaces, two veth pairs, a target on each (AF_XDP unless
+# HOST_TARGET_IO says otherwise: AF_PACKET's target is slower than the
+# engine), the daemon on the first pair with e1.1 up.
 # shellcheck disable=SC2034 # I0.. are lib.sh's names
 host_setup() {
 	ns_add ini
@@ -17,9 +18,11 @@ host_setup() {
 	case_wire 1 && I1=$WIRE_I T1=$WIRE_T
 	T1_MAC=$(mac_of tgt "$T1")
 	# shellcheck disable=SC2086 # options are words
-	target_start tgt -q -i "$T0" ${HOST_TARGET_OPTS:-} 1.1:ram:64M
+	target_start tgt -i "$T0" --io "${HOST_TARGET_IO:-xdp}" ${HOST_TARGET_OPTS:-} 1.1:ram:64M
+	TGT0_PID=$LAST_PID TGT0_LOG=$LAST_LOG
 	# shellcheck disable=SC2086
-	target_start tgt -q -i "$T1" ${HOST_TARGET_OPTS:-} 1.1:ram:64M
+	target_start tgt -i "$T1" --io "${HOST_TARGET_IO:-xdp}" ${HOST_TARGET_OPTS:-} 1.1:ram:64M
+	TGT1_PID=$LAST_PID TGT1_LOG=$LAST_LOG
 	# shellcheck disable=SC2086
 	daemon_start ini --export none --timeout 3 ${HOST_ATTACH_OPTS:-} "$I0" >"$OUT/attach.log" 2>&1 ||
 		{ cat "$OUT/attach.log"; echo "bench-host: attach $I0 failed" >&2; return 1; }
@@ -82,11 +85,25 @@ host_strace() {
 	wait "$spid" 2>/dev/null
 }
 
-# host_ceiling NAME QD...: the XDP_TX reflector on t1 and xsk-rtt pinging
-# it with the answer frames' size (1060 bytes), at each depth.
+# host_target_rates: stop both targets; their own rates (answers a second
+# while requests came) into $OUT/target-rates.
+host_target_rates() {
+	local pid log
+	for pid in "$TGT0_PID" "$TGT1_PID"; do
+		kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	for log in "$TGT0_LOG" "$TGT1_LOG"; do
+		grep -h 'exiting:' "$log"
+	done | sed 's/^aoe-target: exiting: //' >"$OUT/target-rates"
+}
+
+# host_ceiling NAME QD...: the XDP_TX reflector on t1 (its target stopped
+# first: one XDP program an interface) and xsk-rtt pinging it with the
+# answer frames' size (1060 bytes), at each depth.
 host_ceiling() {
 	local name=$1 qd r pid
 	shift
+	host_target_rates
 	bg tgt "$RTT" reflect "$T1"
 	pid=$LAST_PID
 	wait_log 5 "$LAST_LOG" "reflecting" || { cat "$LAST_LOG"; return 1; }
@@ -149,6 +166,23 @@ host_raw_costs() {
 	cat "$OUT/$1"-raw-*.json 2>/dev/null | jq -rs '
 		(map(.answers) | add) as $n | if ($n // 0) == 0 then "- | -" else
 		"\((map(.kicks) | add) / $n * 100 | round / 100) | \((map(.polls) | add) / $n * 100 | round / 100)" end'
+}
+
+# host_ratios: "label ratio low high" per test (tools/bench/chart.sh):
+# frames/s engine/raw, and p50 latency raw/engine (above 1: the engine is
+# faster); low and high pair the worst and best runs of each side.
+host_ratios() {
+	local t e r ep er
+	for t in $(awk '$2 == "engine" { print $1 }' "$OUT/rows" | uniq); do
+		read -r -a e <<<"$(host_stats "$t" engine 3)"
+		read -r -a r <<<"$(host_stats "$t" raw 3)"
+		read -r -a ep <<<"$(host_stats "$t" engine 4)"
+		read -r -a er <<<"$(host_stats "$t" raw 4)"
+		printf '%s frames/s\t%s\t%s\t%s\n' "$t" "$(host_ratio "${e[0]}" "${r[0]}")" \
+			"$(host_ratio "${e[1]}" "${r[2]}")" "$(host_ratio "${e[2]}" "${r[1]}")"
+		printf '%s p50 (raw/engine)\t%s\t%s\t%s\n' "$t" "$(host_ratio "${er[0]}" "${ep[0]}")" \
+			"$(host_ratio "${er[1]}" "${ep[2]}")" "$(host_ratio "${er[2]}" "${ep[1]}")"
+	done
 }
 
 host_table() {
