@@ -347,9 +347,11 @@ static void log_rate(const struct target *t)
 	double secs = (double)t->busy_ns / NS_PER_SEC;
 
 	pr_info("exiting: %llu answers sent (%s), %.0f a second over the %.1f s with "
-		"requests coming\n", (unsigned long long)t->stats.answers_sent,
+		"requests coming; %llu times the kernel left answers on the TX ring "
+		"for a later kick\n", (unsigned long long)t->stats.answers_sent,
 		t->io.xsk ? "AF_XDP" : "AF_PACKET",
-		secs > 0 ? (double)t->stats.answers_sent / secs : 0.0, secs);
+		secs > 0 ? (double)t->stats.answers_sent / secs : 0.0, secs,
+		(unsigned long long)t->io.tx_deferred);
 }
 
 int main(int argc, char **argv)

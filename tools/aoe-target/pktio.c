@@ -320,6 +320,7 @@ static int xsk_tx_flush(struct pkt_io *io)
 	}
 	n = pkt_xsk_send(io, bufs, len, io->tx.count);
 	tx_keep_unsent(io, n);
+	io->tx_deferred += pkt_xsk_tx_busy(io);
 	return n || !io->tx.count ? (int)n : -EAGAIN;
 }
 

@@ -58,6 +58,7 @@ struct pkt_io {
 	struct pkt_rx_ring rx;
 	struct pkt_tx_batch tx;
 	struct pkt_xsk *xsk;	/* AF_XDP mode, else NULL */
+	uint64_t tx_deferred;	/* AF_XDP: flushes that left frames on the ring */
 };
 
 /* One received frame, valid until pkt_rx_release(). */
@@ -92,9 +93,12 @@ void pkt_tx_commit(struct pkt_io *io, size_t len);
  * another -errno (the batch is then discarded; *dropped says how many).
  */
 int pkt_tx_flush(struct pkt_io *io, unsigned int *dropped);
+/* AF_XDP: frames on the TX ring the kernel has not taken yet (veth
+ * refused them for now); pktio_xsk.c. */
+bool pkt_xsk_tx_busy(const struct pkt_io *io);
 static inline bool pkt_tx_pending(const struct pkt_io *io)
 {
-	return io->tx.count > 0;
+	return io->tx.count > 0 || (io->xsk && pkt_xsk_tx_busy(io));
 }
 
 /*

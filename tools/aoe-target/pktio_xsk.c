@@ -260,6 +260,13 @@ static bool put_frame(struct pkt_xsk *x, const uint8_t *buf, size_t len)
 	return true;
 }
 
+bool pkt_xsk_tx_busy(const struct pkt_io *io)
+{
+	const struct pkt_xsk *x = io->xsk;
+
+	return *x->tx.producer != __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
 unsigned int pkt_xsk_send(struct pkt_io *io, uint8_t *const *bufs, const size_t *len,
 			  unsigned int count)
 {
@@ -270,9 +277,12 @@ unsigned int pkt_xsk_send(struct pkt_io *io, uint8_t *const *bufs, const size_t 
 	while (sent < count && put_frame(x, bufs[sent], len[sent]))
 		sent++;
 	/* Copy mode sends from the system call only, at most 32 frames a
-	 * call: kick until the kernel has taken all of them. */
-	for (int i = 0; i < 64 && *x->tx.producer !=
-	     __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE); i++) {
+	 * call: kick until the kernel has taken all of them. What it still
+	 * refuses (veth's queue to the peer is full) stays on the ring, and
+	 * pkt_tx_pending() says so: the main loop comes back for it instead
+	 * of sleeping until the next request, which with every answer of
+	 * the initiator's window stuck here would never come. */
+	for (int i = 0; i < 64 && pkt_xsk_tx_busy(io); i++) {
 		if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
 		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
 			break;
