@@ -37,6 +37,9 @@
 #define RTT_MAGIC	0x78736b72u	/* "xskr" */
 #define RTT_LBA_SPAN	8192u	/* reads land in the first 4 MiB */
 #define NSEC		1000000000ull
+/* rx_cur between answers, and for an answer that is not ours. */
+#define RX_NEXT		(~1u)
+#define RX_NOT_OURS	(~0u)
 
 enum rtt_mode { MODE_PING, MODE_AOE };
 
@@ -62,7 +65,8 @@ struct rtt_run {
 	unsigned int out;
 	uint64_t answers, lost, bad, polls, kicks0;
 	uint64_t last_rx_ns;
-	uint32_t rx_cur;	/* slot of the multi-piece answer being read, or ~0 */
+	uint32_t rx_cur;	/* slot of the answer being read (it may come in
+				 * pieces), RX_NOT_OURS, or RX_NEXT */
 	struct latency_hist lat;
 	uint64_t lba;
 };
@@ -131,7 +135,7 @@ static void send_free_slots(struct rtt_run *r, uint64_t now)
 	rtt_sock_kick(&r->s, queued);
 }
 
-/* The slot an answer's first piece belongs to, or ~0u (not ours, stale). */
+/* The slot an answer's first piece belongs to, or RX_NOT_OURS (stale too). */
 static uint32_t answer_slot(struct rtt_run *r, const uint8_t *p, uint32_t len)
 {
 	const struct rtt_opts *o = r->o;
@@ -141,11 +145,11 @@ static uint32_t answer_slot(struct rtt_run *r, const uint8_t *p, uint32_t len)
 		uint32_t magic;
 
 		if (len < 22 || memcmp(p, r->s.mac, 6))
-			return ~0u;
+			return RX_NOT_OURS;
 		memcpy(&magic, p + 14, 4);
 		memcpy(&tag, p + 18, 4);
 		if (magic != RTT_MAGIC)
-			return ~0u;
+			return RX_NOT_OURS;
 	} else {
 		struct aoe_view v;
 		struct aoe_ata_view a;
@@ -153,17 +157,17 @@ static uint32_t answer_slot(struct rtt_run *r, const uint8_t *p, uint32_t len)
 
 		if (aoe_parse(p, len, &v, &why) || !aoe_is_response(&v) ||
 		    aoe_parse_ata(&v, &a, &why) || (a.cmdstat & ATA_STATUS_ERRMASK))
-			return ~0u;
+			return RX_NOT_OURS;
 		tag = v.tag;
 	}
 	if ((tag & 0xffff) >= o->window || r->slot[tag & 0xffff].gen != (uint16_t)(tag >> 16 & 0x7fff))
-		return ~0u;
+		return RX_NOT_OURS;
 	return tag & 0xffff;
 }
 
 static void answer_done(struct rtt_run *r, uint32_t i, uint64_t now)
 {
-	if (i == ~0u || !r->slot[i].sent_ns) {
+	if (i == RX_NOT_OURS || !r->slot[i].sent_ns) {
 		r->bad++;
 		return;
 	}
@@ -182,11 +186,11 @@ static unsigned int receive(struct rtt_run *r, uint64_t now)
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&r->s.rx, idx + k);
 		uint64_t addr = xsk_umem__add_offset_to_addr(d->addr);
 
-		if (r->rx_cur == ~1u)	/* first piece */
+		if (r->rx_cur == RX_NEXT)	/* an answer's first piece */
 			r->rx_cur = answer_slot(r, r->s.area + addr, d->len);
 		if (!(d->options & XDP_PKT_CONTD)) {
 			answer_done(r, r->rx_cur, now);
-			r->rx_cur = ~1u;
+			r->rx_cur = RX_NEXT;
 		}
 		back[k] = xsk_umem__extract_addr(d->addr) & ~(uint64_t)(RTT_CHUNK_SIZE - 1);
 	}
@@ -227,7 +231,7 @@ static double run_loop(struct rtt_run *r)
 	bool warm = false;
 
 	r->last_rx_ns = start;
-	r->rx_cur = ~1u;
+	r->rx_cur = RX_NEXT;
 	while (!stop && now < end) {
 		send_free_slots(r, now);
 		rtt_sock_reap(&r->s);
