@@ -168,9 +168,9 @@ $(BUILD)/obj/target/%.o: tools/aoe-target/%.c
 $(BUILD)/obj/xsk-rtt/%.o: tools/bench/xsk-rtt/%.c $(BUILD)/bench_xsk.skel.h
 	@echo "  CC      $@"
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) -Itools/aoe-target -MMD -MP -c $< -o $@
 
-$(BUILD)/xsk-rtt: $(RTT_OBJS) $(TARGET_LIBS)
+$(BUILD)/xsk-rtt: $(RTT_OBJS) $(BUILD)/obj/target/xsk_setup.o $(TARGET_LIBS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -lxdp -lbpf -lelf -lz
 
@@ -182,8 +182,9 @@ $(BUILD)/san/aoe-xdp: $(BUILD)/san/cli/main.o $(call ALL_LIBS,san)
 	@echo "  LD-SAN  $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-# AF_XDP mode (--io xdp) steers AoE with the bench's XDP program.
-$(BUILD)/obj/target/pktio_xsk.o: $(BUILD)/bench_xsk.skel.h
+# AF_XDP mode (--io xdp) steers AoE with the bench's XDP program; xsk-rtt
+# sets its port up with the same code.
+$(BUILD)/obj/target/xsk_setup.o: $(BUILD)/bench_xsk.skel.h
 
 $(BUILD)/aoe-target: $(TARGET_OBJS) $(TARGET_LIBS)
 	@echo "  LD      $@"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* AF_XDP packet I/O for aoe-target (--xdp); see pktio_xsk.h. */
+/* AF_XDP packet I/O for aoe-target (--io xdp); see pktio_xsk.h. */
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -7,107 +7,11 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#include <bpf/libbpf.h>
-#include <linux/if_link.h>
-
 #include "aoe_wire.h"
-#include "bench_xsk.skel.h"
 #include "pktio.h"
 #include "pktio_xsk.h"
 #include "xdp_compat.h"
-
-static int attach_prog(struct pkt_xsk *x, bool skb_mode, const char **what)
-{
-	int err;
-
-	x->skel = bench_xsk_bpf__open();
-	if (!x->skel) {
-		*what = "open the XDP program";
-		return -errno;
-	}
-	x->skel->rodata->rx_ethertype = AOE_ETHERTYPE;
-	err = bench_xsk_bpf__load(x->skel);
-	if (err) {
-		*what = "load the XDP program (root? a kernel with BPF?)";
-		return err;
-	}
-	x->xdp_flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
-		       (skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-	err = bpf_xdp_attach(x->ifindex, bpf_program__fd(x->skel->progs.bench_xsk_rx),
-			     x->xdp_flags, NULL);
-	if (err) {
-		x->xdp_flags = 0;
-		*what = "attach the XDP program (another one attached? see 'ip link'; "
-			"or try --xdp-skb)";
-	}
-	return err;
-}
-
-static int umem_open(struct pkt_xsk *x, const char **what)
-{
-	struct xsk_umem_config cfg = {
-		.fill_size = 2 * PKT_XSK_RING,
-		.comp_size = PKT_XSK_RING,
-		.frame_size = PKT_XSK_CHUNK,
-	};
-	int err;
-
-	x->area_size = (size_t)(PKT_XSK_RX_CHUNKS + PKT_XSK_TX_CHUNKS) * PKT_XSK_CHUNK;
-	x->area = mmap(NULL, x->area_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (x->area == MAP_FAILED) {
-		x->area = NULL;
-		*what = "map memory for the UMEM";
-		return -ENOMEM;
-	}
-	err = xsk_umem__create(&x->umem, x->area, x->area_size, &x->fill, &x->comp, &cfg);
-	if (err) {
-		*what = "register the UMEM (a kernel with CONFIG_XDP_SOCKETS?)";
-		return err;
-	}
-	for (uint32_t i = 0; i < PKT_XSK_TX_CHUNKS; i++)
-		x->tx_free[i] = (uint64_t)(PKT_XSK_RX_CHUNKS + i) * PKT_XSK_CHUNK;
-	x->ntx_free = PKT_XSK_TX_CHUNKS;
-	return 0;
-}
-
-static int bind_socket(struct pkt_xsk *x, const char *ifname, const char **what)
-{
-	struct xsk_socket_config cfg = {
-		.rx_size = PKT_XSK_RING,
-		.tx_size = PKT_XSK_RING,
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP | XDP_USE_SG,
-	};
-	uint32_t idx;
-	int err;
-
-	err = xsk_socket__create(&x->xsk, ifname, 0, x->umem, &x->rx, &x->tx, &cfg);
-	x->sg = !err;
-	if (err == -EINVAL || err == -EOPNOTSUPP) {
-		cfg.bind_flags &= ~XDP_USE_SG;	/* before Linux 6.6: one chunk a frame */
-		err = xsk_socket__create(&x->xsk, ifname, 0, x->umem, &x->rx, &x->tx, &cfg);
-	}
-	if (err) {
-		x->xsk = NULL;
-		*what = "bind an AF_XDP socket to its queue 0";
-		return err;
-	}
-	x->fd = xsk_socket__fd(x->xsk);
-	err = xsk_socket__update_xskmap(x->xsk, bpf_map__fd(x->skel->maps.bench_xsks));
-	if (err) {
-		*what = "enter the AF_XDP socket in the XSKMAP";
-		return err;
-	}
-	if (xsk_ring_prod__reserve(&x->fill, PKT_XSK_RX_CHUNKS, &idx) != PKT_XSK_RX_CHUNKS) {
-		*what = "fill the AF_XDP fill ring";
-		return -ENOSPC;
-	}
-	for (uint32_t i = 0; i < PKT_XSK_RX_CHUNKS; i++)
-		*xsk_ring_prod__fill_addr(&x->fill, idx + i) = (uint64_t)i * PKT_XSK_CHUNK;
-	xsk_ring_prod__submit(&x->fill, PKT_XSK_RX_CHUNKS);
-	return 0;
-}
+#include "xsk_setup.h"
 
 int pkt_xsk_open(struct pkt_io *io, const char *ifname, bool skb_mode, const char **what)
 {
@@ -126,14 +30,24 @@ int pkt_xsk_open(struct pkt_io *io, const char *ifname, bool skb_mode, const cha
 		*what = "allocate its AF_XDP state";
 		return -ENOMEM;
 	}
-	err = attach_prog(x, skb_mode, what);
+	err = xsk_setup_attach(x->ifindex, AOE_ETHERTYPE, false, skb_mode, &x->skel,
+			       &x->xdp_flags, what);
 	if (!err)
-		err = umem_open(x, what);
+		err = xsk_setup_umem(PKT_XSK_RX_CHUNKS + PKT_XSK_TX_CHUNKS, 2 * PKT_XSK_RING,
+				     PKT_XSK_RING, &x->area, &x->area_size, &x->umem, &x->fill,
+				     &x->comp, what);
 	if (!err)
-		err = bind_socket(x, ifname, what);
-	/* The main loop polls this socket, not the AF_PACKET one. */
+		err = xsk_setup_socket(ifname, x->umem, PKT_XSK_RING, x->skel, PKT_XSK_RX_CHUNKS,
+				       &x->xsk, &x->rx, &x->tx, &x->fill, &x->sg, what);
+	if (err)
+		return err;
+	x->fd = xsk_socket__fd(x->xsk);
+	for (uint32_t i = 0; i < PKT_XSK_TX_CHUNKS; i++)
+		x->tx_free[i] = (uint64_t)(PKT_XSK_RX_CHUNKS + i) * PKT_XSK_CHUNK;
+	x->ntx_free = PKT_XSK_TX_CHUNKS;
+	/* What the SIGSTOP notice calls the RX ring. */
 	io->rx.nframes = PKT_XSK_RING;
-	return err;
+	return 0;
 }
 
 void pkt_xsk_close(struct pkt_io *io)
@@ -148,9 +62,7 @@ void pkt_xsk_close(struct pkt_io *io)
 		xsk_umem__delete(x->umem);
 	if (x->area)
 		munmap(x->area, x->area_size);
-	if (x->xdp_flags)
-		bpf_xdp_detach(x->ifindex, x->xdp_flags & ~XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
-	bench_xsk_bpf__destroy(x->skel);
+	xsk_setup_detach(x->ifindex, x->skel, x->xdp_flags);
 	free(x->lin);
 	free(x);
 	io->xsk = NULL;

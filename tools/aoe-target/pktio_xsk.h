@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * aoe-target's AF_XDP packet I/O (--xdp): an XDP program steers AoE frames
+ * aoe-target's AF_XDP packet I/O (--io xdp): an XDP program steers AoE frames
  * into one AF_XDP socket on queue 0 with its own UMEM, in copy mode (veth,
  * any driver). RX is read in place from the UMEM (a frame in pieces, a
  * jumbo write, is gathered into one buffer first); TX copies the frames
@@ -19,7 +19,9 @@
 
 #include <xdp/xsk.h>
 
-#define PKT_XSK_CHUNK		4096u
+#include "xsk_setup.h"
+
+#define PKT_XSK_CHUNK		XSK_SETUP_CHUNK
 #define PKT_XSK_RX_CHUNKS	2048u
 #define PKT_XSK_TX_CHUNKS	2048u
 #define PKT_XSK_RING		2048u

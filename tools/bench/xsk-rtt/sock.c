@@ -8,12 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <bpf/libbpf.h>
-#include <linux/if_link.h>
-
-#include "xdp_compat.h"
-#include "bench_xsk.skel.h"
 #include "sock.h"
+#include "xsk_setup.h"
 
 static int iface_mac(const char *ifname, uint8_t mac[6])
 {
@@ -34,7 +30,7 @@ static int iface_mac(const char *ifname, uint8_t mac[6])
 static int load_and_attach(struct rtt_sock *s, const char *ifname, uint16_t ethertype,
 			   bool reflect, bool skb_mode)
 {
-	struct bpf_program *prog;
+	const char *what = "";
 	int err;
 
 	s->ifindex = (int)if_nametoindex(ifname);
@@ -42,97 +38,38 @@ static int load_and_attach(struct rtt_sock *s, const char *ifname, uint16_t ethe
 		fprintf(stderr, "xsk-rtt: no interface '%s'\n", ifname);
 		return -ENODEV;
 	}
-	s->skel = bench_xsk_bpf__open();
-	if (!s->skel)
-		return -errno;
-	s->skel->rodata->rx_ethertype = ethertype;
-	err = bench_xsk_bpf__load(s->skel);
-	if (err) {
-		fprintf(stderr, "xsk-rtt: loading the XDP programs failed: %s (root? BPF?)\n",
-			strerror(-err));
-		return err;
-	}
-	s->xdp_flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
-		       (skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-	prog = reflect ? s->skel->progs.bench_reflect : s->skel->progs.bench_xsk_rx;
-	err = bpf_xdp_attach(s->ifindex, bpf_program__fd(prog), s->xdp_flags, NULL);
-	if (err) {
-		fprintf(stderr, "xsk-rtt: attaching XDP to %s failed: %s; is another "
-			"program attached (ip link show %s)?\n", ifname, strerror(-err), ifname);
-		s->xdp_flags = 0;
-	}
+	err = xsk_setup_attach(s->ifindex, ethertype, reflect, skb_mode, &s->skel,
+			       &s->xdp_flags, &what);
+	if (err)
+		fprintf(stderr, "xsk-rtt: %s: cannot %s: %s\n", ifname, what, strerror(-err));
 	return err;
 }
 
 static void detach(struct rtt_sock *s)
 {
-	if (s->xdp_flags)
-		bpf_xdp_detach(s->ifindex, s->xdp_flags & ~XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	xsk_setup_detach(s->ifindex, s->skel, s->xdp_flags);
 	s->xdp_flags = 0;
-	bench_xsk_bpf__destroy(s->skel);
 	s->skel = NULL;
 }
 
-static int umem_open(struct rtt_sock *s)
+static int open_port(struct rtt_sock *s, const char *ifname)
 {
-	struct xsk_umem_config cfg = {
-		.fill_size = RTT_FILL_SIZE,
-		.comp_size = RTT_RING_SIZE,
-		.frame_size = RTT_CHUNK_SIZE,
-	};
+	const char *what = "";
 	int err;
 
-	s->area_size = (uint64_t)(RTT_RX_CHUNKS + RTT_TX_CHUNKS) * RTT_CHUNK_SIZE;
-	s->area = mmap(NULL, s->area_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->area == MAP_FAILED) {
-		s->area = NULL;
-		return -ENOMEM;
-	}
-	err = xsk_umem__create(&s->umem, s->area, s->area_size, &s->fill, &s->comp, &cfg);
-	if (err)
-		fprintf(stderr, "xsk-rtt: registering the UMEM failed: %s\n", strerror(-err));
-	for (uint32_t i = 0; i < RTT_TX_CHUNKS; i++)
-		s->tx_free[i] = (uint64_t)(RTT_RX_CHUNKS + i) * RTT_CHUNK_SIZE;
-	s->ntx_free = RTT_TX_CHUNKS;
-	return err;
-}
-
-static int bind_socket(struct rtt_sock *s, const char *ifname)
-{
-	struct xsk_socket_config cfg = {
-		.rx_size = RTT_RING_SIZE,
-		.tx_size = RTT_RING_SIZE,
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP | XDP_USE_SG,
-	};
-	int err;
-
-	err = xsk_socket__create(&s->xsk, ifname, 0, s->umem, &s->rx, &s->tx, &cfg);
-	s->sg = !err;
-	if (err == -EINVAL || err == -EOPNOTSUPP) {
-		cfg.bind_flags &= ~XDP_USE_SG;
-		err = xsk_socket__create(&s->xsk, ifname, 0, s->umem, &s->rx, &s->tx, &cfg);
-	}
+	err = xsk_setup_umem(RTT_RX_CHUNKS + RTT_TX_CHUNKS, RTT_FILL_SIZE, RTT_RING_SIZE,
+			     &s->area, &s->area_size, &s->umem, &s->fill, &s->comp, &what);
+	if (!err)
+		err = xsk_setup_socket(ifname, s->umem, RTT_RING_SIZE, s->skel, RTT_RX_CHUNKS,
+				       &s->xsk, &s->rx, &s->tx, &s->fill, &s->sg, &what);
 	if (err) {
-		fprintf(stderr, "xsk-rtt: AF_XDP socket on %s queue 0 failed: %s\n", ifname,
-			strerror(-err));
-		s->xsk = NULL;
+		fprintf(stderr, "xsk-rtt: %s: cannot %s: %s\n", ifname, what, strerror(-err));
 		return err;
 	}
 	s->fd = xsk_socket__fd(s->xsk);
-	return xsk_socket__update_xskmap(s->xsk, bpf_map__fd(s->skel->maps.bench_xsks));
-}
-
-static int fill_all(struct rtt_sock *s)
-{
-	uint32_t idx;
-
-	if (xsk_ring_prod__reserve(&s->fill, RTT_RX_CHUNKS, &idx) != RTT_RX_CHUNKS)
-		return -ENOSPC;
-	for (uint32_t i = 0; i < RTT_RX_CHUNKS; i++)
-		*xsk_ring_prod__fill_addr(&s->fill, idx + i) = (uint64_t)i * RTT_CHUNK_SIZE;
-	xsk_ring_prod__submit(&s->fill, RTT_RX_CHUNKS);
+	for (uint32_t i = 0; i < RTT_TX_CHUNKS; i++)
+		s->tx_free[i] = (uint64_t)(RTT_RX_CHUNKS + i) * RTT_CHUNK_SIZE;
+	s->ntx_free = RTT_TX_CHUNKS;
 	return 0;
 }
 
@@ -149,11 +86,7 @@ int rtt_sock_open(struct rtt_sock *s, const char *ifname, uint16_t ethertype, bo
 	}
 	err = load_and_attach(s, ifname, ethertype, false, skb_mode);
 	if (!err)
-		err = umem_open(s);
-	if (!err)
-		err = bind_socket(s, ifname);
-	if (!err)
-		err = fill_all(s);
+		err = open_port(s, ifname);
 	if (err)
 		rtt_sock_close(s);
 	return err;

@@ -9,11 +9,14 @@
 #define XSK_RTT_SOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <xdp/xsk.h>
 
-#define RTT_CHUNK_SIZE	4096u
+#include "xsk_setup.h"
+
+#define RTT_CHUNK_SIZE	XSK_SETUP_CHUNK
 #define RTT_RX_CHUNKS	2048u	/* chunks [0, RTT_RX_CHUNKS) receive */
 #define RTT_TX_CHUNKS	2048u	/* the rest send */
 #define RTT_RING_SIZE	2048u
@@ -27,7 +30,7 @@ struct rtt_sock {
 	uint32_t xdp_flags;
 	uint8_t mac[6];
 	uint8_t *area;
-	uint64_t area_size;
+	size_t area_size;
 	struct xsk_umem *umem;
 	struct xsk_socket *xsk;
 	int fd;
