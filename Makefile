@@ -51,6 +51,10 @@ TARGET_SRCS  := $(wildcard tools/aoe-target/*.c)
 TARGET_OBJS  := $(patsubst tools/aoe-target/%.c,$(BUILD)/obj/target/%.o,$(TARGET_SRCS))
 TARGET_LIBS  := $(call layer_lib,proto,obj) $(call layer_lib,lib,obj)
 
+# The raw AF_XDP reference of make bench-host (tools/bench/xsk-rtt/).
+RTT_SRCS     := $(wildcard tools/bench/xsk-rtt/*.c)
+RTT_OBJS     := $(patsubst tools/bench/xsk-rtt/%.c,$(BUILD)/obj/xsk-rtt/%.o,$(RTT_SRCS))
+
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
 NETTOOL_SRCS := $(wildcard tests/net/*.c)
@@ -58,7 +62,7 @@ NETTOOL_BINS := $(patsubst tests/net/aoe_%.c,$(BUILD)/tests/aoe-%,$(NETTOOL_SRCS
 FUZZ_SRCS    := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-PROGS := $(BUILD)/aoe-xdp $(if $(TARGET_SRCS),$(BUILD)/aoe-target)
+PROGS := $(BUILD)/aoe-xdp $(if $(TARGET_SRCS),$(BUILD)/aoe-target) $(if $(RTT_SRCS),$(BUILD)/xsk-rtt)
 
 # Keep skeletons and BPF objects: they are outputs, not scratch.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -66,7 +70,7 @@ TEST_BINS := $(BUILD)/tests/unit $(if $(BPFTEST_SRCS),$(BUILD)/tests/bpf) $(BUIL
 	$(NETTOOL_BINS)
 
 # --- top-level targets ---------------------------------------------------------
-.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz soak demo bench install deb clean vm-shell check-deps
+.PHONY: all deps test test-unit test-bpf test-net test-vm fuzz soak demo bench bench-host install deb clean vm-shell check-deps
 all: $(PROGS) $(BUILD)/aoe-xdp.8
 
 deps:
@@ -99,6 +103,10 @@ demo: deps all
 
 bench: deps all
 	$(Q)tools/bench/run.sh
+
+# The engine against the raw AF_XDP round trip, on this host (no VM).
+bench-host: deps all
+	$(Q)tools/bench/host.sh
 
 vm-shell: all
 	$(Q)tools/vm/run-vm.sh --shell
@@ -162,6 +170,15 @@ $(BUILD)/obj/target/%.o: tools/aoe-target/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) -Itools/aoe-target -MMD -MP -c $< -o $@
 
+$(BUILD)/obj/xsk-rtt/%.o: tools/bench/xsk-rtt/%.c $(BUILD)/bench_xsk.skel.h
+	@echo "  CC      $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -Itools/aoe-target -MMD -MP -c $< -o $@
+
+$(BUILD)/xsk-rtt: $(RTT_OBJS) $(BUILD)/obj/target/xsk_setup.o $(TARGET_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -lxdp -lbpf -lelf -lz
+
 $(BUILD)/aoe-xdp: $(BUILD)/obj/cli/main.o $(call ALL_LIBS,obj)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(LIBS)
@@ -170,9 +187,13 @@ $(BUILD)/san/aoe-xdp: $(BUILD)/san/cli/main.o $(call ALL_LIBS,san)
 	@echo "  LD-SAN  $@"
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
+# AF_XDP mode (--io xdp) steers AoE with the bench's XDP program; xsk-rtt
+# sets its port up with the same code.
+$(BUILD)/obj/target/xsk_setup.o: $(BUILD)/bench_xsk.skel.h
+
 $(BUILD)/aoe-target: $(TARGET_OBJS) $(TARGET_LIBS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -luring -lpthread
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ -luring -lpthread -lxdp -lbpf -lelf -lz
 
 $(BUILD)/tests/unit: $(UNIT_SRCS) $(call ALL_LIBS,san) | $(BUILD)/tests
 	@echo "  TEST    $@"

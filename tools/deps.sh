@@ -7,7 +7,7 @@ PKGS="make gcc clang llvm pkg-config libbpf-dev libxdp-dev bpftool libelf-dev
 zlib1g-dev liburing-dev libfuse3-dev fuse3 libcriterion-dev libclang-rt-14-dev
 iproute2 iputils-ping procps psmisc util-linux mount e2fsprogs kmod jq vblade tshark fio
 qemu-system-x86 busybox-static cpio xz-utils zstd xdp-tools
-python3-prometheus-client udev man-db dpkg-dev bash-completion"
+python3-prometheus-client udev man-db dpkg-dev bash-completion gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

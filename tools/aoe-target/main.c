@@ -164,7 +164,7 @@ static int target_setup(struct target *t)
 	err = open_devices(t);
 	if (err)
 		return err;
-	err = pkt_io_open(&t->io, t->opt.ifname, &what);
+	err = pkt_io_open(&t->io, t->opt.ifname, (enum pkt_mode)t->opt.io_mode, &what);
 	if (err) {
 		pr_err("interface '%s': cannot %s: %s\n", t->opt.ifname, what,
 		       strerror(-err));
@@ -238,6 +238,17 @@ static void handle_signals(struct target *t)
 	}
 }
 
+/* Our rate counts the time we had work: a pause between requests of
+ * TGT_IDLE_NS or more (between benchmark runs) is not part of it. */
+#define TGT_IDLE_NS	(NS_PER_SEC / 10)
+
+static void note_busy(struct target *t)
+{
+	if (t->last_rx_ns && t->now_ns - t->last_rx_ns < TGT_IDLE_NS)
+		t->busy_ns += t->now_ns - t->last_rx_ns;
+	t->last_rx_ns = t->now_ns;
+}
+
 /* Answers up to RX_BUDGET frames; true when the ring may hold more. */
 static bool process_rx(struct target *t)
 {
@@ -253,6 +264,7 @@ static bool process_rx(struct target *t)
 			t->stats.ignored_other_host++;
 		else if (!pause_intake(t, rx.data, rx.len))
 			tgt_handle_frame(t, rx.data, rx.len);
+		note_busy(t);
 		pkt_rx_release(&t->io);
 	}
 	return true;
@@ -329,6 +341,19 @@ static void target_teardown(struct target *t)
 	free(t->dup_copy);
 }
 
+/* What this target did, for benchmarks: answers a second while busy. */
+static void log_rate(const struct target *t)
+{
+	double secs = (double)t->busy_ns / NS_PER_SEC;
+
+	pr_info("exiting: %llu answers sent (%s), %.0f a second over the %.1f s with "
+		"requests coming; %llu times the kernel left answers on the TX ring "
+		"for a later kick\n", (unsigned long long)t->stats.answers_sent,
+		t->io.xsk ? "AF_XDP" : "AF_PACKET",
+		secs > 0 ? (double)t->stats.answers_sent / secs : 0.0, secs,
+		(unsigned long long)t->io.tx_deferred);
+}
+
 int main(int argc, char **argv)
 {
 	struct target *t = calloc(1, sizeof(*t));
@@ -350,7 +375,7 @@ int main(int argc, char **argv)
 		err = run_loop(t);
 		resp_flush(t);
 		write_stats(t);
-		pr_info("exiting: %llu answers sent\n", (unsigned long long)t->stats.answers_sent);
+		log_rate(t);
 	}
 	target_teardown(t);
 	free(t);

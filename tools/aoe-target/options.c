@@ -79,6 +79,13 @@ static int parse_quirk(const struct cli_opt *o, void *field, const char *arg, ch
 	return 0;
 }
 
+static const struct cli_enum_val io_vals[] = {
+	{ "packet", PKT_MODE_PACKET },
+	{ "xdp", PKT_MODE_XDP },
+	{ "xdp-skb", PKT_MODE_XDP_SKB },
+	{ NULL, 0 },
+};
+
 static const struct cli_opt tgt_opts[] = {
 	CLI_OPT(struct tgt_options, STRING, ifname, "interface", 'i', "IFACE",
 		"Ethernet interface to serve on (required)"),
@@ -96,6 +103,10 @@ static const struct cli_opt tgt_opts[] = {
 		.def_text = "everyone"),
 	CLI_OPT(struct tgt_options, BOOL, read_only, "read-only", 'r', NULL,
 		"refuse writes (ATA abort)"),
+	CLI_OPT(struct tgt_options, ENUM, io_mode, "io", 0, "KIND",
+		"packet: AF_PACKET; xdp: AF_XDP in copy mode with its own UMEM and XDP program "
+		"(native; xdp-skb: generic XDP), queue 0 only", .enum_vals = io_vals,
+		.def = PKT_MODE_PACKET),
 	CLI_OPT(struct tgt_options, PATH, pidfile, "pidfile", 0, "PATH",
 		"write our pid here once we are ready"),
 	CLI_OPT(struct tgt_options, PATH, stats_file, "stats-file", 0, "PATH",

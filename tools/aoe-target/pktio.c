@@ -14,6 +14,7 @@
 
 #include "aoe_wire.h"
 #include "pktio.h"
+#include "pktio_xsk.h"
 
 #define RX_RING_BYTES		(4u << 20)	/* aim for this much ring memory */
 #define RX_RING_MIN_FRAMES	64
@@ -161,7 +162,22 @@ static int bind_aoe(struct pkt_io *io, const char **what)
 	return 0;
 }
 
-int pkt_io_open(struct pkt_io *io, const char *ifname, const char **what)
+/* AF_XDP: the packet socket served only for the interface's ioctls. */
+static int open_xsk(struct pkt_io *io, const char *ifname, enum pkt_mode mode,
+		    const char **what)
+{
+	int err = setup_tx(io, what);
+
+	close(io->fd);
+	io->fd = -1;
+	if (!err)
+		err = pkt_xsk_open(io, ifname, mode == PKT_MODE_XDP_SKB, what);
+	if (!err)
+		io->fd = io->xsk->fd;
+	return err;
+}
+
+int pkt_io_open(struct pkt_io *io, const char *ifname, enum pkt_mode mode, const char **what)
 {
 	int err;
 
@@ -174,6 +190,12 @@ int pkt_io_open(struct pkt_io *io, const char *ifname, const char **what)
 		return -errno;
 	}
 	err = query_interface(io, ifname, what);
+	if (!err && mode != PKT_MODE_PACKET) {
+		err = open_xsk(io, ifname, mode, what);
+		if (err)
+			pkt_io_close(io);
+		return err;
+	}
 	if (!err)
 		err = setup_rx_ring(io, what);
 	if (!err)
@@ -190,7 +212,9 @@ void pkt_io_close(struct pkt_io *io)
 	if (io->rx.map)
 		munmap(io->rx.map, io->rx.map_len);
 	free(io->tx.bufs);
-	if (io->fd >= 0)
+	if (io->xsk)
+		pkt_xsk_close(io);	/* closes its socket, io->fd */
+	else if (io->fd >= 0)
 		close(io->fd);
 	io->rx.map = NULL;
 	io->tx.bufs = NULL;
@@ -202,12 +226,37 @@ static struct tpacket2_hdr *rx_frame(struct pkt_io *io, unsigned int idx)
 	return (struct tpacket2_hdr *)(io->rx.map + (size_t)idx * io->rx.frame_size);
 }
 
+/* What AF_PACKET would say of an AF_XDP frame (XDP sees no outgoing ones). */
+static uint8_t xsk_pkttype(const struct pkt_io *io, const uint8_t *data, size_t len)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (len < AOE_ETH_HLEN)
+		return PACKET_HOST;
+	if (!memcmp(data, bcast, 6))
+		return PACKET_BROADCAST;
+	if (data[0] & 1)
+		return PACKET_MULTICAST;
+	return memcmp(data, io->mac, 6) ? PACKET_OTHERHOST : PACKET_HOST;
+}
+
+static bool xsk_rx_peek(struct pkt_io *io, struct pkt_rx *rx)
+{
+	if (!pkt_xsk_peek(io, &rx->data, &rx->len, &rx->truncated))
+		return false;
+	rx->pkttype = xsk_pkttype(io, rx->data, rx->len);
+	return true;
+}
+
 bool pkt_rx_peek(struct pkt_io *io, struct pkt_rx *rx)
 {
 	struct tpacket2_hdr *h = rx_frame(io, io->rx.head);
 	const struct sockaddr_ll *sll;
-	uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+	uint32_t status;
 
+	if (io->xsk)
+		return xsk_rx_peek(io, rx);
+	status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 	if (!(status & TP_STATUS_USER))
 		return false;
 	sll = (const struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
@@ -223,8 +272,13 @@ bool pkt_rx_peek(struct pkt_io *io, struct pkt_rx *rx)
 
 void pkt_rx_release(struct pkt_io *io)
 {
-	struct tpacket2_hdr *h = rx_frame(io, io->rx.head);
+	struct tpacket2_hdr *h;
 
+	if (io->xsk) {
+		pkt_xsk_release(io);
+		return;
+	}
+	h = rx_frame(io, io->rx.head);
 	__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 	io->rx.head = (io->rx.head + 1) % io->rx.nframes;
 }
@@ -254,11 +308,29 @@ static void tx_keep_unsent(struct pkt_io *io, unsigned int sent)
 	tx->count -= sent;
 }
 
+static int xsk_tx_flush(struct pkt_io *io)
+{
+	uint8_t *bufs[PKT_TX_BATCH];
+	size_t len[PKT_TX_BATCH];
+	unsigned int n;
+
+	for (unsigned int i = 0; i < io->tx.count; i++) {
+		bufs[i] = io->tx.iov[i].iov_base;
+		len[i] = io->tx.iov[i].iov_len;
+	}
+	n = pkt_xsk_send(io, bufs, len, io->tx.count);
+	tx_keep_unsent(io, n);
+	io->tx_deferred += pkt_xsk_tx_busy(io);
+	return n || !io->tx.count ? (int)n : -EAGAIN;
+}
+
 int pkt_tx_flush(struct pkt_io *io, unsigned int *dropped)
 {
 	unsigned int total = 0;
 
 	*dropped = 0;
+	if (io->xsk)
+		return xsk_tx_flush(io);
 	while (io->tx.count) {
 		int n = sendmmsg(io->fd, io->tx.msgs, io->tx.count, MSG_DONTWAIT);
 
@@ -293,6 +365,8 @@ unsigned int pkt_rx_ring_drops(struct pkt_io *io)
 	struct tpacket_stats st;
 	socklen_t len = sizeof(st);
 
+	if (io->xsk)
+		return pkt_xsk_drops(io);
 	/* Reading the statistics also resets them. */
 	if (getsockopt(io->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
 		return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Packet I/O for aoe-target: one AF_PACKET socket bound to the AoE
- * ethertype on one interface.
+ * ethertype on one interface, or (--xdp) an AF_XDP socket: pktio_xsk.h.
  *
  * RX is a TPACKET_V2 mmap ring: frames are read in place, in batches, with
  * no syscall while the ring holds work. V2 rather than V3 because V3 hands
@@ -41,14 +41,24 @@ struct pkt_tx_batch {
 	unsigned int count;	/* frames filled, waiting for sendmmsg */
 };
 
+enum pkt_mode {
+	PKT_MODE_PACKET,	/* AF_PACKET */
+	PKT_MODE_XDP,		/* AF_XDP, XDP in the driver (native) */
+	PKT_MODE_XDP_SKB,	/* AF_XDP, generic XDP */
+};
+
+struct pkt_xsk;
+
 struct pkt_io {
-	int fd;
+	int fd;			/* the socket to poll: AF_PACKET or AF_XDP */
 	int ifindex;
 	uint8_t mac[6];
 	unsigned int mtu;
 	size_t frame_cap;	/* largest frame we build: MTU + Ethernet + VLAN */
 	struct pkt_rx_ring rx;
 	struct pkt_tx_batch tx;
+	struct pkt_xsk *xsk;	/* AF_XDP mode, else NULL */
+	uint64_t tx_deferred;	/* AF_XDP: flushes that left frames on the ring */
 };
 
 /* One received frame, valid until pkt_rx_release(). */
@@ -64,7 +74,7 @@ struct pkt_rx {
  * -errno and points *what at the step that failed, worded to follow
  * "interface 'eth0': cannot ".
  */
-int pkt_io_open(struct pkt_io *io, const char *ifname, const char **what);
+int pkt_io_open(struct pkt_io *io, const char *ifname, enum pkt_mode mode, const char **what);
 void pkt_io_close(struct pkt_io *io);
 
 /* The next frame the kernel has filled, or false when the ring is empty. */
@@ -83,9 +93,12 @@ void pkt_tx_commit(struct pkt_io *io, size_t len);
  * another -errno (the batch is then discarded; *dropped says how many).
  */
 int pkt_tx_flush(struct pkt_io *io, unsigned int *dropped);
+/* AF_XDP: frames on the TX ring the kernel has not taken yet (veth
+ * refused them for now); pktio_xsk.c. */
+bool pkt_xsk_tx_busy(const struct pkt_io *io);
 static inline bool pkt_tx_pending(const struct pkt_io *io)
 {
-	return io->tx.count > 0;
+	return io->tx.count > 0 || (io->xsk && pkt_xsk_tx_busy(io));
 }
 
 /*

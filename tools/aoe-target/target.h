@@ -82,6 +82,7 @@ struct tgt_options {
 	unsigned int fwver;
 	struct tgt_mac_list mac_allow;
 	int read_only;
+	int io_mode;		/* enum pkt_mode */
 	const char *pidfile;
 	const char *stats_file;
 	int log_level;		/* enum log_level */
@@ -141,6 +142,8 @@ struct target {
 	bool pidfile_written;
 	bool quit;
 	uint64_t now_ns;		/* CLOCK_MONOTONIC, once per loop turn */
+	uint64_t last_rx_ns;		/* the last request */
+	uint64_t busy_ns;		/* between requests less than TGT_IDLE_NS apart */
 };
 
 static inline bool quirk_on(const struct target *t, enum tgt_quirk q)

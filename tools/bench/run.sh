@@ -16,7 +16,8 @@
 #   - aoe-xdp's retransmit and false-alarm counters around every test;
 #   - the link's own AoE answer rate (aoe-probe burst) for reference.
 #
-# Output: the table on stdout and in build/bench/results.md; raw fio JSON,
+# Output: the table on stdout and in build/bench/results.md, its ratios
+# drawn in build/bench/chart.svg (tools/bench/chart.sh); raw fio JSON,
 # aoe-xdp stat snapshots, link and target counters in build/bench/.
 #
 # Settings (environment): BENCH_SECONDS (4) per fio run, BENCH_REPEAT (2)
@@ -72,6 +73,10 @@ main() {
 	echo
 	echo "bench: $(( $(date +%s) - start )) s in all (VM boot included), exit status $rc"
 	[ -s "$OUT/results.md" ] && echo "bench: table in $OUT/results.md, raw data in $OUT/"
+	[ -s "$OUT/results.md" ] && tools/bench/chart.sh --md "$OUT/results.md" >"$OUT/ratios.tsv" &&
+		tools/bench/chart.sh "$OUT/ratios.tsv" "$OUT/chart.svg" \
+			"make bench: aoe-xdp / kernel aoe (same VM, same target)" \
+			"aoe-xdp / kernel (range: worst-best runs)" && echo "bench: chart in $OUT/chart.svg"
 	return $rc
 }
 

@@ -485,6 +485,8 @@ static void iface_record(struct record *r, const struct aoe_iface *ifc,
 		FIELD(r, R_U64, .key = "rx_frames", .v.u = st->rx_frames, CNT);
 		FIELD(r, R_U64, .key = "tx_frames", .v.u = st->tx_frames, CNT);
 		FIELD(r, R_U64, .key = "tx_kicks", .v.u = st->tx_kicks, CNT);
+		FIELD(r, R_U64, .key = "fill_wakeups", .v.u = st->fill_wakeups, CNT);
+		FIELD(r, R_U64, .key = "kicks_saved", .v.u = st->kicks_saved, CNT);
 		FIELD(r, R_U64, .key = "tx_ring_full", .v.u = st->tx_ring_full, CNT);
 		FIELD(r, R_U64, .key = "kick_errors", .v.u = st->kick_errors, CNT);
 		FIELD(r, R_OBJ_END);
@@ -531,6 +533,20 @@ static void rx_record(struct record *r, const struct engine_rx_stats *rx)
 	FIELD(r, R_OBJ_END);
 }
 
+#define LOOP_STATS(X) X(passes) X(sleeps) X(submits) X(spins) X(spin_misses) X(copies) \
+	X(copy_bytes)
+
+/* The event loop's costs: system calls, wake-ups, copies. */
+static void loop_record(struct record *r, const struct engine_loop_stats *l)
+{
+	FIELD(r, R_OBJ, .key = "loop", .metric = "loop");
+	FIELD(r, R_STR, .label = "\nloop:");
+#define X(n) FIELD(r, R_U64, .key = #n, .keyed = true, .v.u = l->n, CNT);
+	LOOP_STATS(X)
+#undef X
+	FIELD(r, R_OBJ_END);
+}
+
 typedef void (*iface_record_fn)(struct record *r, const struct aoe_iface *ifc);
 
 static void iface_stat_record(struct record *r, const struct aoe_iface *ifc)
@@ -566,6 +582,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 		return;
 	rx_record(r, engine_rx_stats(e));
 	limits_record(r, engine_limit_stats(e));
+	loop_record(r, engine_loop_stats(e));
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
@@ -605,6 +622,8 @@ void report_stat_prometheus(FILE *out, struct aoe_engine *e, const struct report
 	r->n = 0;
 	limits_record(r, engine_limit_stats(e));
 	prom_add(p, r, "limits");
+	loop_record(r, engine_loop_stats(e));
+	prom_add(p, r, "loop");
 	prom_write(p, out);
 	free(r);
 }

@@ -549,11 +549,14 @@ static bool ata_status_handled(struct aoe_engine *e, struct aoe_frame *f,
 }
 
 /* A read's data: from the frame, with newer data the guard keeps on top. */
-static void read_data_in(struct aoe_frame *f, const struct rx_frame *fr, size_t off, size_t n)
+static void read_data_in(struct aoe_engine *e, struct aoe_frame *f, const struct rx_frame *fr,
+			 size_t off, size_t n)
 {
 	uint8_t *dst = f->req->buf + f->off;
 
 	rx_frame_copy(fr, off, dst, n);
+	e->loop.copies++;
+	e->loop.copy_bytes += n;
 	if (f->ata_cmd != ATA_CMD_IDENTIFY)
 		guard_overlay_read(f->req->dev, f->lba, f->nsect, dst);
 }
@@ -602,7 +605,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 	if (ata_status_handled(e, f, &a))
 		return;
 	if (want && f->req)
-		read_data_in(f, fr, v->hdr_len + AOE_ATA_LEN, want);
+		read_data_in(e, f, fr, v->hdr_len + AOE_ATA_LEN, want);
 	else if (want && f->probe)
 		rx_frame_copy(fr, v->hdr_len + AOE_ATA_LEN, t->idbuf, sizeof(t->idbuf));
 	/* Karn: only first transmissions tell the round-trip time. */

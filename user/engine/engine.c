@@ -475,6 +475,11 @@ const struct engine_rx_stats *engine_rx_stats(const struct aoe_engine *e)
 	return &e->rx;
 }
 
+const struct engine_loop_stats *engine_loop_stats(const struct aoe_engine *e)
+{
+	return &e->loop;
+}
+
 unsigned int engine_rediscover_s(const struct aoe_engine *e)
 {
 	return e->cfg.rediscover_s;
@@ -692,16 +697,30 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 		wait_ns = due - e->now_ns;
 	if (engine_tx_waiting(e))
 		wait_ns = 0;
-	if (wait_ns && e->cfg.busy_poll_us && e->ft.nfree < e->ft.n && engine_busy_poll(e))
-		wait_ns = 0;
+	if (wait_ns && e->cfg.busy_poll_us && e->ft.nfree < e->ft.n) {
+		if (engine_busy_poll(e)) {
+			wait_ns = 0;
+			e->loop.spins++;
+		} else {
+			e->loop.spin_misses++;
+		}
+	}
+	e->loop.passes++;
 	if (wait_ns) {
 		struct __kernel_timespec ts = {
 			.tv_sec = (long long)(wait_ns / NSEC_PER_SEC),
 			.tv_nsec = (long long)(wait_ns % NSEC_PER_SEC),
 		};
 
+		/* liburing enters the kernel only when it has to: something
+		 * to submit, or nothing completed yet to return at once. */
+		if (!io_uring_cq_ready(&e->ring))
+			e->loop.sleeps++;
+		else
+			e->loop.submits += io_uring_sq_ready(&e->ring) > 0;
 		err = io_uring_submit_and_wait_timeout(&e->ring, &cqe, 1, &ts, NULL);
 	} else {
+		e->loop.submits += io_uring_sq_ready(&e->ring) > 0;
 		err = io_uring_submit(&e->ring);
 	}
 	if (err < 0 && err != -ETIME && err != -EINTR && err != -EAGAIN && err != -EBUSY)

@@ -292,11 +292,24 @@ struct engine_limit_stats {
 	uint64_t devices;		/* kept now */
 };
 
+/* What the event loop costs, counted on the way (cheap enough to keep on):
+ * per request, divide by the devices' requests. */
+struct engine_loop_stats {
+	uint64_t passes;	/* loop passes */
+	uint64_t sleeps;	/* io_uring_enter calls that may sleep: wake-ups */
+	uint64_t submits;	/* io_uring_enter calls that only submitted */
+	uint64_t spins;		/* busy polls that found work (no sleep) */
+	uint64_t spin_misses;	/* busy polls that gave up, then slept */
+	uint64_t copies;	/* payload copies between requests and frames */
+	uint64_t copy_bytes;
+};
+
 void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out);
 /* Target i of d: 0, or -ENOENT past the last one. */
 int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_target_info *out);
 const struct engine_rx_stats *engine_rx_stats(const struct aoe_engine *e);
 const struct engine_limit_stats *engine_limit_stats(const struct aoe_engine *e);
+const struct engine_loop_stats *engine_loop_stats(const struct aoe_engine *e);
 /* Seconds between discovery broadcasts (0: only on demand). */
 unsigned int engine_rediscover_s(const struct aoe_engine *e);
 

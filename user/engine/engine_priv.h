@@ -319,6 +319,7 @@ struct aoe_engine {
 	uint64_t next_shrink_ns;
 	bool limit_logged[LIMIT_CAUSES];	/* each cause said once */
 	unsigned int failed_said;	/* failed devices named in the log (identity.c) */
+	struct engine_loop_stats loop;
 };
 
 #define engine_for_each_iface(e, i, ifc) \

@@ -207,6 +207,10 @@ int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
 		memcpy((uint8_t *)umem_ptr(&ifc->umem, addr[i]) + at, f->req->buf + f->off + done, n);
 		done += n;
 	}
+	if (data_len) {
+		e->loop.copies++;
+		e->loop.copy_bytes += data_len;
+	}
 	if (built < 0 || iface_tx(ifc, addr, seg_len, nseg) < 0) {
 		for (unsigned int i = 0; i < nseg; i++)
 			frame_pool_complete(&ifc->umem, addr[i]);

@@ -22,7 +22,9 @@
 struct xsk_sock_stats {
 	uint64_t rx_frames;
 	uint64_t tx_frames;
-	uint64_t tx_kicks;
+	uint64_t tx_kicks;	/* sendto() calls: copy mode sends only from them */
+	uint64_t fill_wakeups;	/* recvfrom() calls: the fill ring asked for one */
+	uint64_t kicks_saved;	/* sendto() left out: the driver needed no wake-up */
 	uint64_t tx_ring_full;	/* a frame waited for room on the TX ring */
 	uint64_t kick_errors;
 };
