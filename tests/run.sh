@@ -2,6 +2,7 @@
 # Runs every test suite and ends with "N passed, M failed, K skipped".
 #   tests/run.sh            all suites
 #   tests/run.sh net vm     only those suites
+# With more than one suite, vm runs beside the rest (TEST_JOBS=1: in turn).
 # Script tests exit 0 (pass), 77 (skip: they print why) or anything else (fail).
 # Criterion binaries count each of their tests.
 set -u
@@ -65,6 +66,37 @@ run_script() { # suite/script
 	esac
 }
 
+# The VM suite runs beside the others (TEST_JOBS=1: after them): its
+# tests spend their time inside qemu, the others in namespaces on the
+# host, and nothing is shared but the built binaries. Its lines and counts
+# are shown and added at the end.
+vm_pid=
+if [ "${TEST_JOBS:-2}" != 1 ] && [ ${#suites[@]} -gt 1 ] && [[ " ${suites[*]} " == *" vm "* ]]; then
+	rest=()
+	for s in "${suites[@]}"; do [ "$s" = vm ] || rest+=("$s"); done
+	suites=("${rest[@]}")
+	BUILD=$BUILD TEST_JOBS=1 "$0" vm >"$LOGS/suite-vm.out" 2>&1 &
+	vm_pid=$!
+fi
+
+# vm_suite_join: waits for the VM suite, shows its lines, adds its counts.
+vm_suite_join() {
+	local out=$LOGS/suite-vm.out line more
+	wait "$vm_pid"
+	echo "---- vm suite (ran beside the others):"
+	grep -a -v -E '^(failed: |[0-9]+ passed, )' "$out"
+	line=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out" | tail -n 1)
+	if ! [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+		failed=$((failed + 1)); failures+=("vm (no summary: see $out)"); return
+	fi
+	passed=$((passed + BASH_REMATCH[1]))
+	failed=$((failed + BASH_REMATCH[2]))
+	skipped=$((skipped + BASH_REMATCH[3]))
+	line=$(grep -a '^failed: ' "$out" | tail -n 1)
+	read -ra more <<<"${line#failed: }"
+	failures+=("${more[@]}")
+}
+
 for s in "${suites[@]}"; do
 	case $s in
 	unit) run_criterion unit "$BUILD/tests/unit" ;;
@@ -82,6 +114,7 @@ for s in "${suites[@]}"; do
 	esac
 done
 
+[ -n "$vm_pid" ] && vm_suite_join
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
 echo "$passed passed, $failed failed, $skipped skipped"
