@@ -75,7 +75,7 @@ if [ "${TEST_JOBS:-2}" != 1 ] && [ ${#suites[@]} -gt 1 ] && [[ " ${suites[*]} " 
 	rest=()
 	for s in "${suites[@]}"; do [ "$s" = vm ] || rest+=("$s"); done
 	suites=("${rest[@]}")
-	BUILD=$BUILD TEST_JOBS=1 "$0" vm >"$LOGS/suite-vm.out" 2>&1 &
+	TEST_JOBS=1 "$0" vm >"$LOGS/suite-vm.out" 2>&1 &
 	vm_pid=$!
 fi
 
