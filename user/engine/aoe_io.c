@@ -653,6 +653,17 @@ static void taint(struct aoe_engine *e, struct aoe_target *t)
 		t->dev->name, mac, t->timeouts_in_row);
 }
 
+/*
+ * What a lost frame's target shows of overload besides the pattern of its
+ * losses (window_on_loss()): its RTT rising, or silence since the frame
+ * went out (stalled, or everything lost: one target's only frame counts
+ * here too). A target that answered meanwhile lost this one at random.
+ */
+static bool overload_signs(const struct aoe_target *t, const struct aoe_frame *f)
+{
+	return rtt_rising(&t->rtt) || t->last_heard_ns <= f->sent_ns;
+}
+
 static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 {
 	struct aoe_target *t = f->path->t;
@@ -660,7 +671,9 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 
 	t->st.timeouts++;
 	t->timeouts_in_row++;
-	window_on_loss(&t->win, e->now_ns, (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC);
+	if (window_on_loss(&t->win, f->seq, overload_signs(t, f), e->now_ns,
+			   (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC))
+		t->st.overloads++;
 	if (f->probe) {
 		frame_unlink(f);
 		t->next_probe_ns = e->now_ns + PROBE_INTERVAL_NS;

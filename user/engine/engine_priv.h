@@ -201,6 +201,7 @@ struct aoe_frame {
 	uint16_t nsect;
 	uint8_t ata_cmd;
 	uint8_t retries;
+	uint32_t seq;		/* its number in its target's window (last send) */
 	bool probe;
 	bool queued;		/* on dev->resend, not in flight */
 	uint64_t sent_ns;

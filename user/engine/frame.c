@@ -201,7 +201,7 @@ int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
 	if (f->deadline_ns < e->next_timer_ns)
 		e->next_timer_ns = f->deadline_ns;
 	list_add_tail(&t->inflight, &f->node);
-	window_on_send(&t->win);
+	f->seq = window_on_send(&t->win);
 	t->st.frames++;
 	path->frames++;
 	d->st.frames++;

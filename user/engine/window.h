@@ -5,8 +5,11 @@
  * Where this departs from the kernel aoe driver (drivers/block/aoe, v85):
  *  - the window starts at the target's buffer count, not half of it, and a
  *    buffer count of 1 is a window of 1 that works;
- *  - a loss halves the window (at most once per round trip) instead of
- *    collapsing it to 1;
+ *  - only a loss that looks like overload cuts the window, by half (at
+ *    most once per round trip) instead of to 1: the window is there to
+ *    stay within the target's buffers, and a frame lost at random on the
+ *    way (a noisy link, netem) says nothing about them, so it costs a
+ *    retransmit, not the window (window_on_loss() tells them apart);
  *  - the RTT estimate uses RFC 6298 gains (1/8, 1/4), not 1/256, so it
  *    follows a changing path within a few round trips.
  */
@@ -30,6 +33,12 @@ struct aoe_window {
 	uint64_t cut_until_ns;	/* no second cut for one round trip */
 	uint32_t undo_maxout;	/* before the last cut, to undo a false alarm */
 	uint32_t undo_ssthresh;
+	/* What tells overload from random loss (window_on_loss()). */
+	uint32_t seq;		/* frames sent so far: the next one's number */
+	uint32_t lost_seq;	/* number of the last frame found lost */
+	uint32_t run;		/* frames sent back to back, all lost */
+	uint64_t epoch_ns;	/* losses counted from then, for a round trip */
+	uint32_t epoch_losses;
 };
 
 struct aoe_rtt {
@@ -40,6 +49,7 @@ struct aoe_rtt {
 	uint32_t rto_max_us;
 	uint32_t floor_us;	/* raised by false alarms, decays to rto_min_us */
 	uint64_t floor_decay_ns;	/* when the floor last sank */
+	uint64_t base_x64;	/* the usual RTT: a slow average (gain 1/64), us x 64 */
 };
 
 void window_init(struct aoe_window *w, uint32_t bufcnt);
@@ -51,10 +61,12 @@ static inline uint32_t window_space(const struct aoe_window *w)
 {
 	return w->nout < w->maxout ? w->maxout - w->nout : 0;
 }
-/* A frame went out: one more in flight. */
-static inline void window_on_send(struct aoe_window *w)
+/* A frame went out: one more in flight. Returns its number (frames to
+ * the target are numbered in the order sent). */
+static inline uint32_t window_on_send(struct aoe_window *w)
 {
 	w->nout++;
+	return ++w->seq;
 }
 /* The target's buffer count changed: the window's ceiling follows. */
 void window_set_limit(struct aoe_window *w, uint32_t bufcnt);
@@ -66,9 +78,20 @@ static inline void window_release(struct aoe_window *w)
 	if (w->nout)
 		w->nout--;
 }
-/* A timeout at now; rtt_ns is the current smoothed RTT (no second cut
- * within it). */
-void window_on_loss(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns);
+/* Overload at now: the window halves, unless it was cut less than rtt_ns
+ * (the current smoothed RTT) ago. */
+void window_cut(struct aoe_window *w, uint64_t now_ns, uint64_t rtt_ns);
+/*
+ * The frame numbered seq was found lost at now. It is taken for overload,
+ * and the window cut, when the target looks full: the loss ends a run of
+ * frames sent back to back and all lost (a full buffer drops what
+ * arrives), a good share of the window was lost within one round trip, or
+ * the caller saw signs of its own (signs: the RTT rising, the target
+ * silent since the frame went out). Anything else is random loss and
+ * leaves the window alone. Returns true for overload.
+ */
+bool window_on_loss(struct aoe_window *w, uint32_t seq, bool signs, uint64_t now_ns,
+		    uint64_t rtt_ns);
 /* The target starts afresh (its device came back), with what it still has
  * in flight counted. */
 void window_reset(struct aoe_window *w);
@@ -83,6 +106,9 @@ void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us);
 /* An RTT sample taken at now_ns (which also lets a raised floor sink). */
 void rtt_sample(struct aoe_rtt *r, uint32_t sample_us, uint64_t now_ns);
 uint32_t rtt_rto_us(const struct aoe_rtt *r);
+/* The smoothed RTT is well above the usual (the slow average): the
+ * target is queueing more than it did. */
+bool rtt_rising(const struct aoe_rtt *r);
 /* RTO for a frame sent `retries` times before: doubles each time, clamped. */
 uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries);
 /* An answer came elapsed_us after its first send, when the frame had
