@@ -109,6 +109,7 @@ struct aoe_target {
 	bool no_flush;		/* refused FLUSH: gets none any more */
 	bool tainted;
 	bool probe_out;		/* an IDENTIFY (probe or check) is out */
+	bool tail_probe_out;	/* a tail loss probe went, no answer since */
 	enum target_id idstate;
 	bool verify_due;	/* must answer IDENTIFY (again) */
 	uint64_t next_verify_ns;
@@ -202,6 +203,7 @@ struct aoe_frame {
 	uint8_t ata_cmd;
 	uint8_t retries;
 	uint32_t seq;		/* its number in its target's window (last send) */
+	bool early;		/* passed over by a later answer: deadline brought forward */
 	bool probe;
 	bool queued;		/* on dev->resend, not in flight */
 	uint64_t sent_ns;
@@ -233,6 +235,7 @@ struct aoe_copy {
 	uint16_t nsect;
 	uint8_t ata_cmd;
 	bool write;
+	bool early;		/* left by an early retransmit, not a timeout */
 	uint64_t wseq;		/* a write's version */
 	uint64_t sent_ns;
 	uint64_t expire_ns;

@@ -151,10 +151,77 @@ static void floor_decay(struct aoe_rtt *r, uint64_t now_ns)
 	r->floor_decay_ns = now_ns;
 }
 
+#define MIN_RTT_PERIOD_NS	(10 * 1000000000ull)
+#define REORDER_QUARTERS_MAX	16	/* four times the least RTT */
+#define REORDER_SINK_NS		1000000000ull	/* a quarter less a second */
+#define REORDER_MIN_NS		20000ull	/* event loop and RX batch jitter */
+
+/* A windowed minimum in two periods: a path that got slower for good
+ * shows its new least RTT within two periods. */
+static void min_track(struct aoe_rtt *r, uint32_t m, uint64_t now_ns)
+{
+	if (!r->min_us || now_ns - r->min_since_ns >= MIN_RTT_PERIOD_NS) {
+		r->min_prev_us = r->min_us;
+		r->min_us = m;
+		r->min_since_ns = now_ns;
+	} else if (m < r->min_us) {
+		r->min_us = m;
+	}
+}
+
+uint32_t rtt_min_us(const struct aoe_rtt *r)
+{
+	if (r->min_prev_us && r->min_prev_us < r->min_us)
+		return r->min_prev_us;
+	return r->min_us;
+}
+
+static void reorder_sink(struct aoe_rtt *r, uint64_t now_ns)
+{
+	if (r->reo_quarters <= 1) {
+		r->reo_quarters = 1;
+		r->reo_since_ns = now_ns;
+		return;
+	}
+	if (now_ns - r->reo_since_ns >= REORDER_SINK_NS) {
+		r->reo_quarters--;
+		r->reo_since_ns = now_ns;
+	}
+}
+
+void rtt_reordered(struct aoe_rtt *r, uint64_t now_ns)
+{
+	if (r->reo_quarters < REORDER_QUARTERS_MAX)
+		r->reo_quarters++;
+	r->reo_since_ns = now_ns;
+}
+
+uint64_t rtt_reorder_ns(const struct aoe_rtt *r)
+{
+	uint64_t q = r->reo_quarters ? r->reo_quarters : 1;
+	uint64_t reo = (uint64_t)rtt_min_us(r) * 1000 / 4 * q;
+
+	if (reo > (uint64_t)r->srtt_us * 1000)
+		reo = (uint64_t)r->srtt_us * 1000;
+	return reo < REORDER_MIN_NS ? REORDER_MIN_NS : reo;
+}
+
+uint64_t rtt_pto_ns(const struct aoe_rtt *r)
+{
+	uint64_t pto = 2ull * r->srtt_us * 1000;
+
+	if (!r->sampled)
+		return UINT64_MAX;
+	return pto < 2 * REORDER_MIN_NS ? 2 * REORDER_MIN_NS : pto;
+}
+
 void rtt_sample(struct aoe_rtt *r, uint32_t m, uint64_t now_ns)
 {
-	floor_decay(r, now_ns);
 	uint32_t err;
+
+	floor_decay(r, now_ns);
+	reorder_sink(r, now_ns);
+	min_track(r, m, now_ns);
 
 	if (!r->sampled) {
 		r->srtt_us = m;

@@ -50,6 +50,13 @@ struct aoe_rtt {
 	uint32_t floor_us;	/* raised by false alarms, decays to rto_min_us */
 	uint64_t floor_decay_ns;	/* when the floor last sank */
 	uint64_t base_x64;	/* the usual RTT: a slow average (gain 1/64), us x 64 */
+	/* The least RTT seen in this period and the last (rtt_min_us()). */
+	uint32_t min_us, min_prev_us;
+	uint64_t min_since_ns;
+	/* Reordering allowance, in quarters of the least RTT: grows when an
+	 * early retransmit proves wrong, sinks back with time. */
+	uint32_t reo_quarters;
+	uint64_t reo_since_ns;	/* when it last grew or sank */
 };
 
 void window_init(struct aoe_window *w, uint32_t bufcnt);
@@ -109,6 +116,22 @@ uint32_t rtt_rto_us(const struct aoe_rtt *r);
 /* The smoothed RTT is well above the usual (the slow average): the
  * target is queueing more than it did. */
 bool rtt_rising(const struct aoe_rtt *r);
+/* The least RTT seen over the last 10 to 20 seconds (0: none yet). */
+uint32_t rtt_min_us(const struct aoe_rtt *r);
+/*
+ * How much later than a frame sent after it an earlier frame may still be
+ * answered before it counts as lost (early retransmit): a quarter of the
+ * least RTT (RFC 8985's reordering window), more after early retransmits
+ * that proved wrong, never more than the smoothed RTT.
+ */
+uint64_t rtt_reorder_ns(const struct aoe_rtt *r);
+/* An early retransmit proved wrong (the first answer came after all): the
+ * allowance grows by a quarter of the least RTT. */
+void rtt_reordered(struct aoe_rtt *r, uint64_t now_ns);
+/* How long a target with frames out may stay quiet before its newest frame
+ * goes again as a tail loss probe: two smoothed RTTs (UINT64_MAX before
+ * the first sample). */
+uint64_t rtt_pto_ns(const struct aoe_rtt *r);
 /* RTO for a frame sent `retries` times before: doubles each time, clamped. */
 uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries);
 /* An answer came elapsed_us after its first send, when the frame had
