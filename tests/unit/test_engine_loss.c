@@ -121,6 +121,39 @@ Test(engine_loss, random_loss_is_recovered_early_and_leaves_the_window)
 	}
 }
 
+/*
+ * At queue depth 1 every loss is the newest frame's, or one before it in
+ * the same request: only the tail loss probe, two round trips after the
+ * target went quiet, shows it. A request waits for the RTO only when its
+ * probe was lost too, and the RTO follows the round trip down to its
+ * floor (a few ms, not 20). The load keeps most of its lossless rate
+ * (with the old 20 ms RTO floor and no probe it kept a fifth).
+ */
+Test(engine_loss, tail_losses_are_probed)
+{
+	const struct aoe_target *t;
+	struct loss_run x;
+	double base, lossy;
+
+	loss_start(&x);
+	t = x.d->targets[0];
+	x.l.qd = 1;
+	base = loss_rate(&x, 0, RUN_NS);
+	x.l.maxout_min = x.l.maxout_max = 0;
+	x.l.maxout_sum = x.l.rounds = x.l.slow = x.l.slow_ns_sum = x.l.lat_max_ns = 0;
+	lossy = loss_rate(&x, 10000, RUN_NS);
+	loss_report("QD1, 1% each way", &x, lossy, base);
+	cr_assert_gt(t->st.early, 10 * t->st.timeouts, "%llu early, %llu timeouts",
+		     (unsigned long long)t->st.early, (unsigned long long)t->st.timeouts);
+	cr_assert_leq(x.l.slow, t->st.timeouts, "%llu requests took over %llu round trips",
+		      (unsigned long long)x.l.slow,
+		      (unsigned long long)(x.l.slow_ns / SIM_LATENCY_NS));
+	cr_assert_lt(x.l.lat_max_ns, RTO_MIN_US_DEFAULT * NSEC_PER_USEC + x.l.slow_ns,
+		     "a request took %llu us", (unsigned long long)(x.l.lat_max_ns / NSEC_PER_USEC));
+	cr_assert_geq(lossy, 0.7 * base, "%.0f of %.0f requests/s", lossy, base);
+	loss_finish(&x);
+}
+
 /* A target that says it has 64 buffers and takes 16 frames a round trip:
  * the rest of each burst is lost, back to back, at the top of the
  * window. That is overload: the window comes down near what it takes,

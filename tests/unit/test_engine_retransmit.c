@@ -80,12 +80,12 @@ Test(engine_retransmit, lost_answer_resends_with_a_new_tag)
 }
 
 /* A target that never answers: a tail loss probe two round trips after
- * the send (seen at the next 1 ms step), then each resend waits twice as
- * long as the one before (from the probe's own second RTO), up to the RTO
- * ceiling; the only target is never tainted. */
+ * the send (seen at the next 1 ms step), then an RTO (a probe does not
+ * back off), then each resend waits twice as long as the one before, up
+ * to the RTO ceiling; the only target is never tainted. */
 Test(engine_retransmit, resends_back_off_to_the_ceiling)
 {
-	static const uint64_t gaps_ms[] = { 1, 40, 80, 160, 320, 640, 1000, 1000 };
+	static const uint64_t gaps_ms[] = { 1, 20, 40, 80, 160, 320, 640, 1000, 1000 };
 	struct sim_target *t;
 	struct aoe_dev *d;
 	struct sim *s = one_target(&t, &d);

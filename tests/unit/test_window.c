@@ -180,22 +180,51 @@ Test(rtt, adapts_within_a_few_samples)
 	cr_assert_geq(rtt_rto_us(&r), r.srtt_us);
 }
 
-Test(rtt, false_alarm_floor_holds_then_sinks_with_time)
+/* A false alarm's floor holds against any amount of traffic for a
+ * moment, then halves every quarter second: gone within two seconds. */
+Test(rtt, false_alarm_floor_holds_then_sinks_quickly)
 {
 	struct aoe_rtt r;
 	uint64_t t = 1000 * MS;
 
-	rtt_init(&r, 20000, 4000000);
+	rtt_init(&r, 2000, 4000000);
 	rtt_sample(&r, 500, t);
-	rtt_false_alarm(&r, 60000);	/* an answer came 60 ms late */
+	rtt_false_alarm(&r, 60000, t);	/* an answer came 60 ms late */
 	cr_assert_eq(rtt_rto_us(&r), 90000, "floor at 1.5x what was seen");
 	for (int i = 0; i < 100000; i++)
-		rtt_sample(&r, 500, t);	/* heavy traffic within one second */
+		rtt_sample(&r, 500, t + 200 * MS);	/* heavy traffic, within 200 ms */
 	cr_assert_eq(rtt_rto_us(&r), 90000, "traffic alone must not erase the floor");
-	for (int s = 1; s <= 60; s++)
-		rtt_sample(&r, 500, t + s * 1000 * MS);
-	cr_assert_lt(rtt_rto_us(&r), 21000, "a minute later the floor is gone: %u",
+	rtt_sample(&r, 500, t + 250 * MS);
+	cr_assert_eq(rtt_rto_us(&r), 2000 + 88000 / 2, "halved after a quarter second");
+	rtt_sample(&r, 500, t + 2000 * MS);
+	cr_assert_lt(rtt_rto_us(&r), 2400, "two seconds later the floor is gone: %u",
 		     rtt_rto_us(&r));
+	/* a false alarm after a quiet spell starts its own time */
+	rtt_false_alarm(&r, 60000, t + 60000 * MS);
+	rtt_sample(&r, 500, t + 60100 * MS);
+	cr_assert_eq(rtt_rto_us(&r), 90000);
+}
+
+/* The RTO is srtt + 4 rttvar as the path changes, up and down, within a
+ * few dozen samples; only the floor stops it on a fast path. */
+Test(rtt, rto_follows_the_rtt)
+{
+	struct aoe_rtt r;
+	int n;
+
+	rtt_init(&r, 2000, 4000000);
+	for (int i = 0; i < 100; i++)
+		rtt_sample(&r, 100, 0);
+	cr_assert_eq(rtt_rto_us(&r), 2000, "a fast path sits on the floor");
+	for (n = 0; rtt_rto_us(&r) < 30000 && n < 1000; n++)
+		rtt_sample(&r, 30000, 0);
+	cr_assert_lt(n, 20, "up to a 30 ms RTT after %d samples", n);
+	for (int i = 0; i < 100; i++)
+		rtt_sample(&r, 30000, 0);
+	cr_assert_lt(rtt_rto_us(&r), 32000, "steady at 30 ms: %u", rtt_rto_us(&r));
+	for (n = 0; rtt_rto_us(&r) > 2000 && n < 1000; n++)
+		rtt_sample(&r, 100, 0);
+	cr_assert_lt(n, 60, "back down to the floor after %d samples", n);
 }
 
 /* Steady, noisy samples are not a rise; a jump to several times the

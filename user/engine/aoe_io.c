@@ -412,7 +412,7 @@ static void false_alarm(struct aoe_engine *e, const struct aoe_copy *c)
 	if (c->early)
 		return;
 	t->st.false_alarms++;
-	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - c->sent_ns) / NSEC_PER_USEC));
+	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - c->sent_ns) / NSEC_PER_USEC), e->now_ns);
 }
 
 /* A late answer to a copy an early retransmit left, whether its frame is
@@ -743,6 +743,8 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 	} else {
 		t->st.timeouts++;
 		t->timeouts_in_row++;
+		if (f->rtos < UINT8_MAX)
+			f->rtos++;
 	}
 	if (window_on_loss(&t->win, f->seq, overload_signs(t, f), e->now_ns,
 			   (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC))

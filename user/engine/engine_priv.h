@@ -202,6 +202,7 @@ struct aoe_frame {
 	uint16_t nsect;
 	uint8_t ata_cmd;
 	uint8_t retries;
+	uint8_t rtos;		/* RTOs it ran out of: its backoff (not early resends) */
 	uint32_t seq;		/* its number in its target's window (last send) */
 	bool early;		/* passed over by a later answer: deadline brought forward */
 	bool probe;

@@ -121,21 +121,23 @@ void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us)
 			       .floor_us = rto_min_us };
 }
 
-void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us)
+void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us, uint64_t now_ns)
 {
 	uint64_t want = (uint64_t)elapsed_us * 3 / 2;
 
 	if (want > r->rto_max_us)
 		want = r->rto_max_us;
-	if (want > r->floor_us)
+	if (want > r->floor_us) {
 		r->floor_us = (uint32_t)want;
+		r->floor_decay_ns = now_ns;
+	}
 }
 
-#define FLOOR_DECAY_PERIOD_NS	1000000000ull	/* the excess loses 1/8 a second */
+#define FLOOR_HALF_LIFE_NS	250000000ull	/* the excess halves 4 times a second */
 
 /* A raised floor sinks back with time, not with traffic: a path that
- * stalls now and then keeps it for a while whatever its rate, and one
- * hiccup is forgotten within half a minute. */
+ * stalls every second or so keeps some of it whatever its rate, and one
+ * stall is forgotten within two seconds (8 halvings). */
 static void floor_decay(struct aoe_rtt *r, uint64_t now_ns)
 {
 	uint32_t excess;
@@ -144,11 +146,12 @@ static void floor_decay(struct aoe_rtt *r, uint64_t now_ns)
 		r->floor_decay_ns = now_ns;
 		return;
 	}
-	if (now_ns - r->floor_decay_ns < FLOOR_DECAY_PERIOD_NS)
-		return;
 	excess = r->floor_us - r->rto_min_us;
-	r->floor_us -= excess / 8 ? excess / 8 : excess;
-	r->floor_decay_ns = now_ns;
+	while (excess && now_ns >= r->floor_decay_ns + FLOOR_HALF_LIFE_NS) {
+		excess /= 2;
+		r->floor_decay_ns += FLOOR_HALF_LIFE_NS;
+	}
+	r->floor_us = r->rto_min_us + excess;
 }
 
 #define MIN_RTT_PERIOD_NS	(10 * 1000000000ull)
@@ -262,11 +265,11 @@ uint32_t rtt_rto_us(const struct aoe_rtt *r)
 	return clamp_rto(r, (uint64_t)r->srtt_us + 4ull * r->rttvar_us);
 }
 
-uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries)
+uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int rtos)
 {
 	uint64_t rto = rtt_rto_us(r);
 
-	if (retries > 16)
-		retries = 16;
-	return clamp_rto(r, rto << retries);
+	if (rtos > 16)
+		rtos = 16;
+	return clamp_rto(r, rto << rtos);
 }

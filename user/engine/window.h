@@ -11,7 +11,10 @@
  *    way (a noisy link, netem) says nothing about them, so it costs a
  *    retransmit, not the window (window_on_loss() tells them apart);
  *  - the RTT estimate uses RFC 6298 gains (1/8, 1/4), not 1/256, so it
- *    follows a changing path within a few round trips.
+ *    follows a changing path within a few round trips, and the RTO
+ *    (srtt + 4 rttvar) follows it down to a floor of a few milliseconds,
+ *    not a 100 ms timer tick; what a false alarm adds to the floor halves
+ *    every quarter second.
  */
 #ifndef AOE_WINDOW_H
 #define AOE_WINDOW_H
@@ -20,7 +23,10 @@
 #include <stdint.h>
 
 #define WINDOW_MAX		256	/* frames in flight per target */
-#define RTO_MIN_US_DEFAULT	20000u
+/* The RTO is the last resort: early retransmits and the tail loss probe
+ * follow the RTT itself. Its floor only keeps it above scheduling stalls
+ * (false alarms raise it for a while: rtt_false_alarm()). */
+#define RTO_MIN_US_DEFAULT	5000u
 #define RTO_MAX_US_DEFAULT	4000000u
 #define RTO_INITIAL_US		250000u
 
@@ -132,11 +138,13 @@ void rtt_reordered(struct aoe_rtt *r, uint64_t now_ns);
  * goes again as a tail loss probe: two smoothed RTTs (UINT64_MAX before
  * the first sample). */
 uint64_t rtt_pto_ns(const struct aoe_rtt *r);
-/* RTO for a frame sent `retries` times before: doubles each time, clamped. */
-uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int retries);
-/* An answer came elapsed_us after its first send, when the frame had
- * already been retransmitted: the RTO was too short for this path (a
- * scheduling hiccup, a busy target). Raise the floor above what was seen. */
-void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us);
+/* RTO for a frame whose RTO ran out `rtos` times before: doubles each
+ * time, clamped. */
+uint32_t rtt_backoff_us(const struct aoe_rtt *r, unsigned int rtos);
+/* An answer came elapsed_us after its send (at now_ns), when the frame had
+ * already been retransmitted for its RTO: the RTO was too short for this
+ * path (a scheduling hiccup, a busy target). The floor rises above what
+ * was seen, and sinks back within a couple of seconds. */
+void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us, uint64_t now_ns);
 
 #endif /* AOE_WINDOW_H */
