@@ -276,6 +276,7 @@ int sim_create(struct sim **out, const struct engine_config *cfg, unsigned int n
 	/* Timeouts, taints and errors are what these runs are made of. */
 	log_set_level(LOG_LVL_ERROR);
 	s->latency_ns = SIM_LATENCY_NS;
+	s->loss_rng = SIM_LOSS_SEED;
 	s->now = SIM_T0_NS;
 	err = engine_create(cfg, &hooks, &s->e);
 	if (err) {
@@ -690,11 +691,29 @@ void sim_deliver(struct sim *s, const struct sim_pkt *p)
 	sim_deliver_segs(s, p, 0);
 }
 
+/* Whether the wire loses a frame, at ppm parts per million (splitmix64). */
+static bool wire_loses(struct sim *s, uint32_t ppm)
+{
+	uint64_t z;
+
+	if (!ppm)
+		return false;
+	z = s->loss_rng += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return z % SIM_PPM < ppm;
+}
+
 /* Every target that takes req answers it; answers go to wire or are held. */
 static void serve_one(struct sim *s, const struct sim_pkt *req, struct sim_queue *wire)
 {
 	bool taken = false;
 
+	if (wire_loses(s, s->loss_req_ppm)) {
+		s->lost_req++;
+		return;
+	}
 	for (unsigned int i = 0; i < s->ntargets; i++) {
 		struct sim_target *t = &s->tgt[i];
 		enum sim_verdict v = SIM_ANSWER;
@@ -712,6 +731,10 @@ static void serve_one(struct sim *s, const struct sim_pkt *req, struct sim_queue
 		taken = true;
 		if (t->policy)
 			v = t->policy(t, req, rsp, t->policy_ctx);
+		if (v == SIM_ANSWER && wire_loses(s, s->loss_rsp_ppm)) {
+			s->lost_rsp++;
+			v = SIM_DROP;
+		}
 		if (v == SIM_DROP || (v == SIM_ANSWER && queue_push(wire, rsp)) ||
 		    (v == SIM_HOLD && queue_push(&s->held, rsp)))
 			free(rsp);
@@ -888,6 +911,7 @@ static void sim_req_done(struct aoe_req *req, int res)
 		sim_violation(r->sim, "request %u (op %d, lba %llu) completed twice: %d, then %d",
 			      r->id, req->op, (unsigned long long)req->lba, r->res, res);
 	r->res = res;
+	r->done_ns = r->sim->now;
 }
 
 static int track(struct sim *s, struct sim_req *r)
@@ -928,6 +952,140 @@ struct sim_req *sim_submit(struct sim *s, struct aoe_dev *d, enum aoe_req_op op,
 	aoe_req_prep(&r->req, op, lba, nsect, r->buf, sim_req_done, r);
 	engine_submit(s->e, d, &r->req);
 	return r;
+}
+
+void sim_resubmit(struct sim *s, struct aoe_dev *d, struct sim_req *r, uint64_t lba)
+{
+	size_t bytes = (size_t)r->req.nsect * ATA_SECTOR_SIZE;
+
+	if (!r->ndone)
+		sim_violation(s, "request %u submitted again before it was done", r->id);
+	r->ndone = 0;
+	r->res = 0;
+	if (r->req.op == AOE_OP_READ)
+		memset(r->buf, 0xee, bytes);
+	aoe_req_prep(&r->req, r->req.op, lba, r->req.nsect, r->buf, sim_req_done, r);
+	engine_submit(s->e, d, &r->req);
+}
+
+/* --- a closed-loop load ------------------------------------------------------------------ */
+
+/* A request of the load is done: counted; a read's data checked against
+ * the disk of the first target that serves d (reads only: no write of
+ * the load changes what it reads). */
+static void load_account(struct sim *s, struct sim_load *l, const struct sim_req *r,
+			 bool timed)
+{
+	uint64_t lat = r->done_ns - r->req.start_ns;
+	uint8_t want[ATA_SECTOR_SIZE];
+
+	l->done += timed;
+	if (r->res) {
+		l->failed++;
+		return;
+	}
+	if (lat > l->lat_max_ns)
+		l->lat_max_ns = lat;
+	if (lat > l->slow_ns) {
+		l->slow++;
+		l->slow_ns_sum += lat;
+	}
+	if (r->req.op != AOE_OP_READ)
+		return;
+	for (uint32_t i = 0; i < r->req.nsect; i++) {
+		sim_target_sector(&s->tgt[0], r->req.lba + i, want);
+		if (memcmp(r->buf + (size_t)i * ATA_SECTOR_SIZE, want, sizeof(want))) {
+			l->bad_data++;
+			return;
+		}
+	}
+}
+
+/* Counts what is done and keeps qd requests out (while submit, the
+ * timed part); *out says whether some are still out. */
+static int load_top_up(struct sim *s, struct aoe_dev *d, struct sim_load *l, bool submit,
+		       bool *out)
+{
+	*out = false;
+	for (unsigned int i = 0; i < l->qd; i++) {
+		struct sim_req *r = l->slot[i];
+		uint64_t lba = l->next_lba;
+
+		if (r && !r->ndone) {
+			*out = true;
+			continue;
+		}
+		if (r && r->ndone == 1 && r->done_ns != UINT64_MAX) {
+			load_account(s, l, r, submit);
+			r->done_ns = UINT64_MAX;	/* counted */
+		}
+		if (!submit)
+			continue;
+		l->next_lba = (l->next_lba + l->nsect) % (l->span - l->span % l->nsect);
+		if (!r) {
+			r = l->slot[i] = sim_submit(s, d, l->op, lba, l->nsect);
+			if (!r)
+				return -ENOMEM;
+		} else {
+			sim_resubmit(s, d, r, lba);
+		}
+		*out |= !r->ndone;
+	}
+	return 0;
+}
+
+/* One round: what was sent is answered latency_ns later, or time passes. */
+static void load_round(struct sim *s, struct sim_load *l, struct aoe_dev *d)
+{
+	uint32_t maxout;
+
+	if (sim_nsent(s))
+		sim_serve_rounds(s, 1);
+	else
+		sim_advance(s, s->latency_ns);
+	if (!d->ntargets)
+		return;
+	maxout = d->targets[0]->win.maxout;
+	l->rounds++;
+	l->maxout_sum += maxout;
+	if (!l->maxout_min || maxout < l->maxout_min)
+		l->maxout_min = maxout;
+	if (maxout > l->maxout_max)
+		l->maxout_max = maxout;
+}
+
+int sim_load_run(struct sim *s, struct aoe_dev *d, struct sim_load *l, uint64_t ns)
+{
+	uint64_t end = s->now + ns, drain_end;
+	bool out;
+	int err;
+
+	if (!l->qd || l->span < l->nsect)
+		return -EINVAL;
+	if (!l->slot) {
+		l->slot = calloc(l->qd, sizeof(*l->slot));
+		if (!l->slot)
+			return -ENOMEM;
+	}
+	while (s->now < end) {
+		err = load_top_up(s, d, l, true, &out);
+		if (err)
+			return err;
+		load_round(s, l, d);
+	}
+	drain_end = s->now + 2ull * s->e->cfg.dead_timeout_s * NSEC_PER_SEC;
+	for (;;) {
+		load_top_up(s, d, l, false, &out);
+		if (!out || s->now >= drain_end)
+			return 0;
+		load_round(s, l, d);
+	}
+}
+
+void sim_load_free(struct sim_load *l)
+{
+	free(l->slot);
+	l->slot = NULL;
 }
 
 /* --- invariants ------------------------------------------------------------------------- */

@@ -37,6 +37,9 @@
 #define SIM_LATENCY_NS		(100 * NSEC_PER_USEC)
 #define SIM_TX_CHUNKS		256	/* UMEM chunks per simulated interface */
 #define SIM_RNG_SEED		0x5eed5eed1234abcdull
+/* The wire's own loss draws (sim.loss_ppm): apart from the engine's. */
+#define SIM_LOSS_SEED		0x10551055c0ffee11ull
+#define SIM_PPM			1000000u
 
 /* One frame on the simulated wire. */
 struct sim_pkt {
@@ -93,6 +96,7 @@ struct sim_req {
 	unsigned int id;
 	unsigned int ndone;
 	int res;
+	uint64_t done_ns;	/* the sim's clock when it was done */
 	uint8_t *buf;		/* nsect sectors (512 for IDENTIFY) */
 };
 
@@ -117,6 +121,13 @@ struct sim {
 	unsigned int ntargets;
 	struct sim_queue sent;		/* frames the engine sent, oldest first */
 	struct sim_queue held;		/* answers a policy held back */
+	/* Random loss on the wire, in parts per million each way: a request
+	 * lost before any target sees it, an answer lost after the target
+	 * carried the command out. Drawn from a generator seeded with
+	 * SIM_LOSS_SEED, so a run replays exactly. */
+	uint32_t loss_req_ppm, loss_rsp_ppm;
+	uint64_t loss_rng;
+	uint64_t lost_req, lost_rsp;	/* frames the wire lost so far */
 	/* TX chunks: held by the sink until sim_complete_tx() when hold_tx. */
 	bool hold_tx;
 	int tx_fail;			/* non-zero: the TX ring is "full", tx returns it */
@@ -240,6 +251,42 @@ int sim_pkt_ata_cmd(const struct sim_pkt *p);
  * (a write's holds bytes no other request's do); NULL without memory. */
 struct sim_req *sim_submit(struct sim *s, struct aoe_dev *d, enum aoe_req_op op,
 			   uint64_t lba, uint32_t nsect);
+
+/* Submits r again, as it was (its op, size and buffer), at lba; r must
+ * be done. */
+void sim_resubmit(struct sim *s, struct aoe_dev *d, struct sim_req *r, uint64_t lba);
+
+/* --- a closed-loop load ------------------------------------------------------------ */
+
+/*
+ * qd requests of nsect sectors kept outstanding on d, as fio would: each one
+ * done is submitted again at the next LBA (requests walk [0, span) in turn).
+ * Each round the targets answer what was sent, the answers arrive
+ * latency_ns later and the engine runs a pass; a round with nothing on
+ * the wire just lets the clock run (timers). What the run saw is added up
+ * here; the window is sampled each round on the device's first target.
+ */
+struct sim_load {
+	enum aoe_req_op op;
+	uint32_t nsect;
+	unsigned int qd;
+	uint64_t span;
+	uint64_t slow_ns;	/* a request taking longer counts as slow */
+	struct sim_req **slot;	/* qd requests, made by the first run */
+	uint64_t next_lba;
+	/* results, added up over runs */
+	uint64_t done, failed, bad_data;
+	uint64_t rounds, maxout_sum;
+	uint32_t maxout_min, maxout_max;
+	uint64_t slow, slow_ns_sum, lat_max_ns;
+};
+
+/* Runs l for ns of simulated time: done counts what completes meanwhile.
+ * Then drains (no new requests) until every request is done or the dead
+ * timeout had its chance. 0, or -ENOMEM. */
+int sim_load_run(struct sim *s, struct aoe_dev *d, struct sim_load *l, uint64_t ns);
+/* Its own bookkeeping (the requests are the sim's, freed with it). */
+void sim_load_free(struct sim_load *l);
 
 /* --- invariants ----------------------------------------------------------------- */
 

@@ -184,7 +184,7 @@ Test(engine_dead, fail_all_io_ends_every_request_once)
 	s->tx_fail = -EAGAIN;
 	sim_advance(s, 10 * MS);
 	cr_assert_not(list_empty(&d->resend), "frames queued for resend");
-	cr_assert_eq(target_info(d, 0).nout, 4, "frames in flight");
+	cr_assert_eq(target_info(d, 0).nout, 4, "frames in flight: %u", target_info(d, 0).nout);
 	cr_assert_not(list_empty(&d->pending), "requests not framed yet");
 	s->tx_fail = 0;
 	engine_fail_all_io(s->e);

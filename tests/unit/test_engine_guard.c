@@ -295,3 +295,61 @@ Test(engine_guard, newer_write_in_progress_goes_out_again)
 	cr_assert_eq(info.guard.rollbacks_caught, 1);
 	sim_finish(x.s);
 }
+
+/* Holds the answer to the first frame of writes at LBA, once. */
+static enum sim_verdict policy_hold_write_at_lba(struct sim_target *t, const struct sim_pkt *req,
+						 struct sim_pkt *rsp, void *ctx)
+{
+	unsigned int *left = ctx;
+	struct aoe_ata_view a;
+
+	(void)t, (void)rsp;
+	if (!*left || sim_pkt_ata(req, &a) || !(a.aflags & AOE_AFL_WRITE) || a.lba != LBA)
+		return SIM_ANSWER;
+	--*left;
+	return SIM_HOLD;
+}
+
+/*
+ * The first frame of a write is passed over by the answer to its second
+ * and sent again early (not after an RTO): the copy it leaves is on
+ * record like a timed-out one's. So a newer write over it is kept, and
+ * when the old copy is executed after all, the newer data is written
+ * again: the guard works the same for early retransmits.
+ */
+Test(engine_guard, early_retransmit_leaves_its_copy_on_record)
+{
+	struct sim *s = sim_start(NULL, 1, 1500, 0);
+	struct sim_target *t = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
+	struct aoe_dev *d = sim_attach_ok(s, SHELF, SLOT);
+	unsigned int hold = 1;
+	struct aoe_dev_info info;
+	struct sim_req *w1, *w2;
+
+	t->policy = policy_hold_write_at_lba;
+	t->policy_ctx = &hold;
+	w1 = sim_submit(s, d, AOE_OP_WRITE, LBA, 4);	/* two frames */
+	sim_serve(s);
+	sim_advance(s, rtt_reorder_ns(&d->targets[0]->rtt));
+	cr_assert_eq(target_info(d, 0).st.early, 1);
+	cr_assert_eq(target_info(d, 0).st.timeouts, 0);
+	sim_serve(s);
+	expect_done(w1, 0);
+	cr_assert_eq(dev_info(d).in_doubt, 1, "the first copy of W1 is in doubt");
+	w2 = sim_submit(s, d, AOE_OP_WRITE, LBA, 2);
+	sim_serve(s);
+	expect_done(w2, 0);
+	cr_assert_eq(dev_info(d).guard_sectors, 2, "W2's data over W1's copy is kept");
+	disk_write(t, LBA, w1->buf, 2);	/* W1's first copy executed late */
+	sim_release(s, 0);
+	cr_assert_eq(dev_info(d).guard.rollbacks_caught, 1);
+	cr_assert_eq(target_info(d, 0).st.reordered, 1);
+	cr_assert_eq(target_info(d, 0).st.false_alarms, 0);
+	sim_serve(s);
+	expect_disk_holds(t, LBA, w2->buf, 2);
+	info = dev_info(d);
+	cr_assert_eq(info.guard.rewrites, 2);
+	cr_assert_eq(info.in_doubt, 0);
+	cr_assert_eq(info.guard_sectors, 0);
+	sim_finish(s);
+}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Lost frames on a simulated network: a timeout resends with a new tag
- * (to another target when there is one), backs off, and halves the window;
- * an answer to the old tag is a false alarm that undoes the cut and raises
- * the RTO floor; a target that stays silent is tainted, its frames move to
- * the others, and a probe brings it back when it answers again.
+ * Lost frames on a simulated network: a frame goes again with a new tag
+ * (to another target when there is one), two round trips after the send
+ * when it is the newest (a tail loss probe), else when its RTO runs out,
+ * backing off; a target silent for an RTO gets its window halved; an
+ * answer to a timed-out copy is a false alarm that undoes the cut and
+ * raises the RTO floor; a target that stays silent is tainted, its frames
+ * move to the others, and a probe brings it back when it answers again.
  */
 #include "sim_assert.h"
 
@@ -36,7 +38,13 @@ static struct sim *one_target(struct sim_target **tp, struct aoe_dev **dp)
 	return s;
 }
 
-Test(engine_retransmit, timeout_resends_with_a_new_tag)
+/*
+ * The answer to a target's only frame is lost: two round trips after it
+ * went out (a tail loss probe, not a whole RTO) the frame goes again with
+ * a new tag, as an early retransmit. One frame lost at random is not
+ * overload: the window stays.
+ */
+Test(engine_retransmit, lost_answer_resends_with_a_new_tag)
 {
 	struct sim_target *t;
 	struct aoe_dev *d;
@@ -45,23 +53,25 @@ Test(engine_retransmit, timeout_resends_with_a_new_tag)
 	struct aoe_ata_view a;
 	struct sim_req *r;
 	uint32_t tag;
+	uint64_t pto = 2 * SIM_LATENCY_NS;	/* srtt is the simulated round trip */
 
 	t->policy = policy_drop_n;
 	t->policy_ctx = &drops;
 	r = sim_submit(s, d, AOE_OP_READ, 40, 2);
 	tag = sim_pkt_tag(sim_sent_at(s, 0));
-	sim_serve(s);
-	sim_advance(s, RTO - 2 * SIM_LATENCY_NS);
-	cr_assert_eq(sim_nsent(s), 0, "resent before the RTO");
-	sim_advance(s, 2 * SIM_LATENCY_NS);
-	cr_assert_eq(sim_nsent(s), 1, "not resent at the RTO");
+	sim_serve(s);	/* one round: the answer is lost */
+	sim_advance(s, pto - SIM_LATENCY_NS - 1);
+	cr_assert_eq(sim_nsent(s), 0, "resent before two round trips");
+	sim_advance(s, 1);
+	cr_assert_eq(sim_nsent(s), 1, "not resent two round trips after the send");
 	cr_assert_neq(sim_pkt_tag(sim_sent_at(s, 0)), tag, "a resend needs a new tag");
 	cr_assert_eq(sim_pkt_ata(sim_sent_at(s, 0), &a), 0);
 	cr_assert_eq(a.lba, 40);
 	cr_assert_eq(a.scnt, 2);
-	cr_assert_eq(target_info(d, 0).st.timeouts, 1);
+	cr_assert_eq(target_info(d, 0).st.early, 1);
+	cr_assert_eq(target_info(d, 0).st.timeouts, 0);
 	cr_assert_eq(target_info(d, 0).st.retransmits, 1);
-	cr_assert_eq(target_info(d, 0).maxout, 8, "a loss halves the window");
+	cr_assert_eq(target_info(d, 0).maxout, 16, "one lost frame is not overload");
 	expect_pending(r);
 	sim_serve(s);
 	expect_done(r, 0);
@@ -69,11 +79,13 @@ Test(engine_retransmit, timeout_resends_with_a_new_tag)
 	sim_finish(s);
 }
 
-/* A target that never answers: each resend waits twice as long as the
- * one before, up to the RTO ceiling; the only target is never tainted. */
+/* A target that never answers: a tail loss probe two round trips after
+ * the send (seen at the next 1 ms step), then an RTO (a probe does not
+ * back off), then each resend waits twice as long as the one before, up
+ * to the RTO ceiling; the only target is never tainted. */
 Test(engine_retransmit, resends_back_off_to_the_ceiling)
 {
-	static const uint64_t gaps_ms[] = { 20, 40, 80, 160, 320, 640, 1000, 1000 };
+	static const uint64_t gaps_ms[] = { 1, 20, 40, 80, 160, 320, 640, 1000, 1000 };
 	struct sim_target *t;
 	struct aoe_dev *d;
 	struct sim *s = one_target(&t, &d);
@@ -119,6 +131,8 @@ Test(engine_retransmit, resend_goes_to_another_target)
 	sim_serve(s);
 	sim_advance(s, RTO);
 	cr_assert_eq(sim_nsent(s), to_a, "every frame a lost is resent");
+	cr_assert_eq(target_info(d, target_index(d, a)).st.early, 1,
+		     "the newest as a tail loss probe");
 	for (unsigned int i = 0; i < sim_nsent(s); i++)
 		cr_assert_eq(memcmp(sim_pkt_dst(sim_sent_at(s, i)), b->mac, AOE_ETH_ALEN), 0,
 			     "resend %u went to the target that lost it", i);
@@ -127,16 +141,21 @@ Test(engine_retransmit, resend_goes_to_another_target)
 		expect_done(r[i], 0);
 		expect_disk_data(r[i], b);
 	}
-	cr_assert_eq(target_info(d, target_index(d, a)).st.timeouts, to_a);
+	cr_assert_eq(target_info(d, target_index(d, a)).st.timeouts, to_a - 1);
 	cr_assert_eq(target_info(d, target_index(d, a)).st.retransmits, to_a);
 	cr_assert_eq(target_info(d, target_index(d, b)).st.timeouts, 0);
 	sim_finish(s);
 }
 
 /*
- * The answer to the first send arrives after the resend went out: the
- * request waits for the resend's answer (it is not done twice), the
- * window cut is undone, and the RTO floor rises above what was seen.
+ * A target holds its answers: two round trips after the send the frame
+ * goes again as a tail loss probe (tag B), and an RTO after that once
+ * more (tag C), which cuts the window (a target silent that long). Then
+ * the answers come: B's is a false alarm (the RTO was too short) that
+ * undoes the cut and raises the RTO floor above what was seen; the first
+ * send's (A) was only passed over early, so it counts as reordered, not
+ * as a false alarm, and leaves the RTO alone. The request waits for C's
+ * answer and is done once.
  */
 Test(engine_retransmit, false_alarm_undoes_the_cut)
 {
@@ -144,38 +163,148 @@ Test(engine_retransmit, false_alarm_undoes_the_cut)
 	struct aoe_dev *d;
 	struct sim *s = one_target(&t, &d);
 	const struct engine_rx_stats *rx = engine_rx_stats(s->e);
-	struct sim_pkt *first = malloc(sizeof(*first));
-	uint64_t sent, late;
+	struct sim_pkt *dup = malloc(sizeof(*dup));
+	uint64_t sent_b, late;
+	uint32_t rto;
 	struct sim_req *r;
 
-	cr_assert_not_null(first);
+	cr_assert_not_null(dup);
 	t->policy = policy_hold;
 	r = sim_submit(s, d, AOE_OP_READ, 77, 2);
-	sent = s->now;
-	sim_serve(s);
-	t->policy = NULL;
-	sim_advance(s, RTO);
+	sim_serve(s);				/* A held */
+	sim_advance(s, SIM_LATENCY_NS);	/* two round trips: the probe */
 	cr_assert_eq(sim_nsent(s), 1);
-	cr_assert_eq(target_info(d, 0).maxout, 8);
+	sent_b = s->now;
+	sim_serve(s);				/* B held */
+	cr_assert_eq(target_info(d, 0).st.early, 1);
+	cr_assert_eq(target_info(d, 0).maxout, 16, "a probe cuts nothing");
+	t->policy = NULL;
+	sim_advance(s, 2 * RTO);		/* B's RTO, doubled: C goes */
+	cr_assert_eq(sim_nsent(s), 1);
+	cr_assert_eq(target_info(d, 0).st.timeouts, 1);
+	cr_assert_eq(target_info(d, 0).maxout, 8, "silent for an RTO: cut");
 	cr_assert_eq(target_info(d, 0).ssthresh, 8);
-	memcpy(first, sim_held_at(s, 0), sizeof(*first));
+	cr_assert_eq(sim_nheld(s), 2);
+	memcpy(dup, sim_held_at(s, 1), sizeof(*dup));
 	late = rx->late;
-	sim_release(s, 0);
+	sim_release(s, 1);			/* B's answer */
 	expect_pending(r);
 	cr_assert_eq(rx->late, late + 1);
 	cr_assert_eq(target_info(d, 0).st.false_alarms, 1);
 	cr_assert_eq(target_info(d, 0).maxout, 16, "the cut is undone");
 	cr_assert_eq(target_info(d, 0).ssthresh, 16);
-	cr_assert_eq(target_info(d, 0).rto_us, (s->now - sent) / NSEC_PER_USEC * 3 / 2,
+	rto = target_info(d, 0).rto_us;
+	cr_assert_eq(rto, (s->now - sent_b) / NSEC_PER_USEC * 3 / 2,
 		     "the RTO floor is 1.5 times the time the answer took");
-	/* Once per resend: a second copy is only late. */
-	sim_deliver(s, first);
-	free(first);
-	cr_assert_eq(target_info(d, 0).st.false_alarms, 1);
+	sim_release(s, 0);			/* A's answer */
 	cr_assert_eq(rx->late, late + 2);
+	cr_assert_eq(target_info(d, 0).st.reordered, 1);
+	cr_assert_eq(target_info(d, 0).st.false_alarms, 1, "a probe's copy is no false alarm");
+	cr_assert_eq(target_info(d, 0).rto_us, rto);
+	/* Once per copy: a second answer to B is only late. */
+	sim_deliver(s, dup);
+	free(dup);
+	cr_assert_eq(target_info(d, 0).st.false_alarms, 1);
+	cr_assert_eq(rx->late, late + 3);
 	sim_serve(s);
 	expect_done(r, 0);
 	expect_disk_data(r, t);
+	sim_finish(s);
+}
+
+/* Holds the answer to the command at lba, once. */
+struct hold_lba {
+	uint64_t lba;
+	unsigned int left;
+};
+
+static enum sim_verdict policy_hold_lba(struct sim_target *t, const struct sim_pkt *req,
+					struct sim_pkt *rsp, void *ctx)
+{
+	struct hold_lba *h = ctx;
+	struct aoe_ata_view a;
+
+	(void)t, (void)rsp;
+	if (!h->left || sim_pkt_ata(req, &a) || a.lba != h->lba)
+		return SIM_ANSWER;
+	h->left--;
+	return SIM_HOLD;
+}
+
+/* Four one-frame reads sent together; the first one's answer is held. */
+static void passed_over_setup(struct sim *s, struct aoe_dev *d, struct sim_target *t,
+			      struct hold_lba *h, struct sim_req **r)
+{
+	*h = (struct hold_lba){ .lba = 0, .left = 1 };
+	t->policy = policy_hold_lba;
+	t->policy_ctx = h;
+	for (unsigned int i = 0; i < 4; i++)
+		r[i] = sim_submit(s, d, AOE_OP_READ, 2 * i, 2);
+	sim_serve_rounds(s, 1);	/* the other three are answered */
+	cr_assert_eq(sim_nsent(s), 0, "resent at once: answers may come a little out of order");
+}
+
+/*
+ * Targets answer in order: the answers to frames sent after one that is
+ * still unanswered show it lost. It goes again the reordering allowance
+ * (a quarter of the least RTT) after them, not an RTO later; when its
+ * first answer comes after all it was only reordered: counted so, not as
+ * a false alarm, the RTO stays and the allowance grows.
+ */
+Test(engine_retransmit, answer_passed_over_is_resent_early)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = one_target(&t, &d);
+	uint64_t reo = rtt_reorder_ns(&d->targets[0]->rtt);
+	uint32_t rto = target_info(d, 0).rto_us;
+	struct aoe_target_info ti;
+	struct hold_lba h;
+	struct sim_req *r[4];
+
+	cr_assert_eq(reo, SIM_LATENCY_NS / 4, "a quarter of the least RTT");
+	passed_over_setup(s, d, t, &h, r);
+	sim_advance(s, reo - 1);
+	cr_assert_eq(sim_nsent(s), 0, "resent within the allowance");
+	sim_advance(s, 1);
+	cr_assert_eq(sim_nsent(s), 1, "not resent when the allowance ran out");
+	ti = target_info(d, 0);
+	cr_assert_eq(ti.st.early, 1);
+	cr_assert_eq(ti.st.timeouts, 0);
+	cr_assert_eq(ti.maxout, 16, "one lost frame is not overload");
+	sim_release(s, 0);	/* the first answer, late */
+	expect_pending(r[0]);
+	ti = target_info(d, 0);
+	cr_assert_eq(ti.st.reordered, 1);
+	cr_assert_eq(ti.st.false_alarms, 0);
+	cr_assert_eq(ti.rto_us, rto, "the RTO was not wrong");
+	cr_assert_gt(rtt_reorder_ns(&d->targets[0]->rtt), reo, "the allowance grows");
+	sim_serve(s);
+	for (unsigned int i = 0; i < 4; i++) {
+		expect_done(r[i], 0);
+		expect_disk_data(r[i], t);
+	}
+	sim_finish(s);
+}
+
+/* An answer a little out of order (within the allowance) is no loss. */
+Test(engine_retransmit, reordering_within_the_allowance_is_no_loss)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = one_target(&t, &d);
+	struct hold_lba h;
+	struct sim_req *r[4];
+
+	passed_over_setup(s, d, t, &h, r);
+	sim_release(s, 0);
+	sim_run_for(s, RTO, SIM_LATENCY_NS);
+	cr_assert_eq(sim_nsent(s), 0);
+	cr_assert_eq(target_info(d, 0).st.retransmits, 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		expect_done(r[i], 0);
+		expect_disk_data(r[i], t);
+	}
 	sim_finish(s);
 }
 

@@ -54,7 +54,8 @@ Test(engine_window, frames_in_flight_never_pass_the_window)
 	sim_finish(s);
 }
 
-/* Sixteen frames time out together: one cut (16 to 8), not four. */
+/* Sixteen frames lost together (the newest goes as a tail loss probe, the
+ * others time out): one cut (16 to 8), not four. */
 Test(engine_window, loss_halves_the_window_once_per_round_trip)
 {
 	struct sim_target *t;
@@ -67,14 +68,17 @@ Test(engine_window, loss_halves_the_window_once_per_round_trip)
 	sim_serve(s);
 	sim_advance(s, RTO);
 	ti = target_info(d, 0);
-	cr_assert_eq(ti.st.timeouts, 16);
+	cr_assert_eq(ti.st.timeouts + ti.st.early, 16);
+	cr_assert_eq(ti.st.early, 1, "one tail loss probe");
 	cr_assert_eq(ti.maxout, 8, "maxout %u srtt %u", ti.maxout, ti.srtt_us);
 	cr_assert_eq(ti.ssthresh, 8);
-	/* A second loss a round trip later cuts again. */
+	/* A second loss a round trip later cuts again (no second probe: the
+	 * first was not answered). */
 	sim_serve(s);
 	sim_advance(s, 2 * RTO);
 	ti = target_info(d, 0);
-	cr_assert_eq(ti.st.timeouts, 32);
+	cr_assert_eq(ti.st.timeouts + ti.st.early, 32);
+	cr_assert_eq(ti.st.early, 1);
 	cr_assert_eq(ti.maxout, 4);
 	t->policy = NULL;
 	sim_run_for(s, SEC, 10 * MS);
@@ -92,14 +96,15 @@ Test(engine_window, window_grows_back_by_one_per_window)
 	struct sim *s = window_sim(NULL, 16, &t, &d);
 	uint32_t want = 8, acked = 0;
 
+	/* Four frames sent back to back, all lost: overload. */
 	t->policy = policy_drop;
-	submit_reads(s, d, 1);
+	submit_reads(s, d, 4);
 	sim_serve(s);
 	sim_advance(s, RTO);
 	cr_assert_eq(target_info(d, 0).maxout, 8);
 	t->policy = NULL;
-	sim_serve(s);	/* the resend's answer: the first ack */
-	acked = 1;
+	sim_serve(s);	/* the resends' answers: the first acks */
+	acked = 4;
 	for (unsigned int i = 0; i < 120; i++) {
 		submit_reads(s, d, 1);
 		sim_serve(s);

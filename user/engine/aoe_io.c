@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The I/O path: requests split into ATA frames, frames sent on the path
- * with the most open window, responses matched and checked, timeouts
- * retransmitted with a new tag (elsewhere when possible), dead devices failed.
+ * with the most open window, responses matched and checked, lost frames
+ * retransmitted with a new tag (elsewhere when possible): early when later
+ * answers or a tail loss probe show them lost, else at their timeout;
+ * dead devices failed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -139,6 +141,16 @@ static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struc
 	}
 }
 
+/* Something was sent to t or heard from it: the timers look for a tail
+ * loss probe a PTO from now (tail_probe() says whether it is due). */
+static void tail_probe_arm(struct aoe_engine *e, const struct aoe_target *t)
+{
+	uint64_t pto = rtt_pto_ns(&t->rtt);
+
+	if (!t->tail_probe_out && pto != UINT64_MAX && e->now_ns + pto < e->next_timer_ns)
+		e->next_timer_ns = e->now_ns + pto;
+}
+
 static void pump_resends(struct aoe_dev *d)
 {
 	struct aoe_engine *e = d->eng;
@@ -163,6 +175,7 @@ static void pump_resends(struct aoe_dev *d)
 			f->queued = true;
 			return;
 		}
+		tail_probe_arm(e, p->t);
 	}
 }
 
@@ -186,6 +199,7 @@ static void pump_requests(struct aoe_dev *d)
 			frame_release(e, f);
 			return;
 		}
+		tail_probe_arm(e, p->t);
 		req->framed += frame_units(f);
 		req->inflight++;
 		if (req->framed == req->units)
@@ -258,10 +272,38 @@ void aoe_io_queue(struct aoe_dev *d, struct aoe_req *req)
 	aoe_io_pump(d);
 }
 
+/*
+ * Targets work through what they receive in order, so an answer to x says
+ * the frames sent to its target on its path before it arrived first and
+ * should have been answered first. One still unanswered a reordering
+ * allowance later was lost (RFC 8985's RACK rule): its deadline comes
+ * forward to x's RTT plus the allowance after its own send, and the timers
+ * send it again then instead of a whole RTO later (on_timeout()).
+ */
+static void passed_over(struct aoe_engine *e, struct aoe_target *t, const struct aoe_frame *x)
+{
+	uint64_t wait = e->now_ns - x->sent_ns + rtt_reorder_ns(&t->rtt);
+	struct aoe_frame *y;
+
+	/* t->inflight is in send order: what comes before x went out first. */
+	list_for_each_entry(y, &t->inflight, struct aoe_frame, node) {
+		if (y == x)
+			break;
+		if (y->path != x->path || y->probe || y->sent_ns + wait >= y->deadline_ns)
+			continue;
+		y->deadline_ns = y->sent_ns + wait;
+		y->early = true;
+		if (y->deadline_ns < e->next_timer_ns)
+			e->next_timer_ns = y->deadline_ns;
+	}
+}
+
 static void target_heard(struct aoe_engine *e, struct aoe_target *t)
 {
 	t->last_heard_ns = e->now_ns;
 	t->timeouts_in_row = 0;
+	t->tail_probe_out = false;
+	tail_probe_arm(e, t);
 	if (t->tainted) {
 		char mac[AOE_MAC_STR_LEN];
 
@@ -289,9 +331,14 @@ static void target_taint(struct aoe_engine *e, struct aoe_target *t)
  */
 static void frame_requeue(struct aoe_dev *d, struct aoe_frame *f, bool answered)
 {
+	struct aoe_copy *c = NULL;
+
 	frame_unlink(f);
 	if (!answered && f->path)
-		copy_add(d->eng, f);
+		c = copy_add(d->eng, f);
+	if (c)
+		c->early = f->early;
+	f->early = false;
 	frame_retag(d->eng, f);
 	f->retries++;
 	f->queued = true;
@@ -351,17 +398,30 @@ static size_t frame_rsp_data_len(const struct aoe_frame *f)
  * The answer to a copy whose frame is still out under a newer tag: the
  * timeout that made us send it again was a false alarm. The frame waits
  * for its own answer, but the target gets its window back and a longer RTO.
+ * A copy an early retransmit left was only answered out of order: the RTO
+ * was not wrong, the reordering allowance was (reordered()).
  */
 static void false_alarm(struct aoe_engine *e, const struct aoe_copy *c)
 {
 	struct aoe_target *t = c->t;
 
-	t->st.false_alarms++;
 	t->timeouts_in_row = 0;
 	t->last_heard_ns = e->now_ns;
 	t->tainted = false;	/* it was answering, only slowly */
 	window_undo(&t->win);
-	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - c->sent_ns) / NSEC_PER_USEC));
+	if (c->early)
+		return;
+	t->st.false_alarms++;
+	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - c->sent_ns) / NSEC_PER_USEC), e->now_ns);
+}
+
+/* A late answer to a copy an early retransmit left, whether its frame is
+ * still out or not: the target answers out of order by more than the
+ * allowance. Counted apart from false alarms; the allowance grows. */
+static void reordered(struct aoe_engine *e, const struct aoe_copy *c)
+{
+	c->t->st.reordered++;
+	rtt_reordered(&c->t->rtt, e->now_ns);
 }
 
 /* Who may answer: the target's MAC, its shelf.slot, on its interface. */
@@ -434,6 +494,8 @@ static void late_answer(struct aoe_engine *e, struct aoe_copy *c, struct aoe_ifa
 	    !answer_echoes(e, v, c->ata_cmd, c->lba, c->nsect))
 		return;
 	e->rx.late++;
+	if (c->early)
+		reordered(e, c);
 	if (c->f)
 		false_alarm(e, c);
 	guard_copy_gone(e, c, answer_says_done(v, c->ata_cmd));
@@ -602,6 +664,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 	}
 	target_heard(e, t);
 	copy_answered_after(e, t, ifc, f->sent_ns);
+	passed_over(e, t, f);
 	if (ata_status_handled(e, f, &a))
 		return;
 	if (want && f->req)
@@ -638,7 +701,8 @@ void target_send_identify(struct aoe_engine *e, struct aoe_target *t)
 	f->probe = true;
 	f->ata_cmd = ATA_CMD_IDENTIFY;
 	f->nsect = 1;
-	f->retries = t->probe_misses;	/* its wait: RTO << retries */
+	/* its wait: RTO << rtos */
+	f->rtos = t->probe_misses < UINT8_MAX ? (uint8_t)t->probe_misses : UINT8_MAX;
 	frame_retag(e, f);
 	if (frame_send(e, f, p)) {
 		frame_release(e, f);
@@ -658,14 +722,39 @@ static void taint(struct aoe_engine *e, struct aoe_target *t)
 		t->dev->name, mac, t->timeouts_in_row);
 }
 
+/*
+ * What a lost frame's target shows of overload besides the pattern of its
+ * losses (window_on_loss()): its RTT rising, or silence since the frame
+ * went out. Silent for a whole RTO, it is stalled or lost everything (a
+ * tail loss probe went unanswered too). Silent for the two round trips of
+ * a tail loss probe, it may just have lost one frame: that cuts its window
+ * only when another target can take the load (alone, a cut buys nothing,
+ * and every loss at queue depth 1 is such a loss). A target that answered
+ * meanwhile lost this one at random.
+ */
+static bool overload_signs(const struct aoe_target *t, const struct aoe_frame *f)
+{
+	if (rtt_rising(&t->rtt))
+		return true;
+	return t->last_heard_ns <= f->sent_ns && (!f->early || dev_has_other_target(t->dev, t));
+}
+
 static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 {
 	struct aoe_target *t = f->path->t;
 	struct aoe_dev *d = t->dev;
 
-	t->st.timeouts++;
-	t->timeouts_in_row++;
-	window_on_loss(&t->win, e->now_ns, (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC);
+	if (f->early) {
+		t->st.early++;	/* the target answers: not a timeout in a row */
+	} else {
+		t->st.timeouts++;
+		t->timeouts_in_row++;
+		if (f->rtos < UINT8_MAX)
+			f->rtos++;
+	}
+	if (window_on_loss(&t->win, f->seq, overload_signs(t, f), e->now_ns,
+			   (uint64_t)t->rtt.srtt_us * NSEC_PER_USEC))
+		t->st.overloads++;
 	if (f->probe) {
 		t->probe_misses++;
 		frame_unlink(f);
@@ -740,11 +829,42 @@ static uint64_t copies_probe_timer(struct aoe_engine *e, struct aoe_target *t, u
 	return next;
 }
 
+/*
+ * A loss among the last frames sent has no later answer to show it
+ * (passed_over()) and would wait out the RTO: at queue depth 1, every
+ * loss. When a target with frames out has been quiet for two round trips
+ * (RFC 8985's tail loss probe), its newest frame goes again at once, as
+ * an early retransmit: the answer shows what was lost before it. One probe
+ * until the target answers; the RTO covers the rest.
+ */
+static uint64_t tail_probe(struct aoe_engine *e, struct aoe_target *t, uint64_t next)
+{
+	uint64_t pto = rtt_pto_ns(&t->rtt), due;
+	struct aoe_frame *f;
+
+	if (t->tail_probe_out || list_empty(&t->inflight) || pto == UINT64_MAX)
+		return next;
+	f = container_of(t->inflight.prev, struct aoe_frame, node);
+	if (f->probe || f->early)
+		return next;
+	/* quiet since its newest frame went out or its last answer came */
+	due = (f->sent_ns > t->last_heard_ns ? f->sent_ns : t->last_heard_ns) + pto;
+	if (due >= f->deadline_ns)
+		return next;	/* its RTO comes first anyway */
+	if (e->now_ns < due)
+		return due < next ? due : next;
+	f->early = true;
+	f->deadline_ns = e->now_ns;
+	t->tail_probe_out = true;
+	return next;
+}
+
 static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64_t next,
 			      bool *down)
 {
 	struct list_node *pos, *tmp;
 
+	next = tail_probe(e, t, next);
 	list_for_each_safe(pos, tmp, &t->inflight) {
 		struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
 

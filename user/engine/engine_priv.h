@@ -112,6 +112,7 @@ struct aoe_target {
 	/* IDENTIFYs unanswered in a row: the next one waits that many RTO
 	 * doublings, so a target slower than the RTO is still heard. */
 	unsigned int probe_misses;
+	bool tail_probe_out;	/* a tail loss probe went, no answer since */
 	enum target_id idstate;
 	bool verify_due;	/* must answer IDENTIFY (again) */
 	uint64_t next_verify_ns;
@@ -208,6 +209,9 @@ struct aoe_frame {
 	uint16_t nsect;
 	uint8_t ata_cmd;
 	uint8_t retries;
+	uint8_t rtos;		/* RTOs it ran out of: its backoff (not early resends) */
+	uint32_t seq;		/* its number in its target's window (last send) */
+	bool early;		/* passed over by a later answer: deadline brought forward */
 	bool probe;
 	bool queued;		/* on dev->resend, not in flight */
 	uint64_t sent_ns;
@@ -239,6 +243,7 @@ struct aoe_copy {
 	uint16_t nsect;
 	uint8_t ata_cmd;
 	bool write;
+	bool early;		/* left by an early retransmit, not a timeout */
 	uint64_t wseq;		/* a write's version */
 	uint64_t sent_ns;
 	uint64_t expire_ns;

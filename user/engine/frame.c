@@ -220,11 +220,11 @@ int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
 	f->sent_ns = e->now_ns;
 	if (!f->first_ns)
 		f->first_ns = e->now_ns;
-	f->deadline_ns = e->now_ns + (uint64_t)rtt_backoff_us(&t->rtt, f->retries) * NSEC_PER_USEC;
+	f->deadline_ns = e->now_ns + (uint64_t)rtt_backoff_us(&t->rtt, f->rtos) * NSEC_PER_USEC;
 	if (f->deadline_ns < e->next_timer_ns)
 		e->next_timer_ns = f->deadline_ns;
 	list_add_tail(&t->inflight, &f->node);
-	window_on_send(&t->win);
+	f->seq = window_on_send(&t->win);
 	t->st.frames++;
 	path->frames++;
 	d->st.frames++;
