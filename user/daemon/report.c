@@ -365,6 +365,7 @@ static void target_stat_record(struct record *r, const struct aoe_target_info *t
 	FIELD(r, R_U64, .key = "errors", .label = " errors ", .v.u = t->st.errors, CNT);
 	FIELD(r, R_U64, .key = "false_alarms", .label = " false-alarms ",
 	      .v.u = t->st.false_alarms, CNT);
+	FIELD(r, R_U64, .key = "resplits", .label = " resplits ", .v.u = t->st.resplits, CNT);
 	FIELD(r, R_U64, .key = "probes", .label = " probes ", .v.u = t->st.probes, CNT);
 	FIELD(r, R_U64, .key = "identity_checks", .label = " identity-checks ",
 	      .v.u = t->st.identity_checks, CNT);

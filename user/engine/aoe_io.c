@@ -139,6 +139,37 @@ static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struc
 	}
 }
 
+/*
+ * A queued frame that no longer fits the path it goes out on (the path's
+ * limit shrank: a lower MTU, a config answer with fewer sectors, or the
+ * path MTU learned) keeps the first max sectors; the rest becomes a frame
+ * of its own, queued right behind it, with the same history (first send,
+ * retries), so the request is served in smaller frames instead of failing.
+ * The copies f left on record keep the range they were sent with.
+ */
+static int frame_split(struct aoe_engine *e, struct aoe_frame *f, uint32_t max)
+{
+	struct aoe_frame *rest = frame_alloc(e);
+
+	if (!rest)
+		return -ENOMEM;
+	rest->req = f->req;
+	rest->path = f->path;
+	rest->ata_cmd = f->ata_cmd;
+	rest->lba = f->lba + max;
+	rest->off = f->off + max * ATA_SECTOR_SIZE;
+	rest->nsect = (uint16_t)(f->nsect - max);
+	rest->retries = f->retries;
+	rest->first_ns = f->first_ns;
+	rest->queued = true;
+	frame_retag(e, rest);
+	list_add_head(&f->node, &rest->node);	/* after f */
+	f->nsect = (uint16_t)max;
+	f->req->inflight++;
+	f->path->t->st.resplits++;
+	return 0;
+}
+
 static void pump_resends(struct aoe_dev *d)
 {
 	struct aoe_engine *e = d->eng;
@@ -150,16 +181,12 @@ static void pump_resends(struct aoe_dev *d)
 
 		if (!p)
 			return;
+		if (frame_units(f) > 1 && f->nsect > p->max_sect && frame_split(e, f, p->max_sect))
+			return;	/* no frame slot for the rest: wait for one */
 		list_del(&f->node);
 		f->queued = false;
-		if (f->nsect > p->max_sect && frame_units(f) > 1 && p->max_sect) {
-			/* The new path carries less: never happens with one MTU;
-			 * fail rather than send a frame the path cannot carry. */
-			frame_end(e, f, -EIO);
-			continue;
-		}
 		if (frame_send(e, f, p)) {
-			list_add_tail(&d->resend, &f->node);
+			list_add_head(&d->resend, &f->node);
 			f->queued = true;
 			return;
 		}
@@ -867,5 +894,18 @@ void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc)
 			if (f->path->ifc == ifc)
 				frame_requeue(d, f, false);
 		}
+	}
+}
+
+void aoe_io_requeue_too_big(struct aoe_path *p)
+{
+	struct aoe_dev *d = p->t->dev;
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &p->t->inflight) {
+		struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
+
+		if (f->path == p && frame_units(f) > 1 && f->nsect > p->max_sect)
+			frame_requeue(d, f, false);
 	}
 }

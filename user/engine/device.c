@@ -137,7 +137,7 @@ struct aoe_path *target_find_path(struct aoe_target *t, const struct aoe_iface *
 void path_update_max_sect(struct aoe_path *p)
 {
 	uint32_t hdr = AOE_ATA_HDR_LEN + (p->has_vlan ? AOE_VLAN_HLEN : 0);
-	uint32_t frame_max, n, scnt = p->t->scnt ? p->t->scnt : 2;
+	uint32_t frame_max, n, scnt = p->scnt ? p->scnt : 2, was = p->max_sect;
 
 	if (!p->ifc) {
 		p->max_sect = 0;
@@ -148,6 +148,8 @@ void path_update_max_sect(struct aoe_path *p)
 	if (n > scnt)
 		n = scnt;
 	p->max_sect = n;
+	if (n < was)
+		aoe_io_requeue_too_big(p);
 }
 
 /* UMEM chunks the largest frame of p takes (several with multi-buffer). */
@@ -178,6 +180,7 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 	p->has_vlan = has_vlan;
 	p->vlan = vlan;
 	p->ifc = ifc;
+	p->scnt = t->scnt;	/* until a config answer on this path says */
 	path_update_max_sect(p);
 	/* A window's worth of the largest frames, taken now, not on the I/O path. */
 	err = txpool_init_path(&p->tx, &t->dev->pool, &ifc->umem,

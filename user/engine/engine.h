@@ -234,6 +234,7 @@ struct aoe_target_stats {
 	uint64_t timeouts;
 	uint64_t errors;	/* error responses (AoE E flag or ATA status) */
 	uint64_t false_alarms;	/* timeouts whose first answer came after all */
+	uint64_t resplits;	/* frames cut to fit a path whose limit shrank */
 	uint64_t probes;		/* IDENTIFY to a tainted target, or to settle copies */
 	uint64_t identity_checks;	/* IDENTIFY to check it serves the device's disk */
 };

@@ -73,6 +73,8 @@ struct aoe_path {
 	uint16_t vlan;
 	bool has_vlan;
 	struct txpool tx;	/* this path's own TX chunks (window-sized) */
+	uint8_t scnt;		/* sectors per command the target's config answer
+				 * on this path advertised (0 read as 2) */
 	uint32_t max_sect;	/* sectors per frame on this path */
 	uint64_t frames;
 };
@@ -321,6 +323,8 @@ struct aoe_path *target_find_path(struct aoe_target *t, const struct aoe_iface *
 int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out);
 void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt);
+/* Sectors per frame from the MTU and what the target advertised on p;
+ * frames in flight that no longer fit are sent again, re-split. */
 void path_update_max_sect(struct aoe_path *p);
 /* A path to t exists (it can be asked IDENTIFY). */
 bool target_reachable(const struct aoe_target *t);
@@ -393,6 +397,8 @@ void aoe_io_pump(struct aoe_dev *d);
 uint64_t aoe_io_timers(struct aoe_engine *e);
 /* Frames in flight through ifc go back to be sent on another path. */
 void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc);
+/* Frames in flight on p larger than it carries now go back to be re-split. */
+void aoe_io_requeue_too_big(struct aoe_path *p);
 /* Ends every frame and request of d with res. */
 void aoe_io_fail_all(struct aoe_dev *d, int res);
 /* Completes the writes whose completion waited for room in the guard. */
