@@ -150,3 +150,168 @@ Test(engine_mtu, a_limit_is_the_paths_own)
 	t->scnt = AOE_JUMBO_SECTORS;
 	sim_finish(s);
 }
+
+/* --- path MTU learned: a link on the way at 1500 between two 9000 ends -------- */
+
+/* Serves and moves the clock on in steps of step_ns until r is done (or
+ * for at most ns); the device must stay up throughout. */
+static void serve_until_done(struct sim *s, const struct sim_req *r, uint64_t ns,
+			     uint64_t step_ns)
+{
+	for (uint64_t t = 0; t < ns && !r->ndone; t += step_ns) {
+		sim_serve(s);
+		cr_assert_eq(s->downs, 0, "the device went down while small frames got through");
+		if (!r->ndone)
+			sim_advance(s, step_ns);
+	}
+	sim_serve(s);
+}
+
+static struct sim *black_hole(const struct engine_config *cfg, unsigned int nifaces,
+			      unsigned int ifmask, struct sim_target **tp, struct aoe_dev **dp)
+{
+	struct sim *s = sim_start(cfg, nifaces, JUMBO, 0);
+
+	*tp = sim_add_target(s, SHELF, SLOT, 16, SECTORS, ifmask);
+	(*tp)->scnt = AOE_JUMBO_SECTORS;
+	s->wire_mtu[0] = SMALL;
+	*dp = sim_attach_ok(s, SHELF, SLOT);
+	cr_assert_eq(path_on(*dp, 0)->max_sect, AOE_JUMBO_SECTORS,
+		     "config and IDENTIFY pass the black hole: 17 sectors advertised");
+	return s;
+}
+
+/* Writes and reads across the black hole: the path falls back 17 -> 8 ->
+ * 2 sectors, frames in flight are re-split, nothing fails, the device stays
+ * up, and the fall back is said (counted) once per size. */
+Test(engine_mtu, black_hole_falls_back_and_io_completes)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = black_hole(NULL, 1, 1, &t, &d);
+	struct sim_req *w, *r;
+	struct aoe_target_info ti;
+
+	w = sim_submit(s, d, AOE_OP_WRITE, 64, 4 * AOE_JUMBO_SECTORS);
+	serve_until_done(s, w, 4 * SEC, 10 * MS);
+	expect_done(w, 0);
+	expect_disk_holds(t, 64, w->buf, 4 * AOE_JUMBO_SECTORS);
+	cr_assert_gt(s->blackholed, 0, "the big frames did vanish");
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT);
+	ti = target_info(d, 0);
+	cr_assert_eq(ti.npaths, 1);
+	cr_assert_eq(ti.paths[0].sectors, SMALL_SECT);
+	cr_assert_eq(ti.paths[0].pmtu_sectors, SMALL_SECT);
+	cr_assert_eq(ti.paths[0].pmtu_falls, 2, "17 -> 8 -> 2: %llu falls",
+		     (unsigned long long)ti.paths[0].pmtu_falls);
+	/* Reads: the request is small, the answer big; it starts at 2 now. */
+	r = sim_submit(s, d, AOE_OP_READ, 64, 4 * AOE_JUMBO_SECTORS);
+	expect_frames_at_most(s, SMALL_SECT);
+	serve_until_done(s, r, SEC, 10 * MS);
+	expect_done(r, 0);
+	expect_disk_data(r, t);
+	cr_assert_eq(target_info(d, 0).paths[0].pmtu_falls, 2, "no more falls");
+	cr_assert_eq(aoe_dev_state(d), DEV_UP);
+	sim_finish(s);
+}
+
+/* Only reads in flight (small requests, big answers): the path falls back
+ * just the same, on the answer to a small probe. */
+Test(engine_mtu, black_hole_for_reads_alone)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = black_hole(NULL, 1, 1, &t, &d);
+	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 3 * AOE_JUMBO_SECTORS);
+
+	serve_until_done(s, r, 4 * SEC, 10 * MS);
+	expect_done(r, 0);
+	expect_disk_data(r, t);
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT);
+	cr_assert_gt(target_info(d, 0).st.probes, 0, "a small probe showed the path alive");
+	sim_finish(s);
+}
+
+/* One lost round of big frames is congestion as often as not: no fall back. */
+Test(engine_mtu, one_lost_round_keeps_the_size)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = jumbo_target(1, 1, &t, &d);
+	struct sim_req *r, *small;
+
+	t->silent = true;
+	r = sim_submit(s, d, AOE_OP_READ, 0, 2 * AOE_JUMBO_SECTORS);
+	sim_drop_sent(s);
+	t->silent = false;
+	small = sim_submit(s, d, AOE_OP_READ, 500, 1);
+	sim_serve(s);
+	expect_done(small, 0);
+	serve_until_done(s, r, SEC, 10 * MS);
+	expect_done(r, 0);
+	cr_assert_eq(path_on(d, 0)->max_sect, AOE_JUMBO_SECTORS);
+	cr_assert_eq(target_info(d, 0).paths[0].pmtu_falls, 0);
+	sim_finish(s);
+}
+
+/* Two paths to one target, a black hole on one: each learns its own. */
+Test(engine_mtu, each_path_learns_its_own)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = black_hole(NULL, 2, 3, &t, &d);
+	struct sim_req *w, *r;
+
+	w = sim_submit(s, d, AOE_OP_WRITE, 0, 8 * AOE_JUMBO_SECTORS);
+	serve_until_done(s, w, 4 * SEC, 10 * MS);
+	expect_done(w, 0);
+	r = sim_submit(s, d, AOE_OP_READ, 0, 8 * AOE_JUMBO_SECTORS);
+	serve_until_done(s, r, 4 * SEC, 10 * MS);
+	expect_done(r, 0);
+	expect_disk_data(r, t);
+	cr_assert_eq(memcmp(r->buf, w->buf, 8 * AOE_JUMBO_SECTORS * ATA_SECTOR_SIZE), 0);
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT, "the black-holed path");
+	cr_assert_eq(path_on(d, 1)->max_sect, AOE_JUMBO_SECTORS, "the clean path");
+	cr_assert_eq(path_on(d, 1)->pmtu_falls, 0);
+	sim_finish(s);
+}
+
+/* --pmtu-probe: a larger size is tried again when due; kept once the link
+ * is mended, given up again (without a fuss) while it is not. */
+Test(engine_mtu, larger_size_probed_again)
+{
+	struct engine_config cfg;
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s;
+	struct sim_req *r;
+
+	sim_config_defaults(&cfg);
+	cfg.pmtu_probe_s = 3;
+	s = black_hole(&cfg, 1, 1, &t, &d);
+	r = sim_submit(s, d, AOE_OP_READ, 0, 2 * AOE_JUMBO_SECTORS);
+	serve_until_done(s, r, 4 * SEC, 10 * MS);
+	expect_done(r, 0);
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT);
+	/* Still broken: tried again at 8, lost, back to 2. */
+	sim_run_for(s, 3 * SEC, 100 * MS);
+	cr_assert_eq(path_on(d, 0)->max_sect, 8, "a larger size tried when due");
+	r = sim_submit(s, d, AOE_OP_READ, 0, 2 * AOE_JUMBO_SECTORS);
+	serve_until_done(s, r, 4 * SEC, 10 * MS);
+	expect_done(r, 0);
+	expect_disk_data(r, t);
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT);
+	cr_assert_eq(path_on(d, 0)->pmtu_falls, 3);
+	/* Mended: 8, then 17, each kept. */
+	s->wire_mtu[0] = 0;
+	for (unsigned int i = 0; i < 2; i++) {
+		sim_run_for(s, 3 * SEC, 100 * MS);
+		r = sim_submit(s, d, AOE_OP_READ, 0, 2 * AOE_JUMBO_SECTORS);
+		serve_until_done(s, r, SEC, 10 * MS);
+		expect_done(r, 0);
+	}
+	cr_assert_eq(path_on(d, 0)->max_sect, AOE_JUMBO_SECTORS);
+	cr_assert_eq(path_on(d, 0)->pmtu_sect, 0, "no cap left");
+	cr_assert_eq(path_on(d, 0)->pmtu_falls, 3);
+	sim_finish(s);
+}

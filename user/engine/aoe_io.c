@@ -391,6 +391,13 @@ static void false_alarm(struct aoe_engine *e, const struct aoe_copy *c)
 	rtt_false_alarm(&t->rtt, (uint32_t)((e->now_ns - c->sent_ns) / NSEC_PER_USEC));
 }
 
+/* Sectors of data a frame or its answer carries: its size on the wire. */
+static uint32_t frame_wire_sect(const struct aoe_frame *f)
+{
+	return (uint32_t)(frame_rsp_data_len(f) / ATA_SECTOR_SIZE) +
+	       (frame_is_write(f) ? f->nsect : 0);
+}
+
 /* Who may answer: the target's MAC, its shelf.slot, on its interface. */
 static bool answer_from(struct aoe_engine *e, const struct aoe_view *v,
 			const struct aoe_target *t, const struct aoe_iface *ifc,
@@ -637,6 +644,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC), e->now_ns);
 	list_del(&f->node);
 	window_on_ack(&t->win);
+	pmtu_answered(e, f->path, frame_wire_sect(f), f->sent_ns);
 	if (f->probe) {
 		frame_end(e, f, 0);
 		identity_answer(e, t);
@@ -647,17 +655,21 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 
 void target_send_identify(struct aoe_engine *e, struct aoe_target *t)
 {
-	struct aoe_frame *f = frame_alloc(e);
 	struct aoe_path *p = NULL;
 
 	for (unsigned int i = 0; i < t->npaths && !p; i++)
 		if (t->paths[i].ifc && t->paths[i].max_sect)
 			p = &t->paths[i];
-	if (!f || !p) {
-		if (f)
-			frame_release(e, f);
+	if (p)
+		target_send_identify_on(e, t, p);
+}
+
+void target_send_identify_on(struct aoe_engine *e, struct aoe_target *t, struct aoe_path *p)
+{
+	struct aoe_frame *f = frame_alloc(e);
+
+	if (!f)
 		return;
-	}
 	f->probe = true;
 	f->ata_cmd = ATA_CMD_IDENTIFY;
 	f->nsect = 1;
@@ -703,6 +715,7 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 	    e->now_ns - t->last_heard_ns > 2ull * rtt_rto_us(&t->rtt) * NSEC_PER_USEC &&
 	    dev_has_other_target(d, t))
 		taint(e, t);
+	pmtu_lost(e, f);
 	t->st.retransmits++;
 	frame_requeue(d, f, false);
 }
@@ -791,6 +804,7 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 			next = t->next_probe_ns;
 	}
 	next = copies_probe_timer(e, t, next);
+	next = pmtu_timer(e, t, next);
 	return identity_timers(e, t, next);
 }
 

@@ -147,6 +147,10 @@ void path_update_max_sect(struct aoe_path *p)
 	n = frame_max > hdr ? (frame_max - hdr) / ATA_SECTOR_SIZE : 0;
 	if (n > scnt)
 		n = scnt;
+	if (p->pmtu_sect >= n)
+		p->pmtu_sect = 0;	/* no longer a cap */
+	else if (p->pmtu_sect)
+		n = p->pmtu_sect;
 	p->max_sect = n;
 	if (n < was)
 		aoe_io_requeue_too_big(p);
@@ -463,9 +467,16 @@ int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_targe
 	out->srtt_us = t->rtt.srtt_us;
 	out->rttvar_us = t->rtt.rttvar_us;
 	out->rto_us = rtt_rto_us(&t->rtt);
-	for (unsigned int p = 0; p < t->npaths; p++)
-		if (t->paths[p].ifc)
-			out->ifaces[out->nifaces++] = t->paths[p].ifc->name;
+	for (unsigned int p = 0; p < t->npaths; p++) {
+		const struct aoe_path *ph = &t->paths[p];
+
+		if (!ph->ifc)
+			continue;
+		out->ifaces[out->nifaces++] = ph->ifc->name;
+		out->paths[out->npaths++] = (struct aoe_path_info){
+			.iface = ph->ifc->name, .sectors = ph->max_sect,
+			.pmtu_sectors = ph->pmtu_sect, .pmtu_falls = ph->pmtu_falls };
+	}
 	out->st = t->st;
 	return 0;
 }

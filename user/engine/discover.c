@@ -139,6 +139,8 @@ void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struc
 	 * interface and VLAN) and no other. */
 	p->scnt = c.scnt;
 	path_update_max_sect(p);
+	/* A small answer on the path: evidence for pmtu.c. */
+	pmtu_answered(e, p, 0, e->last_discover_ns);
 	dev_set_config(d, &c);
 	t->last_heard_ns = e->now_ns;
 	if (d->state == DEV_NEW || d->state == DEV_DOWN || d->state == DEV_FAILED)

@@ -62,6 +62,7 @@ void engine_config_defaults(struct engine_config *cfg)
 		.rediscover_s = REDISCOVER_DEFAULT_S,
 		.write_guard_s = WRITE_GUARD_DEFAULT_S,
 		.guard_sectors = GUARD_MB_DEFAULT * (1024 * 1024 / ATA_SECTOR_SIZE),
+		.pmtu_probe_s = PMTU_PROBE_DEFAULT_S,
 	};
 }
 

@@ -17,6 +17,9 @@
 #define WRITE_GUARD_DEFAULT_S	300
 /* Newer data kept over writes in doubt, at most (MiB). */
 #define GUARD_MB_DEFAULT	16
+/* A path that fell back to smaller frames (pmtu.c) tries a larger size
+ * again this often. */
+#define PMTU_PROBE_DEFAULT_S	600
 
 struct engine_config {
 	enum aoe_xdp_mode mode;
@@ -29,6 +32,7 @@ struct engine_config {
 	uint32_t busy_poll_us;		/* spin this long for answers before sleeping */
 	uint32_t write_guard_s;		/* see guard.c */
 	uint32_t guard_sectors;		/* the guard's pool */
+	uint32_t pmtu_probe_s;		/* 0: a path that fell back stays there */
 };
 
 void engine_config_defaults(struct engine_config *cfg);

@@ -76,6 +76,16 @@ struct aoe_path {
 	uint8_t scnt;		/* sectors per command the target's config answer
 				 * on this path advertised (0 read as 2) */
 	uint32_t max_sect;	/* sectors per frame on this path */
+	/* Path MTU learned (pmtu.c): frames of more sectors vanish on it. */
+	uint32_t pmtu_sect;	/* the cap, 0 for none */
+	uint32_t pmtu_prev;	/* the last cap set by a fall back */
+	uint32_t big_lost;	/* rounds of bigger frames lost in a row */
+	uint64_t big_lost_ns;	/* when the latest of them was sent */
+	uint32_t best_ok;	/* most sectors answered since the last change */
+	uint64_t small_probe_ns;	/* last small probe after big losses */
+	uint64_t probe_up_ns;	/* when a larger size is tried again; 0 never */
+	uint64_t pmtu_falls;
+	bool probing;		/* trying a larger size */
 	uint64_t frames;
 };
 
@@ -407,6 +417,16 @@ void aoe_io_retry_held(struct aoe_dev *d);
 void aoe_io_requeue_target(struct aoe_dev *d, struct aoe_target *t);
 /* Sends IDENTIFY DEVICE to t (a taint probe, or an identity check). */
 void target_send_identify(struct aoe_engine *e, struct aoe_target *t);
+/* The same on path p. */
+void target_send_identify_on(struct aoe_engine *e, struct aoe_target *t, struct aoe_path *p);
+
+/* pmtu.c */
+/* A frame f timed out on its path. */
+void pmtu_lost(struct aoe_engine *e, const struct aoe_frame *f);
+/* An answer on p to a frame of sect sectors (0: no data) sent at sent_ns. */
+void pmtu_answered(struct aoe_engine *e, struct aoe_path *p, uint32_t sect, uint64_t sent_ns);
+/* Small probes after big losses, larger sizes tried again when due. */
+uint64_t pmtu_timer(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
 
 /* identity.c */
 const char *target_id_state_name(enum target_id s);
