@@ -315,3 +315,63 @@ Test(engine_mtu, larger_size_probed_again)
 	cr_assert_eq(path_on(d, 0)->pmtu_falls, 3);
 	sim_finish(s);
 }
+
+/* --- the interface's own MTU changes while attached ---------------------------- */
+
+/* Lowered under writes in flight, with no config answer to say so: within
+ * a second the path follows, what is out goes again re-split, and no frame
+ * leaves past the new MTU. */
+Test(engine_mtu, own_mtu_lowered_while_attached)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = jumbo_target(1, 1, &t, &d);
+	struct sim_req *w;
+
+	t->silent = true;
+	w = sim_submit(s, d, AOE_OP_WRITE, 300, 3 * AOE_JUMBO_SECTORS);
+	sim_drop_sent(s);
+	t->silent = false;
+	s->ifc[0]->mtu = SMALL;
+	s->wire_mtu[0] = SMALL;
+	s->oversize = 0;
+	sim_advance(s, SEC);
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT, "the path follows the MTU");
+	serve_until_done(s, w, SEC, 10 * MS);
+	expect_done(w, 0);
+	expect_disk_holds(t, 300, w->buf, 3 * AOE_JUMBO_SECTORS);
+	cr_assert_eq(s->oversize, 0, "%llu frames past the new MTU",
+		     (unsigned long long)s->oversize);
+	cr_assert_eq(path_on(d, 0)->pmtu_falls, 0, "a known MTU, not a black hole");
+	sim_finish(s);
+}
+
+/* Raised: the path grows to what the target's config answer allowed. */
+Test(engine_mtu, own_mtu_raised_while_attached)
+{
+	struct sim *s = sim_start(NULL, 1, SMALL, 0);
+	struct sim_target *t = sim_add_target(s, SHELF, SLOT, 16, SECTORS, 1);
+	struct aoe_dev *d;
+	struct sim_req *r;
+	struct aoe_ata_view a;
+
+	t->scnt = AOE_JUMBO_SECTORS;
+	d = sim_attach_ok(s, SHELF, SLOT);
+	cr_assert_eq(path_on(d, 0)->max_sect, SMALL_SECT);
+	s->ifc[0]->mtu = JUMBO;
+	sim_advance(s, SEC);
+	cr_assert_eq(path_on(d, 0)->max_sect, AOE_JUMBO_SECTORS);
+	r = sim_submit(s, d, AOE_OP_READ, 0, AOE_JUMBO_SECTORS);
+	cr_assert_eq(sim_nsent(s), 1, "one frame at 9000");
+	cr_assert_eq(sim_pkt_ata(sim_sent_at(s, 0), &a), 0);
+	cr_assert_eq(a.scnt, AOE_JUMBO_SECTORS);
+	sim_serve(s);
+	expect_done(r, 0);
+	expect_disk_data(r, t);
+	/* Down again, and back: the target's advertised count still caps it. */
+	t->scnt = 8;
+	engine_discover(s->e);
+	sim_serve(s);
+	cr_assert_eq(path_on(d, 0)->max_sect, 8);
+	sim_finish(s);
+}

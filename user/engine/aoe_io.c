@@ -813,6 +813,8 @@ uint64_t aoe_io_timers(struct aoe_engine *e)
 	uint64_t next = e->now_ns + NSEC_PER_SEC;
 	struct aoe_dev *d;
 
+	/* Before any resend: a changed MTU sizes it. */
+	pmtu_iface_check(e);
 	engine_for_each_dev(e, d) {
 		bool down = false;
 

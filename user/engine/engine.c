@@ -387,6 +387,7 @@ int engine_del_iface(struct aoe_engine *e, const char *name)
 		dev_forget_iface(d, ifc);
 	engine_unwatch_iface(e, ifc);
 	e->ifaces[ifc->slot] = NULL;
+	e->mtu_seen[ifc->slot] = 0;
 	iface_close(ifc);
 	free(ifc);
 	return 0;

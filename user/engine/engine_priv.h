@@ -297,6 +297,8 @@ struct aoe_engine {
 	uint64_t last_discover_ns;
 	uint64_t next_timer_ns;
 	uint64_t wake_ns;		/* engine_wake_at(), UINT64_MAX for none */
+	uint32_t mtu_seen[POOL_MAX_IFACES];	/* each interface's MTU its paths use */
+	uint64_t next_mtu_check_ns;
 	bool stop;
 	int stop_signal;		/* what stopped us, 0 for none */
 	int sigfd;
@@ -427,6 +429,9 @@ void pmtu_lost(struct aoe_engine *e, const struct aoe_frame *f);
 void pmtu_answered(struct aoe_engine *e, struct aoe_path *p, uint32_t sect, uint64_t sent_ns);
 /* Small probes after big losses, larger sizes tried again when due. */
 uint64_t pmtu_timer(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
+/* Interfaces' MTUs re-read when due (every second: called by the timers);
+ * paths follow a change, up or down. */
+void pmtu_iface_check(struct aoe_engine *e);
 
 /* identity.c */
 const char *target_id_state_name(enum target_id s);

@@ -10,7 +10,14 @@
  * flight that no longer fit are re-split (aoe_io.c); the device never goes
  * down over it. Every --pmtu-probe seconds the next larger size is tried
  * again: kept if answered, given up again after the same evidence if not.
+ *
+ * An interface's own MTU may change while attached, either way: it is read
+ * again every MTU_CHECK_NS and the paths on it follow at once (frames in
+ * flight that no longer fit re-split; a larger MTU used up to what the
+ * target's config answer on the path allows).
  */
+#include <string.h>
+
 #include "engine_priv.h"
 #include "lib/log.h"
 
@@ -22,6 +29,7 @@ static const uint32_t plateau_mtu[] = { 9000, 4352, 1500, 576 };
  * small answer makes the path fall back: one lost round is congestion as
  * often as not. */
 #define PMTU_LOSSES	2
+#define MTU_CHECK_NS	NSEC_PER_SEC
 
 /* Sectors an AoE ATA frame carries within an MTU. */
 static uint32_t plateau_sect(uint32_t mtu)
@@ -181,4 +189,46 @@ uint64_t pmtu_timer(struct aoe_engine *e, struct aoe_target *t, uint64_t next)
 		next = probe_up(e, p, next);
 	}
 	return next;
+}
+
+static void iface_paths_follow(struct aoe_engine *e, const struct aoe_iface *ifc)
+{
+	struct aoe_dev *d;
+
+	engine_for_each_dev(e, d) {
+		for (unsigned int i = 0; i < d->ntargets; i++) {
+			struct aoe_target *t = d->targets[i];
+
+			for (unsigned int k = 0; k < t->npaths; k++)
+				if (t->paths[k].ifc == ifc)
+					path_update_max_sect(&t->paths[k]);
+		}
+		aoe_io_pump(d);
+	}
+}
+
+void pmtu_iface_check(struct aoe_engine *e)
+{
+	struct aoe_iface *ifc;
+	unsigned int i;
+
+	/* The timers run at least once a second (aoe_io_timers()). */
+	if (e->now_ns < e->next_mtu_check_ns)
+		return;
+	e->next_mtu_check_ns = e->now_ns + MTU_CHECK_NS;
+	engine_for_each_iface(e, i, ifc) {
+		int err = iface_refresh_mtu(ifc);
+
+		if (err) {
+			pr_debug("%s: cannot read the MTU: %s\n", ifc->name, strerror(-err));
+			continue;
+		}
+		if (ifc->mtu == e->mtu_seen[i])
+			continue;
+		if (e->mtu_seen[i])
+			pr_info("%s: MTU changed from %u to %u; frames follow\n", ifc->name,
+				e->mtu_seen[i], ifc->mtu);
+		e->mtu_seen[i] = ifc->mtu;
+		iface_paths_follow(e, ifc);
+	}
 }
