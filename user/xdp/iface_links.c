@@ -95,12 +95,13 @@ static int dump_read(int fd, char *buf, struct iface_link **links, size_t *n)
 
 	for (;;) {
 		ssize_t got = recv(fd, buf, NL_BUF_SIZE, 0);
-		int len = (int)got;
+		unsigned int len;	/* NLMSG_OK compares it with a __u32 */
 
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			return -errno;
+		len = (unsigned int)got;
 		for (const struct nlmsghdr *nh = (void *)buf; NLMSG_OK(nh, len);
 		     nh = NLMSG_NEXT(nh, len)) {
 			struct iface_link l;
