@@ -142,13 +142,14 @@ static void frame_from_req(struct aoe_frame *f, struct aoe_req *req, const struc
 /*
  * A queued frame that no longer fits the path it goes out on (the path's
  * limit shrank: a lower MTU, a config answer with fewer sectors, or the
- * path MTU learned) keeps the first max sectors; the rest becomes a frame
+ * path MTU learned) keeps what the path carries; the rest becomes a frame
  * of its own, queued right behind it, with the same history (first send,
  * retries), so the request is served in smaller frames instead of failing.
  * The copies f left on record keep the range they were sent with.
  */
-static int frame_split(struct aoe_engine *e, struct aoe_frame *f, uint32_t max)
+static int frame_split(struct aoe_engine *e, struct aoe_frame *f, const struct aoe_path *p)
 {
+	uint32_t max = p->max_sect;
 	struct aoe_frame *rest = frame_alloc(e);
 
 	if (!rest)
@@ -166,7 +167,7 @@ static int frame_split(struct aoe_engine *e, struct aoe_frame *f, uint32_t max)
 	list_add_head(&f->node, &rest->node);	/* after f */
 	f->nsect = (uint16_t)max;
 	f->req->inflight++;
-	f->path->t->st.resplits++;
+	p->t->st.resplits++;
 	return 0;
 }
 
@@ -181,7 +182,7 @@ static void pump_resends(struct aoe_dev *d)
 
 		if (!p)
 			return;
-		if (frame_units(f) > 1 && f->nsect > p->max_sect && frame_split(e, f, p->max_sect))
+		if (frame_units(f) > 1 && f->nsect > p->max_sect && frame_split(e, f, p))
 			return;	/* no frame slot for the rest: wait for one */
 		list_del(&f->node);
 		f->queued = false;
