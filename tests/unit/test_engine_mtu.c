@@ -375,3 +375,30 @@ Test(engine_mtu, own_mtu_raised_while_attached)
 	cr_assert_eq(path_on(d, 0)->max_sect, 8);
 	sim_finish(s);
 }
+
+/*
+ * The MTU falls between two checks: big frames sent meanwhile vanish as
+ * in a black hole, and two rounds of them are on the path's record when
+ * the engine reads the new MTU. That is evidence against the old size, not
+ * the new one: a small answer then must not take the path below 2 sectors.
+ */
+Test(engine_mtu, losses_at_an_old_size_are_not_held_against_the_new_one)
+{
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct sim *s = jumbo_target(1, 1, &t, &d);
+	struct aoe_path *p = path_on(d, 0);
+	struct sim_req *r;
+
+	p->big_lost = 2;	/* as pmtu_lost() counts two lost rounds of 17 */
+	p->big_lost_ns = s->now - MS;
+	s->ifc[0]->mtu = SMALL;
+	sim_advance(s, SEC);
+	cr_assert_eq(p->max_sect, SMALL_SECT);
+	r = sim_submit(s, d, AOE_OP_READ, 0, 1);
+	sim_serve(s);
+	expect_done(r, 0);
+	cr_assert_eq(p->max_sect, SMALL_SECT, "what the MTU allows, not less");
+	cr_assert_eq(p->pmtu_falls, 0);
+	sim_finish(s);
+}

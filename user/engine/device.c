@@ -152,6 +152,8 @@ void path_update_max_sect(struct aoe_path *p)
 	else if (p->pmtu_sect)
 		n = p->pmtu_sect;
 	p->max_sect = n;
+	if (n != was)
+		p->big_lost = 0;	/* evidence about the old size (pmtu.c) */
 	if (n < was)
 		aoe_io_requeue_too_big(p);
 }

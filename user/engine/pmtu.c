@@ -109,9 +109,10 @@ void pmtu_lost(struct aoe_engine *e, const struct aoe_frame *f)
 	struct aoe_path *p = f->path;
 
 	(void)e;
-	if (!p || !p->ifc || f->probe || frame_units(f) < 2 ||
-	    f->nsect <= rung_below(p->max_sect) ||
-	    !rung_below(p->max_sect))
+	/* Only frames of the size the path has now are evidence about it: one
+	 * framed before its size fell was lost to that change. */
+	if (!p || !p->ifc || f->probe || frame_units(f) < 2 || f->nsect > p->max_sect ||
+	    f->nsect <= rung_below(p->max_sect))
 		return;
 	/* Frames sent together are lost together: a round counts once. */
 	if (p->big_lost && f->sent_ns <= p->big_lost_ns)
