@@ -146,6 +146,28 @@ static int sink_check_chunks(struct sim *s, struct aoe_iface *ifc, const uint64_
 	return 0;
 }
 
+/* What a frame counts against an MTU: all but the Ethernet header and
+ * its VLAN tag. */
+static size_t sim_pkt_mtu_len(const struct sim_pkt *p)
+{
+	size_t l2 = AOE_ETH_HLEN;
+
+	if (p->len >= AOE_ETH_HLEN && p->buf[12] == 0x81 && p->buf[13] == 0x00)
+		l2 += AOE_VLAN_HLEN;
+	return p->len > l2 ? p->len - l2 : 0;
+}
+
+/* The link's black hole swallows p (and counts it). */
+static bool wire_swallows(struct sim *s, const struct sim_pkt *p)
+{
+	uint32_t mtu = p->ifn < SIM_MAX_IFACES ? s->wire_mtu[p->ifn] : 0;
+
+	if (!mtu || sim_pkt_mtu_len(p) <= mtu)
+		return false;
+	s->blackholed++;
+	return true;
+}
+
 static int sink_tx(void *ctx, struct aoe_iface *ifc, const uint64_t *addr, const uint32_t *len,
 		   unsigned int n)
 {
@@ -168,6 +190,7 @@ static int sink_tx(void *ctx, struct aoe_iface *ifc, const uint64_t *addr, const
 	}
 	p->len = total;
 	p->ifn = ifc->slot;
+	s->oversize += sim_pkt_mtu_len(p) > ifc->mtu;
 	if (queue_push(&s->sent, p)) {
 		free(p);
 		return -ENOMEM;
@@ -710,6 +733,8 @@ static void serve_one(struct sim *s, const struct sim_pkt *req, struct sim_queue
 {
 	bool taken = false;
 
+	if (wire_swallows(s, req))
+		return;
 	if (wire_loses(s, s->loss_req_ppm)) {
 		s->lost_req++;
 		return;
@@ -731,6 +756,8 @@ static void serve_one(struct sim *s, const struct sim_pkt *req, struct sim_queue
 		taken = true;
 		if (t->policy)
 			v = t->policy(t, req, rsp, t->policy_ctx);
+		if (v == SIM_ANSWER && wire_swallows(s, rsp))
+			v = SIM_DROP;
 		if (v == SIM_ANSWER && wire_loses(s, s->loss_rsp_ppm)) {
 			s->lost_rsp++;
 			v = SIM_DROP;

@@ -136,6 +136,12 @@ struct sim {
 	uint8_t *chunk_busy[SIM_MAX_IFACES];	/* per chunk: the sink holds it */
 	uint64_t tx_frames;
 	uint64_t unrouted;		/* frames no target took */
+	/* A link on the way with a smaller MTU (a switch port left at 1500):
+	 * frames either way longer than it allows vanish without a word.
+	 * 0: none. */
+	uint32_t wire_mtu[SIM_MAX_IFACES];
+	uint64_t blackholed;		/* frames it swallowed */
+	uint64_t oversize;		/* frames sent past the interface's own MTU */
 	/* Requests the sim submitted. */
 	struct sim_req **reqs;
 	unsigned int nreqs, req_cap;

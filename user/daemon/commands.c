@@ -89,6 +89,10 @@ static const struct cli_opt attach_opts[] = {
 	CLI_OPT(struct attach_opts, UINT, write_guard_mb, "write-guard-mb", 0, "MB",
 		"memory for newer data kept over such writes", .min = 1, .max = 4096,
 		.def = GUARD_MB_DEFAULT),
+	CLI_OPT(struct attach_opts, UINT, pmtu_probe, "pmtu-probe", 0, "SEC",
+		"a path that fell back to smaller frames (their big ones vanished on the "
+		"way) tries a larger size again this often; 0 never", .min = 0, .max = 86400,
+		.def = PMTU_PROBE_DEFAULT_S),
 	CLI_OPT(struct attach_opts, STRING, metrics_listen, "metrics-listen", 0, "ADDR:PORT",
 		"serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR may be empty "
 		"for all, or [IPv6])"),
@@ -365,6 +369,7 @@ void daemon_config_from_attach(struct daemon_config *dc, const struct attach_opt
 	dc->eng.tx_chunks = o->tx_chunks;
 	dc->eng.busy_poll_us = o->busy_poll_us;
 	dc->eng.write_guard_s = o->write_guard;
+	dc->eng.pmtu_probe_s = o->pmtu_probe;
 	dc->eng.guard_sectors = o->write_guard_mb * (1024 * 1024 / ATA_SECTOR_SIZE);
 	dc->eng.max_devices = o->max_devices;
 	dc->eng.max_targets = o->max_targets;

@@ -34,6 +34,7 @@ struct attach_opts {
 	unsigned int rto_min_ms;
 	unsigned int rto_max_ms;
 	unsigned int rediscover;
+	unsigned int pmtu_probe;
 	unsigned int tx_chunks;
 	unsigned int ublk_depth;
 	unsigned int ublk_max_io_kb;

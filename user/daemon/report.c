@@ -337,6 +337,27 @@ static unsigned int strv_len(const char *const *v)
 #define GAUGE	.m = M_GAUGE
 #define INFO	.m = M_INFO
 
+/* Each way to the target, with what the path MTU learned. */
+static void target_paths_record(struct record *r, const struct aoe_target_info *t)
+{
+	FIELD(r, R_ARR, .key = "paths", .metric = "path");
+	for (unsigned int i = 0; i < t->npaths; i++) {
+		const struct aoe_path_info *p = &t->paths[i];
+
+		FIELD(r, R_OBJ);
+		FIELD(r, R_STR, .key = "interface", .label = "\n      path ", .v.s = p->iface,
+		      .m = M_LABEL, .metric = "interface");
+		FIELD(r, R_U64, .key = "sectors", .label = " sectors/frame ", .v.u = p->sectors,
+		      GAUGE);
+		FIELD(r, R_U64, .key = "pmtu_sectors", .label = " pmtu-fallback ",
+		      .v.u = p->pmtu_sectors, GAUGE);
+		FIELD(r, R_U64, .key = "pmtu_falls", .label = " falls ", .v.u = p->pmtu_falls,
+		      CNT);
+		FIELD(r, R_OBJ_END);
+	}
+	FIELD(r, R_ARR_END);
+}
+
 static void target_stat_record(struct record *r, const struct aoe_target_info *t,
 			       const char *mac)
 {
@@ -371,9 +392,11 @@ static void target_stat_record(struct record *r, const struct aoe_target_info *t
 	FIELD(r, R_U64, .key = "overloads", .label = " overloads ", .v.u = t->st.overloads, CNT);
 	FIELD(r, R_U64, .key = "early", .label = " early ", .v.u = t->st.early, CNT);
 	FIELD(r, R_U64, .key = "reordered", .label = " reordered ", .v.u = t->st.reordered, CNT);
+	FIELD(r, R_U64, .key = "resplits", .label = " resplits ", .v.u = t->st.resplits, CNT);
 	FIELD(r, R_U64, .key = "probes", .label = " probes ", .v.u = t->st.probes, CNT);
 	FIELD(r, R_U64, .key = "identity_checks", .label = " identity-checks ",
 	      .v.u = t->st.identity_checks, CNT);
+	target_paths_record(r, t);
 	FIELD(r, R_OBJ_END);
 }
 

@@ -151,6 +151,39 @@ static void tail_probe_arm(struct aoe_engine *e, const struct aoe_target *t)
 		e->next_timer_ns = e->now_ns + pto;
 }
 
+/*
+ * A queued frame that no longer fits the path it goes out on (the path's
+ * limit shrank: a lower MTU, a config answer with fewer sectors, or the
+ * path MTU learned) keeps what the path carries; the rest becomes a frame
+ * of its own, queued right behind it, with the same history (first send,
+ * retries), so the request is served in smaller frames instead of failing.
+ * The copies f left on record keep the range they were sent with.
+ */
+static int frame_split(struct aoe_engine *e, struct aoe_frame *f, const struct aoe_path *p)
+{
+	uint32_t max = p->max_sect;
+	struct aoe_frame *rest = frame_alloc(e);
+
+	if (!rest)
+		return -ENOMEM;
+	rest->req = f->req;
+	rest->path = f->path;
+	rest->ata_cmd = f->ata_cmd;
+	rest->lba = f->lba + max;
+	rest->off = f->off + max * ATA_SECTOR_SIZE;
+	rest->nsect = (uint16_t)(f->nsect - max);
+	rest->retries = f->retries;
+	rest->rtos = f->rtos;
+	rest->first_ns = f->first_ns;
+	rest->queued = true;
+	frame_retag(e, rest);
+	list_add_head(&f->node, &rest->node);	/* after f */
+	f->nsect = (uint16_t)max;
+	f->req->inflight++;
+	p->t->st.resplits++;
+	return 0;
+}
+
 static void pump_resends(struct aoe_dev *d)
 {
 	struct aoe_engine *e = d->eng;
@@ -162,16 +195,12 @@ static void pump_resends(struct aoe_dev *d)
 
 		if (!p)
 			return;
+		if (frame_units(f) > 1 && f->nsect > p->max_sect && frame_split(e, f, p))
+			return;	/* no frame slot for the rest: wait for one */
 		list_del(&f->node);
 		f->queued = false;
-		if (f->nsect > p->max_sect && frame_units(f) > 1 && p->max_sect) {
-			/* The new path carries less: never happens with one MTU;
-			 * fail rather than send a frame the path cannot carry. */
-			frame_end(e, f, -EIO);
-			continue;
-		}
 		if (frame_send(e, f, p)) {
-			list_add_tail(&d->resend, &f->node);
+			list_add_head(&d->resend, &f->node);
 			f->queued = true;
 			return;
 		}
@@ -422,6 +451,13 @@ static void reordered(struct aoe_engine *e, const struct aoe_copy *c)
 {
 	c->t->st.reordered++;
 	rtt_reordered(&c->t->rtt, e->now_ns);
+}
+
+/* Sectors of data a frame or its answer carries: its size on the wire. */
+static uint32_t frame_wire_sect(const struct aoe_frame *f)
+{
+	return (uint32_t)(frame_rsp_data_len(f) / ATA_SECTOR_SIZE) +
+	       (frame_is_write(f) ? f->nsect : 0);
 }
 
 /* Who may answer: the target's MAC, its shelf.slot, on its interface. */
@@ -676,6 +712,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 		rtt_sample(&t->rtt, (uint32_t)((e->now_ns - f->sent_ns) / NSEC_PER_USEC), e->now_ns);
 	list_del(&f->node);
 	window_on_ack(&t->win);
+	pmtu_answered(e, f->path, frame_wire_sect(f), f->sent_ns);
 	if (f->probe) {
 		t->probe_misses = 0;
 		frame_end(e, f, 0);
@@ -687,17 +724,21 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 
 void target_send_identify(struct aoe_engine *e, struct aoe_target *t)
 {
-	struct aoe_frame *f = frame_alloc(e);
 	struct aoe_path *p = NULL;
 
 	for (unsigned int i = 0; i < t->npaths && !p; i++)
 		if (t->paths[i].ifc && t->paths[i].max_sect)
 			p = &t->paths[i];
-	if (!f || !p) {
-		if (f)
-			frame_release(e, f);
+	if (p)
+		target_send_identify_on(e, t, p);
+}
+
+void target_send_identify_on(struct aoe_engine *e, struct aoe_target *t, struct aoe_path *p)
+{
+	struct aoe_frame *f = frame_alloc(e);
+
+	if (!f)
 		return;
-	}
 	f->probe = true;
 	f->ata_cmd = ATA_CMD_IDENTIFY;
 	f->nsect = 1;
@@ -771,6 +812,7 @@ static void on_timeout(struct aoe_engine *e, struct aoe_frame *f)
 	    e->now_ns - t->last_heard_ns > 2ull * rtt_rto_us(&t->rtt) * NSEC_PER_USEC &&
 	    dev_has_other_target(d, t))
 		taint(e, t);
+	pmtu_lost(e, f);
 	t->st.retransmits++;
 	frame_requeue(d, f, false);
 }
@@ -890,6 +932,7 @@ static uint64_t target_timers(struct aoe_engine *e, struct aoe_target *t, uint64
 			next = t->next_probe_ns;
 	}
 	next = copies_probe_timer(e, t, next);
+	next = pmtu_timer(e, t, next);
 	return identity_timers(e, t, next);
 }
 
@@ -898,6 +941,8 @@ uint64_t aoe_io_timers(struct aoe_engine *e)
 	uint64_t next = e->now_ns + NSEC_PER_SEC;
 	struct aoe_dev *d;
 
+	/* Before any resend: a changed MTU sizes it. */
+	pmtu_iface_check(e);
 	engine_for_each_dev(e, d) {
 		bool down = false;
 
@@ -993,5 +1038,18 @@ void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc)
 			if (f->path->ifc == ifc)
 				frame_requeue(d, f, false);
 		}
+	}
+}
+
+void aoe_io_requeue_too_big(struct aoe_path *p)
+{
+	struct aoe_dev *d = p->t->dev;
+	struct list_node *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &p->t->inflight) {
+		struct aoe_frame *f = container_of(pos, struct aoe_frame, node);
+
+		if (f->path == p && frame_units(f) > 1 && f->nsect > p->max_sect)
+			frame_requeue(d, f, false);
 	}
 }

@@ -139,7 +139,7 @@ struct aoe_path *target_find_path(struct aoe_target *t, const struct aoe_iface *
 void path_update_max_sect(struct aoe_path *p)
 {
 	uint32_t hdr = AOE_ATA_HDR_LEN + (p->has_vlan ? AOE_VLAN_HLEN : 0);
-	uint32_t frame_max, n, scnt = p->t->scnt ? p->t->scnt : 2;
+	uint32_t frame_max, n, scnt = p->scnt ? p->scnt : 2, was = p->max_sect;
 
 	if (!p->ifc) {
 		p->max_sect = 0;
@@ -149,7 +149,15 @@ void path_update_max_sect(struct aoe_path *p)
 	n = frame_max > hdr ? (frame_max - hdr) / ATA_SECTOR_SIZE : 0;
 	if (n > scnt)
 		n = scnt;
+	if (p->pmtu_sect >= n)
+		p->pmtu_sect = 0;	/* no longer a cap */
+	else if (p->pmtu_sect)
+		n = p->pmtu_sect;
 	p->max_sect = n;
+	if (n != was)
+		p->big_lost = 0;	/* evidence about the old size (pmtu.c) */
+	if (n < was)
+		aoe_io_requeue_too_big(p);
 }
 
 /* UMEM chunks the largest frame of p takes (several with multi-buffer). */
@@ -195,6 +203,7 @@ int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 	p->has_vlan = has_vlan;
 	p->vlan = vlan;
 	p->ifc = ifc;
+	p->scnt = t->scnt;	/* until a config answer on this path says */
 	path_update_max_sect(p);
 	if (t->idstate == TID_OK)
 		path_take_tx(p);
@@ -474,9 +483,16 @@ int aoe_dev_get_target(const struct aoe_dev *d, unsigned int i, struct aoe_targe
 	out->srtt_us = t->rtt.srtt_us;
 	out->rttvar_us = t->rtt.rttvar_us;
 	out->rto_us = rtt_rto_us(&t->rtt);
-	for (unsigned int p = 0; p < t->npaths; p++)
-		if (t->paths[p].ifc)
-			out->ifaces[out->nifaces++] = t->paths[p].ifc->name;
+	for (unsigned int p = 0; p < t->npaths; p++) {
+		const struct aoe_path *ph = &t->paths[p];
+
+		if (!ph->ifc)
+			continue;
+		out->ifaces[out->nifaces++] = ph->ifc->name;
+		out->paths[out->npaths++] = (struct aoe_path_info){
+			.iface = ph->ifc->name, .sectors = ph->max_sect,
+			.pmtu_sectors = ph->pmtu_sect, .pmtu_falls = ph->pmtu_falls };
+	}
 	out->st = t->st;
 	return 0;
 }

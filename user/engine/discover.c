@@ -107,12 +107,6 @@ void dev_set_config(struct aoe_dev *d, const struct aoe_cfg_view *c)
 	d->config[i] = '\0';
 }
 
-static void path_refresh_all(struct aoe_target *t)
-{
-	for (unsigned int i = 0; i < t->npaths; i++)
-		path_update_max_sect(&t->paths[i]);
-}
-
 void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe_view *v)
 {
 	struct aoe_cfg_view c;
@@ -156,7 +150,12 @@ void discover_on_config(struct aoe_engine *e, struct aoe_iface *ifc, const struc
 	p = target_find_path(t, ifc, v->has_vlan, v->vlan);
 	if (!p && target_add_path(t, ifc, v->has_vlan, v->vlan, &p))
 		return;
-	path_refresh_all(t);
+	/* The answer speaks for the path it came by (this MAC on this
+	 * interface and VLAN) and no other. */
+	p->scnt = c.scnt;
+	path_update_max_sect(p);
+	/* A small answer on the path: evidence for pmtu.c. */
+	pmtu_answered(e, p, 0, e->last_discover_ns);
 	dev_set_config(d, &c);
 	t->last_heard_ns = e->now_ns;
 	if (d->state == DEV_NEW || d->state == DEV_DOWN || d->state == DEV_FAILED)

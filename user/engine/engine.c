@@ -67,6 +67,7 @@ void engine_config_defaults(struct engine_config *cfg)
 		.max_paths = AOE_MAX_PATHS,
 		.forget_unidentified_s = FORGET_UNIDENTIFIED_DEFAULT_S,
 		.forget_gone_s = FORGET_GONE_DEFAULT_S,
+		.pmtu_probe_s = PMTU_PROBE_DEFAULT_S,
 	};
 }
 
@@ -398,6 +399,7 @@ int engine_del_iface(struct aoe_engine *e, const char *name)
 		dev_forget_iface(d, ifc);
 	engine_unwatch_iface(e, ifc);
 	e->ifaces[ifc->slot] = NULL;
+	e->mtu_seen[ifc->slot] = 0;
 	iface_close(ifc);
 	free(ifc);
 	return 0;

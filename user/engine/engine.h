@@ -238,8 +238,17 @@ struct aoe_target_stats {
 	uint64_t overloads;	/* losses taken for overload: the window was cut */
 	uint64_t early;		/* retransmits of frames passed over by later answers */
 	uint64_t reordered;	/* early ones whose first answer came after all */
+	uint64_t resplits;	/* frames cut to fit a path whose limit shrank */
 	uint64_t probes;		/* IDENTIFY to a tainted target, or to settle copies */
 	uint64_t identity_checks;	/* IDENTIFY to check it serves the device's disk */
+};
+
+/* One way to a target: an interface, what its frames carry. */
+struct aoe_path_info {
+	const char *iface;
+	uint32_t sectors;		/* per frame, now */
+	uint32_t pmtu_sectors;		/* the cap the path MTU learned, 0 none */
+	uint64_t pmtu_falls;		/* times it fell back to smaller frames */
 };
 
 struct aoe_target_info {
@@ -258,6 +267,8 @@ struct aoe_target_info {
 	/* Interfaces it is reachable on, by name. */
 	const char *ifaces[AOE_MAX_PATHS];
 	unsigned int nifaces;
+	struct aoe_path_info paths[AOE_MAX_PATHS];
+	unsigned int npaths;
 	struct aoe_target_stats st;
 };
 

@@ -39,6 +39,9 @@ struct aoe_select {
 	unsigned int n;
 	struct aoe_select_range r[SELECT_MAX_RANGES];
 };
+/* A path that fell back to smaller frames (pmtu.c) tries a larger size
+ * again this often. */
+#define PMTU_PROBE_DEFAULT_S	600
 
 struct engine_config {
 	enum aoe_xdp_mode mode;
@@ -59,6 +62,7 @@ struct engine_config {
 	struct aoe_select only;		/* n == 0: every shelf.slot */
 	struct aoe_select exclude;
 	bool select_marks;		/* discover: keep all, mark what is left out */
+	uint32_t pmtu_probe_s;		/* 0: a path that fell back stays there */
 };
 
 /*

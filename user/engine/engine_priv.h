@@ -73,7 +73,19 @@ struct aoe_path {
 	uint16_t vlan;
 	bool has_vlan;
 	struct txpool tx;	/* this path's own TX chunks (window-sized) */
+	uint8_t scnt;		/* sectors per command the target's config answer
+				 * on this path advertised (0 read as 2) */
 	uint32_t max_sect;	/* sectors per frame on this path */
+	/* Path MTU learned (pmtu.c): frames of more sectors vanish on it. */
+	uint32_t pmtu_sect;	/* the cap, 0 for none */
+	uint32_t pmtu_prev;	/* the last cap set by a fall back */
+	uint32_t big_lost;	/* rounds of bigger frames lost in a row */
+	uint64_t big_lost_ns;	/* when the latest of them was sent */
+	uint32_t best_ok;	/* most sectors answered since the last change */
+	uint64_t small_probe_ns;	/* last small probe after big losses */
+	uint64_t probe_up_ns;	/* when a larger size is tried again; 0 never */
+	uint64_t pmtu_falls;
+	bool probing;		/* trying a larger size */
 	uint64_t frames;
 };
 
@@ -314,6 +326,8 @@ struct aoe_engine {
 	uint64_t last_discover_ns;
 	uint64_t next_timer_ns;
 	uint64_t wake_ns;		/* engine_wake_at(), UINT64_MAX for none */
+	uint32_t mtu_seen[POOL_MAX_IFACES];	/* each interface's MTU its paths use */
+	uint64_t next_mtu_check_ns;
 	bool stop;
 	int stop_signal;		/* what stopped us, 0 for none */
 	int sigfd;
@@ -356,6 +370,8 @@ struct aoe_path *target_find_path(struct aoe_target *t, const struct aoe_iface *
 int target_add_path(struct aoe_target *t, struct aoe_iface *ifc, bool has_vlan,
 		    uint16_t vlan, struct aoe_path **out);
 void target_set_bufcnt(struct aoe_target *t, uint16_t bufcnt);
+/* Sectors per frame from the MTU and what the target advertised on p;
+ * frames in flight that no longer fit are sent again, re-split. */
 void path_update_max_sect(struct aoe_path *p);
 /* Takes a path's own TX chunks (once its target may carry I/O). */
 void path_take_tx(struct aoe_path *p);
@@ -430,6 +446,8 @@ void aoe_io_pump(struct aoe_dev *d);
 uint64_t aoe_io_timers(struct aoe_engine *e);
 /* Frames in flight through ifc go back to be sent on another path. */
 void aoe_io_requeue_iface(struct aoe_dev *d, const struct aoe_iface *ifc);
+/* Frames in flight on p larger than it carries now go back to be re-split. */
+void aoe_io_requeue_too_big(struct aoe_path *p);
 /* Ends every frame and request of d with res. */
 void aoe_io_fail_all(struct aoe_dev *d, int res);
 /* Completes the writes whose completion waited for room in the guard. */
@@ -438,6 +456,19 @@ void aoe_io_retry_held(struct aoe_dev *d);
 void aoe_io_requeue_target(struct aoe_dev *d, struct aoe_target *t);
 /* Sends IDENTIFY DEVICE to t (a taint probe, or an identity check). */
 void target_send_identify(struct aoe_engine *e, struct aoe_target *t);
+/* The same on path p. */
+void target_send_identify_on(struct aoe_engine *e, struct aoe_target *t, struct aoe_path *p);
+
+/* pmtu.c */
+/* A frame f timed out on its path. */
+void pmtu_lost(struct aoe_engine *e, const struct aoe_frame *f);
+/* An answer on p to a frame of sect sectors (0: no data) sent at sent_ns. */
+void pmtu_answered(struct aoe_engine *e, struct aoe_path *p, uint32_t sect, uint64_t sent_ns);
+/* Small probes after big losses, larger sizes tried again when due. */
+uint64_t pmtu_timer(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
+/* Interfaces' MTUs re-read when due (every second: called by the timers);
+ * paths follow a change, up or down. */
+void pmtu_iface_check(struct aoe_engine *e);
 
 /* identity.c */
 const char *target_id_state_name(enum target_id s);

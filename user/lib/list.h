@@ -31,6 +31,12 @@ static inline void list_add_tail(struct list_node *h, struct list_node *n)
 	h->prev = n;
 }
 
+/* n goes right after h (at the front when h is the head). */
+static inline void list_add_head(struct list_node *h, struct list_node *n)
+{
+	list_add_tail(h->next, n);
+}
+
 static inline void list_del(struct list_node *n)
 {
 	n->prev->next = n->next;

@@ -64,12 +64,19 @@ static void iface_refresh_mac(struct aoe_iface *ifc)
 
 int iface_refresh(struct aoe_iface *ifc)
 {
+	if (ifc->sink.tx)
+		return 0;	/* a simulated MTU changes only when a test sets it */
+	iface_refresh_mac(ifc);
+	return iface_refresh_mtu(ifc);
+}
+
+int iface_refresh_mtu(struct aoe_iface *ifc)
+{
 	struct ifreq ifr = { 0 };
 	int err;
 
 	if (ifc->sink.tx)
-		return 0;	/* a simulated MTU changes only when a test sets it */
-	iface_refresh_mac(ifc);
+		return 0;
 	err = iface_ioctl(ifc->name, SIOCGIFMTU, &ifr);
 	if (err)
 		return err;

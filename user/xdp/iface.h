@@ -57,8 +57,10 @@ int iface_open_sim(struct aoe_iface *ifc, const char *name, unsigned int slot,
 void iface_close(struct aoe_iface *ifc);
 /* Puts one frame (n chunks) on a TX ring: 0 or -EAGAIN. */
 int iface_tx(struct aoe_iface *ifc, const uint64_t *addr, const uint32_t *len, unsigned int n);
-/* Re-reads the MTU (it may change while attached). */
+/* Re-reads the MAC and the MTU (they may change while attached). */
 int iface_refresh(struct aoe_iface *ifc);
+/* The MTU alone: one ioctl, cheap enough to ask every second. */
+int iface_refresh_mtu(struct aoe_iface *ifc);
 
 /* Largest AoE frame this interface can carry: what the MTU allows, within
  * one UMEM chunk, or XSK_MAX_SEGS of them with multi-buffer sockets. */
