@@ -296,6 +296,9 @@ void pkt_tx_commit(struct pkt_io *io, size_t len)
 	io->tx.count++;
 }
 
+/* ENOBUFS for the same first frame this many times in a row: dropped. */
+#define PKT_TX_NOBUFS_TRIES	4
+
 /* Moves the frames sendmmsg() did not take to the front, keeping order. */
 static void tx_keep_unsent(struct pkt_io *io, unsigned int sent)
 {
@@ -339,12 +342,25 @@ int pkt_tx_flush(struct pkt_io *io, unsigned int *dropped)
 
 			if (err == -EINTR)
 				continue;
-			if (err == -EAGAIN || err == -ENOBUFS)
+			if (err == -EAGAIN)
 				return total ? (int)total : -EAGAIN;
-			*dropped = io->tx.count;
-			io->tx.count = 0;
-			return err;
+			/* ENOBUFS is also how a send bypassing the qdisc hears
+			 * that the device dropped the frame (veth: larger than
+			 * the peer's MTU): the same frame would fail for ever
+			 * and hold every answer behind it. A few tries, then
+			 * it is lost like a frame on the wire. */
+			if (err == -ENOBUFS && ++io->tx_nobufs < PKT_TX_NOBUFS_TRIES)
+				return total ? (int)total : -EAGAIN;
+			/* The first frame failed on its own (EMSGSIZE: an answer
+			 * larger than a lowered MTU): it alone is lost, as one
+			 * write() per frame would lose it, not the answers
+			 * queued behind it. */
+			(*dropped)++;
+			io->tx_nobufs = 0;
+			tx_keep_unsent(io, 1);
+			continue;
 		}
+		io->tx_nobufs = 0;
 		tx_keep_unsent(io, (unsigned int)n);
 		total += (unsigned int)n;
 	}

@@ -59,6 +59,7 @@ struct pkt_io {
 	struct pkt_tx_batch tx;
 	struct pkt_xsk *xsk;	/* AF_XDP mode, else NULL */
 	uint64_t tx_deferred;	/* AF_XDP: flushes that left frames on the ring */
+	unsigned int tx_nobufs;	/* ENOBUFS in a row on the same first frame */
 };
 
 /* One received frame, valid until pkt_rx_release(). */

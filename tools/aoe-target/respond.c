@@ -202,12 +202,12 @@ static int flush_batch(struct target *t)
 	unsigned int dropped;
 	int n = pkt_tx_flush(&t->io, &dropped);
 
+	t->stats.answers_tx_dropped += dropped;
 	if (n >= 0) {
 		t->stats.answers_sent += (unsigned int)n;
 		return pkt_tx_pending(&t->io) ? -EAGAIN : 0;
 	}
 	if (n != -EAGAIN) {
-		t->stats.answers_tx_dropped += dropped;
 		pr_debug("sendmmsg failed, %u answers lost: %s\n", dropped, strerror(-n));
 		return 0;
 	}
