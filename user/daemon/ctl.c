@@ -153,14 +153,10 @@ static void conn_free(struct ctl_conn *c)
 
 static void conn_arm(struct ctl_conn *c, unsigned int mask)
 {
-	struct io_uring_sqe *sqe = engine_get_sqe(c->srv->eng);
-
-	if (!sqe) {
+	if (engine_poll_fd(c->srv->eng, &c->ev, c->fd, mask)) {
 		conn_free(c);
 		return;
 	}
-	io_uring_prep_poll_add(sqe, c->fd, mask);
-	io_uring_sqe_set_data(sqe, &c->ev);
 	c->polling = true;
 }
 

@@ -93,14 +93,10 @@ static void conn_free(struct metrics_conn *c)
 
 static void conn_poll(struct metrics_conn *c, unsigned int mask)
 {
-	struct io_uring_sqe *sqe = engine_get_sqe(c->srv->eng);
-
-	if (!sqe) {
+	if (engine_poll_fd(c->srv->eng, &c->ev, c->fd, mask)) {
 		conn_free(c);
 		return;
 	}
-	io_uring_prep_poll_add(sqe, c->fd, mask);
-	io_uring_sqe_set_data(sqe, &c->ev);
 	c->polling = true;
 }
 

@@ -185,6 +185,18 @@ struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e)
 	return sqe;
 }
 
+int engine_poll_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
+		   unsigned int poll_mask)
+{
+	struct io_uring_sqe *sqe = engine_get_sqe(e);
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_poll_add(sqe, fd, poll_mask);
+	io_uring_sqe_set_data(sqe, ev);
+	return 0;
+}
+
 int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
 		    unsigned int poll_mask)
 {

@@ -105,6 +105,9 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns);
 /* The loop's clock: read once per pass, so one pass sees one time. */
 uint64_t engine_now(const struct aoe_engine *e);
 uint32_t engine_random(struct aoe_engine *e);
+/* One-shot poll of fd: ev->fn runs once it is ready; -EBUSY: ring full. */
+int engine_poll_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
+		   unsigned int poll_mask);
 /* Multishot poll of fd; ev->fn runs for each readiness. */
 int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
 		    unsigned int poll_mask);
