@@ -522,6 +522,20 @@ static bool answer_says_done(const struct aoe_view *v, uint8_t ata_cmd)
 	return !(a.cmdstat & ATA_STATUS_ERRMASK) || ata_flush_status_echo(ata_cmd, a.cmdstat);
 }
 
+/* Sectors of data a copy or its answer carried on the wire. */
+static uint32_t copy_wire_sect(const struct aoe_copy *c)
+{
+	switch (c->ata_cmd) {
+	case ATA_CMD_READ:
+	case ATA_CMD_READ_EXT:
+	case ATA_CMD_WRITE:
+	case ATA_CMD_WRITE_EXT:
+		return c->nsect;
+	default:
+		return 0;
+	}
+}
+
 /* An answer to a copy on record: a false alarm, or an old write executed. */
 static void late_answer(struct aoe_engine *e, struct aoe_copy *c, struct aoe_iface *ifc,
 			const struct aoe_view *v)
@@ -530,6 +544,7 @@ static void late_answer(struct aoe_engine *e, struct aoe_copy *c, struct aoe_ifa
 	    !answer_echoes(e, v, c->ata_cmd, c->lba, c->nsect))
 		return;
 	e->rx.late++;
+	pmtu_late_answer(e, target_find_path(c->t, ifc, v->has_vlan, v->vlan), copy_wire_sect(c));
 	if (c->early)
 		reordered(e, c);
 	if (c->f)

@@ -464,6 +464,7 @@ void target_send_identify_on(struct aoe_engine *e, struct aoe_target *t, struct 
 void pmtu_lost(struct aoe_engine *e, const struct aoe_frame *f);
 /* An answer on p to a frame of sect sectors (0: no data) sent at sent_ns. */
 void pmtu_answered(struct aoe_engine *e, struct aoe_path *p, uint32_t sect, uint64_t sent_ns);
+void pmtu_late_answer(struct aoe_engine *e, struct aoe_path *p, uint32_t sect);
 /* Small probes after big losses, larger sizes tried again when due. */
 uint64_t pmtu_timer(struct aoe_engine *e, struct aoe_target *t, uint64_t next);
 /* Interfaces' MTUs re-read when due (every second: called by the timers);

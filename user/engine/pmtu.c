@@ -147,6 +147,31 @@ void pmtu_answered(struct aoe_engine *e, struct aoe_path *p, uint32_t sect, uint
 		fall_back(e, p);
 }
 
+/* A late answer to a copy of sect sectors sent on p: frames that big get
+ * through; the timeout was a slow target, not the wire. The losses counted
+ * against that size go, and a fall back below it is undone (a slow or
+ * paused target must not leave a jumbo path at 2 sectors). */
+void pmtu_late_answer(struct aoe_engine *e, struct aoe_path *p, uint32_t sect)
+{
+	if (!p || !p->ifc || !sect)
+		return;
+	if (p->pmtu_sect && sect > p->pmtu_sect) {
+		char mac[AOE_MAC_STR_LEN];
+		const char *ifname;
+
+		path_name(p, mac, &ifname);
+		pr_info("%s: target %s on %s: frames of %u sectors are answered after all "
+			"(late); the fall back to %u is undone\n", p->t->dev->name, mac, ifname,
+			sect, p->pmtu_sect);
+		p->pmtu_sect = sect;
+		p->probing = false;
+		path_update_max_sect(p);	/* no cap left once sect is the most */
+		schedule_probe_up(e, p);
+	}
+	if (sect > rung_below(p->max_sect))
+		p->big_lost = 0;
+}
+
 /* Big frames lost: ask something small on the path to see whether it
  * still carries anything (with only big I/O, nothing small goes out). */
 static void probe_small(struct aoe_engine *e, struct aoe_path *p)
