@@ -205,6 +205,54 @@ Test(rtt, false_alarm_floor_holds_then_sinks_quickly)
 	cr_assert_eq(rtt_rto_us(&r), 90000);
 }
 
+/* A path that stalls for 40 ms every second (TCG, an overcommitted host):
+ * the floor must stop sinking between stalls so the RTO stops firing on
+ * each of them, and once the stalls stop for long enough it sinks fast
+ * again. */
+static int stalls_firing_the_rto(struct aoe_rtt *r, uint64_t *t, int stalls)
+{
+	int fired = 0;
+
+	for (int i = 0; i < stalls; i++) {
+		for (int j = 0; j < 100; j++)
+			rtt_sample(r, 500, *t + (uint64_t)j * 9 * MS);
+		*t += 1000 * MS;
+		rtt_sample(r, 500, *t);
+		if (rtt_rto_us(r) < 40000) {
+			fired++;
+			rtt_false_alarm(r, 40000, *t);
+			/* the rest of that window, same stall */
+			for (int k = 0; k < 31; k++)
+				rtt_false_alarm(r, 40000, *t + 2 * MS);
+		}
+	}
+	return fired;
+}
+
+Test(rtt, recurring_stalls_keep_the_floor)
+{
+	struct aoe_rtt r;
+	uint64_t t = 1000 * MS;
+	int fired;
+
+	rtt_init(&r, 5000, 4000000);
+	rtt_sample(&r, 500, t);
+	fired = stalls_firing_the_rto(&r, &t, 30);
+	cr_assert_leq(fired, 8, "the RTO fired on %d of 30 stalls a second apart", fired);
+	cr_assert_geq(fired, 2, "the first stalls must fire it (%d)", fired);
+	/* quiet for five minutes: the floor is gone, and one new stall is
+	 * forgotten within a few seconds as before */
+	for (int s = 0; s < 300; s++)
+		rtt_sample(&r, 500, t + (uint64_t)s * 1000 * MS);
+	t += 300000 * MS;
+	cr_assert_eq(rtt_rto_us(&r), 5000, "floor gone after a long quiet spell: %u",
+		     rtt_rto_us(&r));
+	rtt_false_alarm(&r, 40000, t);
+	rtt_sample(&r, 500, t + 2000 * MS);
+	cr_assert_lt(rtt_rto_us(&r), 6000, "one stall after the quiet spell sinks fast: %u",
+		     rtt_rto_us(&r));
+}
+
 /* The RTO is srtt + 4 rttvar as the path changes, up and down, within a
  * few dozen samples; only the floor stops it on a fast path. */
 Test(rtt, rto_follows_the_rtt)

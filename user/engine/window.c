@@ -115,43 +115,58 @@ void window_undo(struct aoe_window *w)
 	w->cut_until_ns = 0;
 }
 
+#define FLOOR_HALF_LIFE_NS	250000000ull	/* the excess halves 4 times a second */
+#define FLOOR_HALF_LIFE_MAX_NS	8000000000ull
+
 void rtt_init(struct aoe_rtt *r, uint32_t rto_min_us, uint32_t rto_max_us)
 {
 	*r = (struct aoe_rtt){ .rto_min_us = rto_min_us, .rto_max_us = rto_max_us,
-			       .floor_us = rto_min_us };
+			       .floor_us = rto_min_us,
+			       .floor_half_life_ns = FLOOR_HALF_LIFE_NS };
 }
-
-void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us, uint64_t now_ns)
-{
-	uint64_t want = (uint64_t)elapsed_us * 3 / 2;
-
-	if (want > r->rto_max_us)
-		want = r->rto_max_us;
-	if (want > r->floor_us) {
-		r->floor_us = (uint32_t)want;
-		r->floor_decay_ns = now_ns;
-	}
-}
-
-#define FLOOR_HALF_LIFE_NS	250000000ull	/* the excess halves 4 times a second */
 
 /* A raised floor sinks back with time, not with traffic: a path that
  * stalls every second or so keeps some of it whatever its rate, and one
- * stall is forgotten within two seconds (8 halvings). */
+ * stall is forgotten within a few seconds. Once it is all gone, the next
+ * stall starts from the short half-life again. */
 static void floor_decay(struct aoe_rtt *r, uint64_t now_ns)
 {
 	uint32_t excess;
 
 	if (r->floor_us <= r->rto_min_us) {
 		r->floor_decay_ns = now_ns;
+		r->floor_half_life_ns = FLOOR_HALF_LIFE_NS;
 		return;
 	}
 	excess = r->floor_us - r->rto_min_us;
-	while (excess && now_ns >= r->floor_decay_ns + FLOOR_HALF_LIFE_NS) {
+	while (excess && now_ns >= r->floor_decay_ns + r->floor_half_life_ns) {
 		excess /= 2;
-		r->floor_decay_ns += FLOOR_HALF_LIFE_NS;
+		r->floor_decay_ns += r->floor_half_life_ns;
 	}
 	r->floor_us = r->rto_min_us + excess;
+}
+
+/* A false alarm that comes before the last one's floor has sunk away, and
+ * not from the same stall (a stall makes a whole window of them at once),
+ * says the stalls recur (an emulated or overcommitted host, a target that
+ * pauses now and then): the floor then sinks half as fast each time, up
+ * to a half-life of 8 s, instead of letting every stall fire the RTO
+ * again. */
+void rtt_false_alarm(struct aoe_rtt *r, uint32_t elapsed_us, uint64_t now_ns)
+{
+	uint64_t want = (uint64_t)elapsed_us * 3 / 2;
+
+	floor_decay(r, now_ns);
+	if (r->floor_us > r->rto_min_us && now_ns >= r->floor_raised_ns + FLOOR_HALF_LIFE_NS &&
+	    r->floor_half_life_ns < FLOOR_HALF_LIFE_MAX_NS)
+		r->floor_half_life_ns *= 2;
+	if (want > r->rto_max_us)
+		want = r->rto_max_us;
+	if (want > r->floor_us) {
+		r->floor_us = (uint32_t)want;
+		r->floor_decay_ns = now_ns;
+	}
+	r->floor_raised_ns = now_ns;
 }
 
 #define MIN_RTT_PERIOD_NS	(10 * 1000000000ull)

@@ -14,7 +14,7 @@
  *    follows a changing path within a few round trips, and the RTO
  *    (srtt + 4 rttvar) follows it down to a floor of a few milliseconds,
  *    not a 100 ms timer tick; what a false alarm adds to the floor halves
- *    every quarter second.
+ *    every quarter second, more slowly while false alarms keep coming.
  */
 #ifndef AOE_WINDOW_H
 #define AOE_WINDOW_H
@@ -55,6 +55,8 @@ struct aoe_rtt {
 	uint32_t rto_max_us;
 	uint32_t floor_us;	/* raised by false alarms, decays to rto_min_us */
 	uint64_t floor_decay_ns;	/* when the floor last sank */
+	uint64_t floor_half_life_ns;	/* grows while false alarms recur */
+	uint64_t floor_raised_ns;	/* the last false alarm */
 	uint64_t base_x64;	/* the usual RTT: a slow average (gain 1/64), us x 64 */
 	/* The least RTT seen in this period and the last (rtt_min_us()). */
 	uint32_t min_us, min_prev_us;
