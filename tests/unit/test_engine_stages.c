@@ -34,36 +34,36 @@ static void req_done(struct aoe_req *req, int res)
 	*(int *)req->priv = res;
 }
 
-static struct sim *stages_sim(uint16_t bufcnt, struct sim_target **tp, struct aoe_dev **dp)
-{
-	struct sim *s = sim_start(NULL, 1, 1500, 0);
+/* One device on one target that holds its answers until the test lets
+ * them go; the stage counters as they were before the test's requests. */
+struct fix {
+	struct sim *s;
+	struct sim_target *t;
+	struct aoe_dev *d;
+	struct engine_stage_stats before;
+};
 
-	*tp = sim_add_target(s, SHELF, SLOT, bufcnt, SECTORS, 1);
-	*dp = sim_attach_ok(s, SHELF, SLOT);
-	(*tp)->policy = policy_hold;
-	return s;
+static struct fix fix_start(uint16_t bufcnt)
+{
+	struct fix f = { .s = sim_start(NULL, 1, 1500, 0) };
+
+	f.t = sim_add_target(f.s, SHELF, SLOT, bufcnt, SECTORS, 1);
+	f.d = sim_attach_ok(f.s, SHELF, SLOT);
+	f.t->policy = policy_hold;
+	f.before = *engine_stage_stats(f.s->e);
+	return f;
 }
 
-/* What a stage gained since `before`. */
-static struct engine_stage_stat gained(const struct sim *s, const struct engine_stage_stats *before,
-				       enum engine_stage st)
+/* The stage st gained count requests and sum_ns since the test began. */
+static void expect_stage(const struct fix *f, enum engine_stage st, uint64_t count, uint64_t sum_ns)
 {
-	const struct engine_stage_stat *now = &engine_stage_stats(s->e)->st[st];
+	const struct engine_stage_stat *now = &engine_stage_stats(f->s->e)->st[st];
+	uint64_t n = now->count - f->before.st[st].count, ns = now->sum_ns - f->before.st[st].sum_ns;
 
-	return (struct engine_stage_stat){ .count = now->count - before->st[st].count,
-					   .sum_ns = now->sum_ns - before->st[st].sum_ns,
-					   .max_ns = now->max_ns };
-}
-
-static void expect_stage(const struct sim *s, const struct engine_stage_stats *before,
-			 enum engine_stage st, uint64_t count, uint64_t sum_ns)
-{
-	struct engine_stage_stat g = gained(s, before, st);
-
-	cr_expect_eq(g.count, count, "%s: %llu requests, expected %llu", engine_stage_name(st),
-		     (unsigned long long)g.count, (unsigned long long)count);
-	cr_expect_eq(g.sum_ns, sum_ns, "%s: %llu ns, expected %llu", engine_stage_name(st),
-		     (unsigned long long)g.sum_ns, (unsigned long long)sum_ns);
+	cr_expect_eq(n, count, "%s: %llu requests, expected %llu", engine_stage_name(st),
+		     (unsigned long long)n, (unsigned long long)count);
+	cr_expect_eq(ns, sum_ns, "%s: %llu ns, expected %llu", engine_stage_name(st),
+		     (unsigned long long)ns, (unsigned long long)sum_ns);
 }
 
 /* Lets the targets hold their answers to what was sent, then releases
@@ -78,31 +78,29 @@ static void answer_after(struct sim *s, uint64_t ns)
 
 Test(engine_stages, an_answer_x_later_shows_x_on_the_wire)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	uint64_t t0 = s->now;
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 8, 2);
 
 	answer_after(s, 300 * US);
 	expect_done(r, 0);
-	expect_stage(s, &before, STAGE_WIRE, 1, s->now - t0);
+	expect_stage(&f, STAGE_WIRE, 1, s->now - t0);
 	cr_expect_geq(s->now - t0, 300 * US);
-	expect_stage(s, &before, STAGE_QUEUE, 1, 0);
-	expect_stage(s, &before, STAGE_TX, 1, 0);	/* no kick needed */
-	expect_stage(s, &before, STAGE_COMPLETE, 1, 0);
-	expect_stage(s, &before, STAGE_FRONT, 0, 0);	/* no front end's arrival */
+	expect_stage(&f, STAGE_QUEUE, 1, 0);
+	expect_stage(&f, STAGE_TX, 1, 0);	/* no kick needed */
+	expect_stage(&f, STAGE_COMPLETE, 1, 0);
+	expect_stage(&f, STAGE_FRONT, 0, 0);	/* no front end's arrival */
 	cr_expect_geq(engine_stage_stats(s->e)->st[STAGE_WIRE].max_ns, s->now - t0);
 	sim_finish(s);
 }
 
 Test(engine_stages, waiting_for_the_window_is_queue_time)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(1, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(1);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	struct sim_req *r1 = sim_submit(s, d, AOE_OP_READ, 0, 2);
 	struct sim_req *r2 = sim_submit(s, d, AOE_OP_READ, 2, 2);
 	uint64_t t0 = s->now, t1;
@@ -114,17 +112,16 @@ Test(engine_stages, waiting_for_the_window_is_queue_time)
 	sim_step(s);		/* the window opened: r2 goes now */
 	answer_after(s, 50 * US);
 	expect_done(r2, 0);
-	expect_stage(s, &before, STAGE_QUEUE, 2, t1 - t0);
-	expect_stage(s, &before, STAGE_WIRE, 2, (t1 - t0) + (s->now - t1));
+	expect_stage(&f, STAGE_QUEUE, 2, t1 - t0);
+	expect_stage(&f, STAGE_WIRE, 2, (t1 - t0) + (s->now - t1));
 	sim_finish(s);
 }
 
 Test(engine_stages, the_front_end_stage_runs_from_arrival_to_submit)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 2);
 	struct aoe_req req;
 	uint8_t *buf = calloc(1, 2 * ATA_SECTOR_SIZE);
@@ -138,18 +135,17 @@ Test(engine_stages, the_front_end_stage_runs_from_arrival_to_submit)
 	engine_submit(s->e, d, &req);
 	answer_after(s, 10 * US);
 	cr_assert_eq(res, 0);
-	expect_stage(s, &before, STAGE_FRONT, 1, 70 * US);
+	expect_stage(&f, STAGE_FRONT, 1, 70 * US);
 	free(buf);
 	sim_finish(s);
 }
 
 Test(engine_stages, the_time_from_answer_to_done_is_completion)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	struct late_clock c = { .s = s };
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 2);
 	uint64_t t0 = s->now;
 
@@ -160,17 +156,16 @@ Test(engine_stages, the_time_from_answer_to_done_is_completion)
 	c.late_ns = 9 * US;	/* done() is called 9 us after the answer was read */
 	sim_release(s, 0);
 	expect_done(r, 0);
-	expect_stage(s, &before, STAGE_WIRE, 1, s->now - t0);
-	expect_stage(s, &before, STAGE_COMPLETE, 1, 9 * US);
+	expect_stage(&f, STAGE_WIRE, 1, s->now - t0);
+	expect_stage(&f, STAGE_COMPLETE, 1, 9 * US);
 	sim_finish(s);
 }
 
 Test(engine_stages, a_kick_splits_tx_from_wire)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 2);
 	uint64_t t0 = s->now;
 
@@ -181,17 +176,16 @@ Test(engine_stages, a_kick_splits_tx_from_wire)
 	stages_kicked(s->e, true);
 	answer_after(s, 100 * US);
 	expect_done(r, 0);
-	expect_stage(s, &before, STAGE_TX, 1, 25 * US);
-	expect_stage(s, &before, STAGE_WIRE, 1, s->now - t0 - 25 * US);
+	expect_stage(&f, STAGE_TX, 1, 25 * US);
+	expect_stage(&f, STAGE_WIRE, 1, s->now - t0 - 25 * US);
 	sim_finish(s);
 }
 
 Test(engine_stages, a_request_of_several_frames_is_timed_by_its_last_answer)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	unsigned int frames = aoe_dev_payload(d) / ATA_SECTOR_SIZE;
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 2 * frames);
 	uint64_t t0 = s->now;
@@ -204,17 +198,16 @@ Test(engine_stages, a_request_of_several_frames_is_timed_by_its_last_answer)
 	s->now += 80 * US;
 	sim_release(s, 0);
 	expect_done(r, 0);
-	expect_stage(s, &before, STAGE_WIRE, 1, s->now - t0);
-	expect_stage(s, &before, STAGE_QUEUE, 1, 0);
+	expect_stage(&f, STAGE_WIRE, 1, s->now - t0);
+	expect_stage(&f, STAGE_QUEUE, 1, 0);
 	sim_finish(s);
 }
 
 Test(engine_stages, failed_requests_are_not_timed)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 2);
 
 	sim_serve(s);
@@ -223,19 +216,18 @@ Test(engine_stages, failed_requests_are_not_timed)
 	cr_assert_neq(r->ndone, 0);
 	cr_assert_neq(r->res, 0);
 	for (int i = 0; i < ENGINE_STAGES; i++)
-		expect_stage(s, &before, (enum engine_stage)i, 0, 0);
+		expect_stage(&f, (enum engine_stage)i, 0, 0);
 	engine_commit_queued(s->e, &r->req);	/* no done() time: not counted */
 	stages_ring_submit(s->e, s->now);
-	expect_stage(s, &before, STAGE_COMMIT, 0, 0);
+	expect_stage(&f, STAGE_COMMIT, 0, 0);
 	sim_finish(s);
 }
 
 Test(engine_stages, a_commit_lasts_until_the_ring_is_submitted)
 {
-	struct sim_target *t;
-	struct aoe_dev *d;
-	struct sim *s = stages_sim(4, &t, &d);
-	struct engine_stage_stats before = *engine_stage_stats(s->e);
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct aoe_dev *d = f.d;
 	struct sim_req *r1 = sim_submit(s, d, AOE_OP_READ, 0, 2);
 	struct sim_req *r2 = sim_submit(s, d, AOE_OP_READ, 2, 2);
 
@@ -249,9 +241,9 @@ Test(engine_stages, a_commit_lasts_until_the_ring_is_submitted)
 	expect_done(r1, 0);
 	expect_done(r2, 0);
 	stages_ring_submit(s->e, s->now + 20 * US);
-	expect_stage(s, &before, STAGE_COMMIT, 2, 25 * US + 20 * US);
+	expect_stage(&f, STAGE_COMMIT, 2, 25 * US + 20 * US);
 	cr_expect_eq(engine_stage_stats(s->e)->st[STAGE_COMMIT].max_ns, 25 * US);
 	stages_ring_submit(s->e, s->now + 90 * US);	/* nothing queued since */
-	expect_stage(s, &before, STAGE_COMMIT, 2, 45 * US);
+	expect_stage(&f, STAGE_COMMIT, 2, 45 * US);
 	sim_finish(s);
 }
