@@ -89,6 +89,7 @@ Test(engine_stages, an_answer_x_later_shows_x_on_the_wire)
 	expect_stage(&f, STAGE_WIRE, 1, s->now - t0);
 	cr_expect_geq(s->now - t0, 300 * US);
 	expect_stage(&f, STAGE_QUEUE, 1, 0);
+	expect_stage(&f, STAGE_RESEND, 1, 0);
 	expect_stage(&f, STAGE_TX, 1, 0);	/* no kick needed */
 	expect_stage(&f, STAGE_COMPLETE, 1, 0);
 	expect_stage(&f, STAGE_FRONT, 0, 0);	/* no front end's arrival */
@@ -178,6 +179,27 @@ Test(engine_stages, a_kick_splits_tx_from_wire)
 	expect_done(r, 0);
 	expect_stage(&f, STAGE_TX, 1, 25 * US);
 	expect_stage(&f, STAGE_WIRE, 1, s->now - t0 - 25 * US);
+	sim_finish(s);
+}
+
+Test(engine_stages, a_lost_answer_shows_in_the_resend_stage)
+{
+	struct fix f = fix_start(4);
+	struct sim *s = f.s;
+	struct sim_req *r = sim_submit(s, f.d, AOE_OP_READ, 0, 2);
+	uint64_t t0 = s->now, t1;
+
+	sim_serve(s);
+	sim_forget_held(s, 0);	/* lost */
+	for (int i = 0; i < 1000 && !sim_nsent(s); i++)
+		sim_advance(s, MS);
+	cr_assert_gt(sim_nsent(s), 0, "the frame should go again");
+	t1 = s->now;
+	answer_after(s, 70 * US);
+	expect_done(r, 0);
+	expect_stage(&f, STAGE_QUEUE, 1, 0);
+	expect_stage(&f, STAGE_RESEND, 1, t1 - t0);
+	expect_stage(&f, STAGE_WIRE, 1, s->now - t1);
 	sim_finish(s);
 }
 

@@ -67,7 +67,8 @@ struct aoe_req {
 	uint64_t wseq;		/* a write's version: submission order */
 	/* Stage boundaries (stages.c); those of the frame answered last. */
 	uint64_t sub_ns;	/* engine_submit() */
-	uint64_t tx_ns;		/* that frame put on the TX ring */
+	uint64_t first_tx_ns;	/* that frame first put on the TX ring */
+	uint64_t tx_ns;		/* that frame put on the TX ring, last time */
 	uint64_t kick_ns;	/* the TX kick that sent it, 0: none needed */
 	uint64_t rx_ns;		/* its answer read from the RX ring */
 	uint64_t done_ns;	/* done() called (for the front end's commit) */
@@ -339,6 +340,7 @@ struct engine_loop_stats {
 enum engine_stage {
 	STAGE_FRONT,		/* arrived in user space -> engine_submit() */
 	STAGE_QUEUE,		/* submitted -> its frame on the TX ring (window, chunks) */
+	STAGE_RESEND,		/* first send -> the last one (loss, timeouts) */
 	STAGE_TX,		/* on the TX ring -> the kick (sendto) that sent it */
 	STAGE_WIRE,		/* sent -> its answer read from the RX ring */
 	STAGE_COMPLETE,		/* answer read -> done() */
@@ -356,7 +358,7 @@ struct engine_stage_stats {
 	struct engine_stage_stat st[ENGINE_STAGES];
 };
 
-/* "front", "queue", "tx", "wire", "complete", "commit". */
+/* "front", "queue", "resend", "tx", "wire", "complete", "commit". */
 const char *engine_stage_name(enum engine_stage s);
 const struct engine_stage_stats *engine_stage_stats(const struct aoe_engine *e);
 /* A front end queued its answer to req (done() was called) on the

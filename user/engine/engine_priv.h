@@ -229,7 +229,8 @@ struct aoe_frame {
 	uint64_t sent_ns;
 	uint64_t first_ns;
 	uint64_t deadline_ns;
-	uint64_t tx_ns;		/* put on the TX ring (stages.c), last send */
+	uint64_t first_tx_ns;	/* put on the TX ring (stages.c), first send */
+	uint64_t tx_ns;		/* and last send */
 	uint64_t kick_ns;	/* the kick that sent it, 0: none needed */
 };
 

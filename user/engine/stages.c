@@ -12,9 +12,10 @@
  * every completed request once at done(). The commit stage ends at the
  * ring's next submit: the pass's time, read again only after a busy poll.
  *
- * A request of several frames (or one resent) is timed by the frame
- * answered last: its queue stage runs up to that frame's (last) send, TX
- * and wire are that send's. The stages of a request so add up to its time
+ * A request of several frames is timed by the frame answered last: its
+ * queue stage runs up to that frame's first send, the resend stage from
+ * there to its last send (0 unless it was lost or timed out), TX and wire
+ * are that last send's. The stages of a request so add up to its time
  * from arrival to commit; the time earlier frames spent is inside them.
  */
 #include <string.h>
@@ -22,7 +23,8 @@
 #include "engine_priv.h"
 
 static const char *const stage_names[ENGINE_STAGES] = {
-	[STAGE_FRONT] = "front", [STAGE_QUEUE] = "queue", [STAGE_TX] = "tx",
+	[STAGE_FRONT] = "front", [STAGE_QUEUE] = "queue", [STAGE_RESEND] = "resend",
+	[STAGE_TX] = "tx",
 	[STAGE_WIRE] = "wire", [STAGE_COMPLETE] = "complete", [STAGE_COMMIT] = "commit",
 };
 
@@ -72,6 +74,7 @@ static void stage_add(struct aoe_engine *e, enum engine_stage s, uint64_t ns)
 
 void stages_submitted(struct aoe_engine *e, struct aoe_req *req)
 {
+	req->first_tx_ns = 0;
 	req->tx_ns = 0;
 	req->kick_ns = 0;
 	req->rx_ns = 0;
@@ -90,6 +93,8 @@ void stages_placed(struct aoe_engine *e, struct aoe_frame *f)
 	struct frame_table *ft = &e->ft;
 
 	f->tx_ns = engine_stamp(e);
+	if (!f->first_tx_ns)
+		f->first_tx_ns = f->tx_ns;
 	f->kick_ns = 0;
 	/* Full (a frame placed again and again in one pass): the rest look
 	 * sent without a kick. */
@@ -121,6 +126,7 @@ void stages_answered(const struct aoe_engine *e, const struct aoe_frame *f)
 
 	if (!req)
 		return;
+	req->first_tx_ns = f->first_tx_ns;
 	req->tx_ns = f->tx_ns;
 	req->kick_ns = f->kick_ns;
 	req->rx_ns = e->now_ns;
@@ -138,7 +144,8 @@ void stages_done(struct aoe_engine *e, struct aoe_req *req)
 	sent = req->kick_ns ? req->kick_ns : req->tx_ns;
 	if (req->arrive_ns)
 		stage_add(e, STAGE_FRONT, span(req->arrive_ns, req->sub_ns));
-	stage_add(e, STAGE_QUEUE, span(req->sub_ns, req->tx_ns));
+	stage_add(e, STAGE_QUEUE, span(req->sub_ns, req->first_tx_ns));
+	stage_add(e, STAGE_RESEND, span(req->first_tx_ns, req->tx_ns));
 	stage_add(e, STAGE_TX, span(req->tx_ns, sent));
 	stage_add(e, STAGE_WIRE, span(sent, req->rx_ns));
 	stage_add(e, STAGE_COMPLETE, span(req->rx_ns, req->done_ns));
