@@ -70,7 +70,7 @@ jq_check "interface, socket and XDP counters labelled by interface" "$PJ" --arg 
 jq_check "stage times per request: a sample per stage, stat's counts (FUSE: no ublk stages)" \
 	"$PJ" --slurpfile st "$TMP/stat.json" '
 	[.samples[] | select(.name == "aoe_xdp_stage_count_total") | .labels.stage] ==
-	  ["front", "queue", "resend", "tx", "wire", "complete", "commit"] and
+	  ["front", "queue", "resend", "tx", "kick", "wire", "complete", "commit"] and
 	[.samples[] | select(.name == "aoe_xdp_stage_count_total" and .labels.stage == "wire") |
 	 .value > 0 and .value <= $st[0].stages.wire.count] == [true] and
 	[.samples[] | select(.name == "aoe_xdp_stage_sum_ns_total" and .labels.stage == "wire") |

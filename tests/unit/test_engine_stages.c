@@ -91,6 +91,7 @@ Test(engine_stages, an_answer_x_later_shows_x_on_the_wire)
 	expect_stage(&f, STAGE_QUEUE, 1, 0);
 	expect_stage(&f, STAGE_RESEND, 1, 0);
 	expect_stage(&f, STAGE_TX, 1, 0);	/* no kick needed */
+	expect_stage(&f, STAGE_KICK, 1, 0);
 	expect_stage(&f, STAGE_COMPLETE, 1, 0);
 	expect_stage(&f, STAGE_FRONT, 0, 0);	/* no front end's arrival */
 	cr_expect_geq(engine_stage_stats(s->e)->st[STAGE_WIRE].max_ns, s->now - t0);
@@ -162,7 +163,7 @@ Test(engine_stages, the_time_from_answer_to_done_is_completion)
 	sim_finish(s);
 }
 
-Test(engine_stages, a_kick_splits_tx_from_wire)
+Test(engine_stages, the_kick_sits_between_tx_and_wire)
 {
 	struct fix f = fix_start(4);
 	struct sim *s = f.s;
@@ -170,15 +171,16 @@ Test(engine_stages, a_kick_splits_tx_from_wire)
 	struct sim_req *r = sim_submit(s, d, AOE_OP_READ, 0, 2);
 	uint64_t t0 = s->now;
 
-	/* The simulated interfaces need no kick: say one was made 25 us
-	 * after the frame went on the ring. */
-	s->now += 25 * US;
+	/* The simulated interfaces need no kick: say one began 25 us after
+	 * the frame went on the ring and took 15 us. */
+	s->now += 40 * US;
 	s->e->stamp_ns = 0;
-	stages_kicked(s->e, true);
+	stages_kicked(s->e, t0 + 25 * US, true);
 	answer_after(s, 100 * US);
 	expect_done(r, 0);
 	expect_stage(&f, STAGE_TX, 1, 25 * US);
-	expect_stage(&f, STAGE_WIRE, 1, s->now - t0 - 25 * US);
+	expect_stage(&f, STAGE_KICK, 1, 15 * US);
+	expect_stage(&f, STAGE_WIRE, 1, s->now - t0 - 40 * US);
 	sim_finish(s);
 }
 

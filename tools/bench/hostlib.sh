@@ -39,7 +39,7 @@ HOST_COSTS='[.loop.passes, .loop.sleeps, .loop.submits, .loop.spins,
 	([.interfaces[].sockets[].tx_frames] | add), .loop.copies]'
 
 # The stages of a request, in order (engine.h, enum engine_stage).
-HOST_STAGES='["front", "queue", "resend", "tx", "wire", "complete", "commit"]'
+HOST_STAGES='["front", "queue", "resend", "tx", "kick", "wire", "complete", "commit"]'
 
 # host_stages_delta TEST BEFORE AFTER: one line of $OUT/stages.
 host_stages_delta() {
@@ -52,8 +52,8 @@ host_stages_delta() {
 # host_stages_table: average microseconds per stage over a test's engine
 # runs ("-": a stage no request went through), and their sum.
 host_stages_table() {
-	echo "| test | front end | queue | resend | TX | wire | completion | commit | sum (us per request) |"
-	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+	echo "| test | front end | queue | resend | TX (on the ring) | kick (sendto) | wire | completion | commit | sum (us per request) |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	awk '{ if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } nf = NF; for (i = 2; i <= NF; i++) v[$1, i] += $i }
 	END { for (j = 1; j <= k; j++) { t = order[j]; line = "| " t; sum = 0
 		for (i = 2; i < nf; i += 2) {

@@ -102,13 +102,13 @@ stages_report() {
 	def avg(s): [.[].stages[s]] | (map(.count) | add) as $n |
 		if $n > 0 then (map(.sum_ns) | add) / $n / 1e3 else null end;
 	def us: if . == null then "-" else (. * 10 | round / 10 | tostring) end;
-	["front", "queue", "resend", "tx", "wire", "complete", "commit"] as $st
+	["front", "queue", "resend", "tx", "kick", "wire", "complete", "commit"] as $st
 	| select(length > 0)
 	| "## Where a request'"'"'s time goes (aoe-xdp)\n",
-	  "Stage counters of `aoe-xdp stat --json` (.stages), after minus before each test, summed over its runs: average microseconds per request (engine.h, enum engine_stage). ublk fetch->submit: the FETCH completion read to engine_submit(); queue: to its frame on the TX ring (the frame answered last); resend: from that frame'"'"'s first send to its last (losses, timeouts); TX: to the kick (sendto) that sent it; wire: to its answer read from the RX ring (target and wake-up included); completion: to done(); commit: to COMMIT_AND_FETCH submitted. Multi-frame requests: TX and wire of the frame answered last.\n",
+	  "Stage counters of `aoe-xdp stat --json` (.stages), after minus before each test, summed over its runs: average microseconds per request (engine.h, enum engine_stage). ublk fetch->submit: the FETCH completion read to engine_submit(); queue: to its frame on the TX ring (the frame answered last); resend: from that frame'"'"'s first send to its last (losses, timeouts); TX: to the start of the pass'"'"'s kick (the rest of the loop pass); kick: the sendto calls that sent it; wire: to its answer read from the RX ring (target and wake-up included); completion: to done(); commit: to COMMIT_AND_FETCH submitted. Multi-frame requests: TX and wire of the frame answered last.\n",
 	  "Sum: the stages added up, aoe-xdp'"'"'s part of a request; fio: its mean latency (the rest is the kernel'"'"'s and fio'"'"'s part: the block layer, ublk between COMMIT and the next FETCH).\n",
-	  "| MTU | test | ublk fetch->submit | queue | resend | TX | wire | completion | commit | sum | fio mean latency |",
-	  "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+	  "| MTU | test | ublk fetch->submit | queue | resend | TX (on the ring) | kick (sendto) | wire | completion | commit | sum | fio mean latency |",
+	  "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
 	  (group_by([.mtu, .test])[] | [$st[] as $s | avg($s)] as $a
 	   | ([.[].fio_lat_ns | values] | if length > 0 then add / length / 1e3 else null end) as $fio
 	   | "| \(.[0].mtu) | \(.[0].test) | " + ($a | map(us) | join(" | ")) +

@@ -613,6 +613,7 @@ static void engine_kick_all(struct aoe_engine *e)
 	struct aoe_iface *ifc;
 	unsigned int i;
 	bool sent = false;
+	uint64_t start = e->ft.nplaced ? engine_clock(e) : 0;
 
 	engine_for_each_iface(e, i, ifc) {
 		for (uint32_t q = 0; q < ifc->nqueues; q++) {
@@ -626,7 +627,7 @@ static void engine_kick_all(struct aoe_engine *e)
 			xsk_sock_drain_completions(&ifc->socks[q]);
 		}
 	}
-	stages_kicked(e, sent);
+	stages_kicked(e, start, sent);
 }
 
 static bool engine_tx_waiting(const struct aoe_engine *e)

@@ -69,7 +69,8 @@ struct aoe_req {
 	uint64_t sub_ns;	/* engine_submit() */
 	uint64_t first_tx_ns;	/* that frame first put on the TX ring */
 	uint64_t tx_ns;		/* that frame put on the TX ring, last time */
-	uint64_t kick_ns;	/* the TX kick that sent it, 0: none needed */
+	uint64_t kick_start_ns;	/* the TX kick that sent it began */
+	uint64_t kick_ns;	/* and ended; 0: none needed */
 	uint64_t rx_ns;		/* its answer read from the RX ring */
 	uint64_t done_ns;	/* done() called (for the front end's commit) */
 	bool internal;		/* the engine's own (rewrites, their flushes) */
@@ -341,7 +342,8 @@ enum engine_stage {
 	STAGE_FRONT,		/* arrived in user space -> engine_submit() */
 	STAGE_QUEUE,		/* submitted -> its frame on the TX ring (window, chunks) */
 	STAGE_RESEND,		/* first send -> the last one (loss, timeouts) */
-	STAGE_TX,		/* on the TX ring -> the kick (sendto) that sent it */
+	STAGE_TX,		/* on the TX ring -> the pass's kick begins (the rest of the pass) */
+	STAGE_KICK,		/* the kick: the sendto calls that sent it */
 	STAGE_WIRE,		/* sent -> its answer read from the RX ring */
 	STAGE_COMPLETE,		/* answer read -> done() */
 	STAGE_COMMIT,		/* done() -> its answer submitted to the kernel */
@@ -358,7 +360,7 @@ struct engine_stage_stats {
 	struct engine_stage_stat st[ENGINE_STAGES];
 };
 
-/* "front", "queue", "resend", "tx", "wire", "complete", "commit". */
+/* "front", "queue", "resend", "tx", "kick", "wire", "complete", "commit". */
 const char *engine_stage_name(enum engine_stage s);
 const struct engine_stage_stats *engine_stage_stats(const struct aoe_engine *e);
 /* A front end queued its answer to req (done() was called) on the

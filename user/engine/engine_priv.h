@@ -231,7 +231,8 @@ struct aoe_frame {
 	uint64_t deadline_ns;
 	uint64_t first_tx_ns;	/* put on the TX ring (stages.c), first send */
 	uint64_t tx_ns;		/* and last send */
-	uint64_t kick_ns;	/* the kick that sent it, 0: none needed */
+	uint64_t kick_start_ns;	/* the kick that sent it began */
+	uint64_t kick_ns;	/* and ended; 0: none needed */
 };
 
 /*
@@ -382,7 +383,7 @@ uint64_t engine_stamp(struct aoe_engine *e);
 uint64_t engine_clock(struct aoe_engine *e);
 void stages_submitted(struct aoe_engine *e, struct aoe_req *req);
 void stages_placed(struct aoe_engine *e, struct aoe_frame *f);
-void stages_kicked(struct aoe_engine *e, bool sent);
+void stages_kicked(struct aoe_engine *e, uint64_t start_ns, bool sent);
 void stages_answered(const struct aoe_engine *e, const struct aoe_frame *f);
 void stages_done(struct aoe_engine *e, struct aoe_req *req);
 void stages_ring_submit(struct aoe_engine *e, uint64_t now_ns);

@@ -6,16 +6,16 @@
  * The boundaries are clock reads the loop shares. A pass reads the clock
  * once after its wait (the ublk FETCHes and the answers it found have that
  * time), once when its pump first puts a frame on a TX ring (all frames
- * of that pump share it), once after a kick that called sendto (all frames
- * it sent share it); a front end's request reads it once at
+ * of that pump share it), before and after the kicks when it put frames
+ * on a ring (all frames they sent share them); a front end's request reads it once at
  * engine_submit() (the time it waited behind the others the pass found),
  * every completed request once at done(). The commit stage ends at the
  * ring's next submit: the pass's time, read again only after a busy poll.
  *
  * A request of several frames is timed by the frame answered last: its
  * queue stage runs up to that frame's first send, the resend stage from
- * there to its last send (0 unless it was lost or timed out), TX and wire
- * are that last send's. The stages of a request so add up to its time
+ * there to its last send (0 unless it was lost or timed out), TX, kick
+ * and wire are that last send's. The stages of a request so add up to its time
  * from arrival to commit; the time earlier frames spent is inside them.
  */
 #include <string.h>
@@ -24,7 +24,7 @@
 
 static const char *const stage_names[ENGINE_STAGES] = {
 	[STAGE_FRONT] = "front", [STAGE_QUEUE] = "queue", [STAGE_RESEND] = "resend",
-	[STAGE_TX] = "tx",
+	[STAGE_TX] = "tx", [STAGE_KICK] = "kick",
 	[STAGE_WIRE] = "wire", [STAGE_COMPLETE] = "complete", [STAGE_COMMIT] = "commit",
 };
 
@@ -76,6 +76,7 @@ void stages_submitted(struct aoe_engine *e, struct aoe_req *req)
 {
 	req->first_tx_ns = 0;
 	req->tx_ns = 0;
+	req->kick_start_ns = 0;
 	req->kick_ns = 0;
 	req->rx_ns = 0;
 	req->done_ns = 0;
@@ -102,9 +103,10 @@ void stages_placed(struct aoe_engine *e, struct aoe_frame *f)
 		ft->placed[ft->nplaced++] = (uint32_t)(f - ft->f);
 }
 
-/* The pass's kicks are over; sent: one of them called sendto. Its frames
- * are on their way from now (one time for every socket: close enough). */
-void stages_kicked(struct aoe_engine *e, bool sent)
+/* The pass's kicks, begun at start_ns, are over; sent: one of them called
+ * sendto. Its frames are on their way from now (one time for every
+ * socket: close enough). */
+void stages_kicked(struct aoe_engine *e, uint64_t start_ns, bool sent)
 {
 	struct frame_table *ft = &e->ft;
 	uint64_t t = 0;
@@ -115,8 +117,10 @@ void stages_kicked(struct aoe_engine *e, bool sent)
 		e->stamp_ns = 0;
 		t = engine_stamp(e);
 	}
-	for (uint32_t i = 0; i < ft->nplaced; i++)
+	for (uint32_t i = 0; i < ft->nplaced; i++) {
+		ft->f[ft->placed[i]].kick_start_ns = start_ns;
 		ft->f[ft->placed[i]].kick_ns = t;
+	}
 	ft->nplaced = 0;
 }
 
@@ -128,6 +132,7 @@ void stages_answered(const struct aoe_engine *e, const struct aoe_frame *f)
 		return;
 	req->first_tx_ns = f->first_tx_ns;
 	req->tx_ns = f->tx_ns;
+	req->kick_start_ns = f->kick_start_ns;
 	req->kick_ns = f->kick_ns;
 	req->rx_ns = e->now_ns;
 }
@@ -135,18 +140,20 @@ void stages_answered(const struct aoe_engine *e, const struct aoe_frame *f)
 /* req is about to be done(): its stages up to now count (answered ones). */
 void stages_done(struct aoe_engine *e, struct aoe_req *req)
 {
-	uint64_t sent;
+	uint64_t kick, sent;
 
 	req->done_ns = 0;
 	if (req->internal || req->status || !req->rx_ns)
 		return;
 	req->done_ns = engine_clock(e);
+	kick = req->kick_ns ? req->kick_start_ns : req->tx_ns;
 	sent = req->kick_ns ? req->kick_ns : req->tx_ns;
 	if (req->arrive_ns)
 		stage_add(e, STAGE_FRONT, span(req->arrive_ns, req->sub_ns));
 	stage_add(e, STAGE_QUEUE, span(req->sub_ns, req->first_tx_ns));
 	stage_add(e, STAGE_RESEND, span(req->first_tx_ns, req->tx_ns));
-	stage_add(e, STAGE_TX, span(req->tx_ns, sent));
+	stage_add(e, STAGE_TX, span(req->tx_ns, kick));
+	stage_add(e, STAGE_KICK, span(kick, sent));
 	stage_add(e, STAGE_WIRE, span(sent, req->rx_ns));
 	stage_add(e, STAGE_COMPLETE, span(req->rx_ns, req->done_ns));
 }
