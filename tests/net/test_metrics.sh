@@ -67,6 +67,15 @@ jq_check "interface, socket and XDP counters labelled by interface" "$PJ" --arg 
 	([.samples[] | select(.name == "aoe_xdp_socket_rx_frames_total") |
 	  .labels.interface == $i and .labels.queue == "0" and .value > 0] | all) and
 	([.samples[] | select(.name == "aoe_xdp_xdp_redirected_total") | .value > 0] == [true])'
+jq_check "stage times per request: a sample per stage, stat's counts (FUSE: no ublk stages)" \
+	"$PJ" --slurpfile st "$TMP/stat.json" '
+	[.samples[] | select(.name == "aoe_xdp_stage_count_total") | .labels.stage] ==
+	  ["front", "queue", "resend", "tx", "kick", "wire", "complete", "commit"] and
+	[.samples[] | select(.name == "aoe_xdp_stage_count_total" and .labels.stage == "wire") |
+	 .value > 0 and .value <= $st[0].stages.wire.count] == [true] and
+	[.samples[] | select(.name == "aoe_xdp_stage_sum_ns_total" and .labels.stage == "wire") |
+	 .value > 0] == [true] and
+	$st[0].stages.front.count == 0 and $st[0].stages.commit.count == 0'
 timeout 10 "$AOE_XDP" stat --prometheus --json >/dev/null 2>&1
 check "stat --prometheus --json is a usage error (exit 2)" test $? -eq 2
 

@@ -283,6 +283,12 @@ static int sim_add_iface(struct sim *s, const struct engine_config *cfg, unsigne
 	return 0;
 }
 
+/* The engine's clock in a simulation: the time the test set. */
+static uint64_t sim_clock(void *ctx)
+{
+	return ((const struct sim *)ctx)->now;
+}
+
 int sim_create(struct sim **out, const struct engine_config *cfg, unsigned int nifaces,
 	       uint32_t mtu, uint32_t frames)
 {
@@ -309,6 +315,8 @@ int sim_create(struct sim **out, const struct engine_config *cfg, unsigned int n
 	/* A fixed seed and clock: every run sends the same tags at the same
 	 * times, so a failure replays. */
 	s->e->rng = SIM_RNG_SEED;
+	s->e->clock = sim_clock;
+	s->e->clock_ctx = s;
 	s->e->now_ns = s->now;
 	s->e->next_timer_ns = s->now;
 	/* Made again after the seed: the slots draw their tag generations

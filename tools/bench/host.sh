@@ -68,6 +68,10 @@ main() {
 		echo
 		host_costs_table
 		echo
+		echo "Where a request's time goes (engine: stat's stages over the runs, average us):"
+		echo
+		host_stages_table
+		echo
 		echo "The targets' own rates (aoe-target ${HOST_TARGET_IO:-xdp}; t0 served the engine, t1 xsk-rtt):"
 		echo
 		sed 's/^/    /' "$OUT/target-rates"

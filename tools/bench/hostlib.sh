@@ -6,6 +6,8 @@
 #   TEST SIDE FRAMES_PER_S P50_NS P99_NS
 # and each engine run one to $OUT/costs (the loop's counters over the run):
 #   TEST IOS PASSES SLEEPS SUBMITS SPINS KICKS FILL_WAKEUPS TX_FRAMES COPIES
+# and one to $OUT/stages (where requests' time went: stat's .stages):
+#   TEST then COUNT SUM_NS for each of HOST_STAGES
 
 # host_setup: namespaces, two veth pairs, a target on each (AF_XDP unless
 # HOST_TARGET_IO says otherwise: AF_PACKET's target is slower than the
@@ -36,6 +38,31 @@ HOST_COSTS='[.loop.passes, .loop.sleeps, .loop.submits, .loop.spins,
 	([.interfaces[].sockets[].tx_kicks] | add), ([.interfaces[].sockets[].fill_wakeups] | add),
 	([.interfaces[].sockets[].tx_frames] | add), .loop.copies]'
 
+# The stages of a request, in order (engine.h, enum engine_stage).
+HOST_STAGES='["front", "queue", "resend", "tx", "kick", "wire", "complete", "commit"]'
+
+# host_stages_delta TEST BEFORE AFTER: one line of $OUT/stages.
+host_stages_delta() {
+	jq -rn --arg t "$1" --slurpfile b "$2" --slurpfile a "$3" "[\$t] + ($HOST_STAGES |
+		map(. as \$s | (\$a[0].stages[\$s].count - \$b[0].stages[\$s].count),
+		    (\$a[0].stages[\$s].sum_ns - \$b[0].stages[\$s].sum_ns))) |
+		map(tostring) | join(\" \")" >>"$OUT/stages"
+}
+
+# host_stages_table: average microseconds per stage over a test's engine
+# runs ("-": a stage no request went through), and their sum.
+host_stages_table() {
+	echo "| test | front end | queue | resend | TX (on the ring) | kick (sendto) | wire | completion | commit | sum (us per request) |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	awk '{ if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } nf = NF; for (i = 2; i <= NF; i++) v[$1, i] += $i }
+	END { for (j = 1; j <= k; j++) { t = order[j]; line = "| " t; sum = 0
+		for (i = 2; i < nf; i += 2) {
+			if (v[t, i]) { a = v[t, i + 1] / v[t, i] / 1e3; sum += a; line = line sprintf(" | %.1f", a) }
+			else line = line " | -"
+		}
+		printf "%s | %.1f |\n", line, sum } }' "$OUT/stages"
+}
+
 # host_engine TEST QD I: one engine run (1 KiB random reads at depth QD).
 host_engine() {
 	local f=$OUT/$1-engine-$3.json
@@ -48,6 +75,7 @@ host_engine() {
 		"def costs: $HOST_COSTS; (\$a[0] | costs) as \$x | (\$b[0] | costs) as \$y |
 		 [\$t, \$r[0].ios] + [range(\$x | length) as \$i | \$x[\$i] - \$y[\$i]] |
 		 map(tostring) | join(\" \")" >>"$OUT/costs"
+	host_stages_delta "$1" "$f.before" "$f.after"
 }
 
 # host_raw TEST QD I [xsk-rtt mode and arguments]: one xsk-rtt run.

@@ -80,3 +80,39 @@ $meta[0] as $m
   (if ($notes | length) > 0 then "## Notes\n\n" + ($notes | split("\n") | map(select(length > 0) | "- " + .) | join("\n")) + "\n" else empty end),
   "Raw data next to this file: *.fio.json (fio), *.stat-before.json and *.stat.json (aoe-xdp stat --json around each aoe-xdp test), mtu*.links.json (veth counters, drops included), mtu*-aoe-target.json (the target'"'"'s counters), results.jsonl (every figure above, with aoe-xdp'"'"'s RTT and RTO after each test), dmesg.txt."
 ] | .[]' "$OUT/results.jsonl"
+
+# Where aoe-xdp's requests spent their time in the QD1 and QD32 tests: its
+# stage counters (aoe-xdp stat --json, .stages) after minus before each
+# test, summed over the runs; average microseconds per request and stage.
+stages_report() {
+	local f base name
+	for f in "$OUT"/mtu*-aoe-xdp-*-qd1-*.stat.json "$OUT"/mtu*-aoe-xdp-*-qd32-*.stat.json; do
+		base=${f%.stat.json}
+		[ -e "$f" ] || continue
+		[ -e "$base.stat-before.json" ] || continue
+		name=${base##*/mtu}
+		jq -c --slurpfile b "$base.stat-before.json" --arg mtu "${name%%-*}" \
+			--slurpfile fio <(jq -c '[.jobs[0] | .read, .write | select(.io_bytes > 0) |
+				.lat_ns.mean][0]' "$base.fio.json" 2>/dev/null || echo null) \
+			--arg test "$(sed -E 's/^[0-9]+-aoe-xdp-(.*)-[0-9]+$/\1/' <<<"$name")" '
+			{mtu: ($mtu | tonumber), test: $test, fio_lat_ns: ($fio[0] // null), stages: (.stages | to_entries | map(.key as $s |
+			 {key: $s, value: {count: (.value.count - $b[0].stages[$s].count),
+			  sum_ns: (.value.sum_ns - $b[0].stages[$s].sum_ns)}}) | from_entries)}' "$f"
+	done | jq -rs '
+	def avg(s): [.[].stages[s]] | (map(.count) | add) as $n |
+		if $n > 0 then (map(.sum_ns) | add) / $n / 1e3 else null end;
+	def us: if . == null then "-" else (. * 10 | round / 10 | tostring) end;
+	["front", "queue", "resend", "tx", "kick", "wire", "complete", "commit"] as $st
+	| select(length > 0)
+	| "## Where a request'"'"'s time goes (aoe-xdp)\n",
+	  "Stage counters of `aoe-xdp stat --json` (.stages), after minus before each test, summed over its runs: average microseconds per request (engine.h, enum engine_stage). ublk fetch->submit: the FETCH completion read to engine_submit(); queue: to its frame on the TX ring (the frame answered last); resend: from that frame'"'"'s first send to its last (losses, timeouts); TX: to the start of the pass'"'"'s kick (the rest of the loop pass); kick: the sendto calls that sent it; wire: to its answer read from the RX ring (target and wake-up included); completion: to done(); commit: to COMMIT_AND_FETCH submitted. Multi-frame requests: TX and wire of the frame answered last.\n",
+	  "Sum: the stages added up, aoe-xdp'"'"'s part of a request; fio: its mean latency (the rest is the kernel'"'"'s and fio'"'"'s part: the block layer, ublk between COMMIT and the next FETCH).\n",
+	  "| MTU | test | ublk fetch->submit | queue | resend | TX (on the ring) | kick (sendto) | wire | completion | commit | sum | fio mean latency |",
+	  "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+	  (group_by([.mtu, .test])[] | [$st[] as $s | avg($s)] as $a
+	   | ([.[].fio_lat_ns | values] | if length > 0 then add / length / 1e3 else null end) as $fio
+	   | "| \(.[0].mtu) | \(.[0].test) | " + ($a | map(us) | join(" | ")) +
+	     " | \([$a[] | values] | add | us) | \($fio | us) |"),
+	  ""'
+}
+stages_report

@@ -573,6 +573,43 @@ static void loop_record(struct record *r, const struct engine_loop_stats *l)
 	FIELD(r, R_OBJ_END);
 }
 
+/* Where requests' time goes (engine.h, enum engine_stage): raw sums in
+ * JSON and metrics; the text is stages_text(). */
+static void stages_record(struct record *r, const struct engine_stage_stats *s)
+{
+	FIELD(r, R_OBJ, .key = "stages", .metric = "stage");
+	for (int i = 0; i < ENGINE_STAGES; i++) {
+		const struct engine_stage_stat *st = &s->st[i];
+		const char *name = engine_stage_name((enum engine_stage)i);
+
+		FIELD(r, R_OBJ, .key = name, .metric = "stage");
+		FIELD(r, R_STR, .key = "stage", .v.s = name, .m = M_LABEL, .metric_only = true);
+		FIELD(r, R_U64, .key = "count", .v.u = st->count, CNT);
+		FIELD(r, R_U64, .key = "sum_ns", .v.u = st->sum_ns, CNT);
+		FIELD(r, R_U64, .key = "max_ns", .v.u = st->max_ns, GAUGE);
+		FIELD(r, R_OBJ_END);
+	}
+	FIELD(r, R_OBJ_END);
+}
+
+/* Per stage the average and the longest, in microseconds; then what the
+ * averages add up to: a request's time, stage by stage. */
+static void stages_text(FILE *out, const struct engine_stage_stats *s)
+{
+	double total = 0;
+
+	fprintf(out, "\nstages (us):   %9s %9s %12s\n", "avg", "max", "requests");
+	for (int i = 0; i < ENGINE_STAGES; i++) {
+		const struct engine_stage_stat *st = &s->st[i];
+		double avg = st->count ? (double)st->sum_ns / (double)st->count / 1e3 : 0;
+
+		total += avg;
+		fprintf(out, "  %-12s %9.1f %9.1f %12llu\n", engine_stage_name((enum engine_stage)i),
+			avg, (double)st->max_ns / 1e3, (unsigned long long)st->count);
+	}
+	fprintf(out, "  %-12s %9.1f\n", "per request", total);
+}
+
 typedef void (*iface_record_fn)(struct record *r, const struct aoe_iface *ifc);
 
 static void iface_stat_record(struct record *r, const struct aoe_iface *ifc)
@@ -609,6 +646,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 	rx_record(r, engine_rx_stats(e));
 	limits_record(r, engine_limit_stats(e));
 	loop_record(r, engine_loop_stats(e));
+	stages_record(r, engine_stage_stats(e));
 	if (json) {
 		json_init(&j, out);
 		json_obj_begin(&j);
@@ -625,6 +663,7 @@ void report_stat(FILE *out, struct aoe_engine *e, bool json, const struct report
 		devices_render(&k, e, dev_stat_record, ex);
 		ifaces_render(&k, e, iface_stat_record);
 		rec_text(out, r);
+		stages_text(out, engine_stage_stats(e));
 	}
 	free(r);
 }
@@ -650,6 +689,9 @@ void report_stat_prometheus(FILE *out, struct aoe_engine *e, const struct report
 	prom_add(p, r, "limits");
 	loop_record(r, engine_loop_stats(e));
 	prom_add(p, r, "loop");
+	r->n = 0;
+	stages_record(r, engine_stage_stats(e));
+	prom_add(p, r, "stage");
 	prom_write(p, out);
 	free(r);
 }

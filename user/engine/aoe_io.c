@@ -51,6 +51,7 @@ static void req_complete(struct aoe_req *req)
 	} else if (req->op == AOE_OP_FLUSH) {
 		d->st.flushes++;
 	}
+	stages_done(d->eng, req);
 	req->done(req, req->status);
 }
 
@@ -256,6 +257,7 @@ void aoe_io_submit(struct aoe_dev *d, struct aoe_req *req)
 	req->inflight = 0;
 	req->units = rw ? req->nsect : 1;
 	req->start_ns = d->eng->now_ns;
+	stages_submitted(d->eng, req);
 	list_init(&req->node);
 	list_init(&req->wnode);
 	if (!req->internal)
@@ -728,6 +730,7 @@ void aoe_io_rx_ata(struct aoe_engine *e, struct aoe_iface *ifc, const struct aoe
 	list_del(&f->node);
 	window_on_ack(&t->win);
 	pmtu_answered(e, f->path, frame_wire_sect(f), f->sent_ns);
+	stages_answered(e, f);
 	if (f->probe) {
 		t->probe_misses = 0;
 		frame_end(e, f, 0);

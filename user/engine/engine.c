@@ -612,16 +612,22 @@ static void engine_kick_all(struct aoe_engine *e)
 {
 	struct aoe_iface *ifc;
 	unsigned int i;
+	bool sent = false;
+	uint64_t start = e->ft.nplaced ? engine_clock(e) : 0;
 
 	engine_for_each_iface(e, i, ifc) {
 		for (uint32_t q = 0; q < ifc->nqueues; q++) {
+			uint64_t kicks = ifc->socks[q].st.tx_kicks;
 			int err = xsk_sock_kick(&ifc->socks[q]);
+
+			sent |= ifc->socks[q].st.tx_kicks != kicks;
 
 			if (err && ifc->socks[q].st.kick_errors == 1)
 				pr_warn("%s: sending failed: %s\n", ifc->name, strerror(-err));
 			xsk_sock_drain_completions(&ifc->socks[q]);
 		}
 	}
+	stages_kicked(e, start, sent);
 }
 
 static bool engine_tx_waiting(const struct aoe_engine *e)
@@ -701,6 +707,7 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	uint64_t wait_ns = max_wait_ns;
 	uint64_t due = e->next_timer_ns < e->wake_ns ? e->next_timer_ns : e->wake_ns;
 	struct io_uring_cqe *cqe;
+	bool spun = false;
 	int err;
 
 	e->now_ns = clock_now_ns();
@@ -712,6 +719,7 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	if (engine_tx_waiting(e))
 		wait_ns = 0;
 	if (wait_ns && e->cfg.busy_poll_us && e->ft.nfree < e->ft.n) {
+		spun = true;
 		if (engine_busy_poll(e)) {
 			wait_ns = 0;
 			e->loop.spins++;
@@ -720,6 +728,10 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 		}
 	}
 	e->loop.passes++;
+	/* What front ends queued goes to the kernel now: a busy poll made
+	 * the pass's time old. */
+	if (io_uring_sq_ready(&e->ring))
+		stages_ring_submit(e, spun ? engine_clock(e) : e->now_ns);
 	if (wait_ns) {
 		struct __kernel_timespec ts = {
 			.tv_sec = (long long)(wait_ns / NSEC_PER_SEC),
@@ -739,14 +751,19 @@ int engine_run_once(struct aoe_engine *e, uint64_t max_wait_ns)
 	}
 	if (err < 0 && err != -ETIME && err != -EINTR && err != -EAGAIN && err != -EBUSY)
 		return err;
+	/* Read before the completions: what they bring (ublk requests) and
+	 * what the rings hold arrived by now. */
+	e->now_ns = clock_now_ns();
+	e->stamp_ns = e->now_ns;
 	engine_reap(e);
-	engine_step(e, clock_now_ns());
+	engine_step(e, e->now_ns);
 	return 0;
 }
 
 void engine_step(struct aoe_engine *e, uint64_t now_ns)
 {
 	e->now_ns = now_ns;
+	e->stamp_ns = now_ns;	/* the answers read now have this time */
 	engine_service_sockets(e);
 	if (e->now_ns >= e->next_timer_ns) {
 		/* What the timers resend lowers next_timer_ns as it goes out
@@ -764,6 +781,8 @@ void engine_step(struct aoe_engine *e, uint64_t now_ns)
 		discover_broadcast(e);
 	if (discover_next_ns(e) < e->next_timer_ns)
 		e->next_timer_ns = discover_next_ns(e);
+	e->stamp_ns = 0;	/* the frames put on the rings now: a time of their own */
 	engine_pump_all(e);
 	engine_kick_all(e);
+	e->stamp_ns = 0;	/* what comes between passes reads the clock */
 }

@@ -50,6 +50,10 @@ struct aoe_req {
 	/* Called once, from the engine loop: res is 0 or -errno. */
 	void (*done)(struct aoe_req *req, int res);
 	void *priv;
+	/* When the request reached user space (engine_now() of the pass that
+	 * read it, e.g. ublk's FETCH completion), 0 when the front end has no
+	 * such moment: the front-end stage runs from there to engine_submit(). */
+	uint64_t arrive_ns;
 
 	/* Engine-owned from engine_submit() to done(): do not touch. */
 	struct aoe_dev *dev;
@@ -61,6 +65,14 @@ struct aoe_req {
 	int status;
 	uint64_t start_ns;
 	uint64_t wseq;		/* a write's version: submission order */
+	/* Stage boundaries (stages.c); those of the frame answered last. */
+	uint64_t sub_ns;	/* engine_submit() */
+	uint64_t first_tx_ns;	/* that frame first put on the TX ring */
+	uint64_t tx_ns;		/* that frame put on the TX ring, last time */
+	uint64_t kick_start_ns;	/* the TX kick that sent it began */
+	uint64_t kick_ns;	/* and ended; 0: none needed */
+	uint64_t rx_ns;		/* its answer read from the RX ring */
+	uint64_t done_ns;	/* done() called (for the front end's commit) */
 	bool internal;		/* the engine's own (rewrites, their flushes) */
 	bool guard_redo;	/* an older copy landed over it: send it again */
 };
@@ -320,6 +332,40 @@ struct engine_loop_stats {
 	uint64_t copies;	/* payload copies between requests and frames */
 	uint64_t copy_bytes;
 };
+
+/*
+ * Where a request's time goes (stages.c), counted on every request that
+ * was answered: each stage ends where the next begins, so the stages of a
+ * request add up to its time from arrival to commit.
+ */
+enum engine_stage {
+	STAGE_FRONT,		/* arrived in user space -> engine_submit() */
+	STAGE_QUEUE,		/* submitted -> its frame on the TX ring (window, chunks) */
+	STAGE_RESEND,		/* first send -> the last one (loss, timeouts) */
+	STAGE_TX,		/* on the TX ring -> the pass's kick begins (the rest of the pass) */
+	STAGE_KICK,		/* the kick: the sendto calls that sent it */
+	STAGE_WIRE,		/* sent -> its answer read from the RX ring */
+	STAGE_COMPLETE,		/* answer read -> done() */
+	STAGE_COMMIT,		/* done() -> its answer submitted to the kernel */
+	ENGINE_STAGES,
+};
+
+struct engine_stage_stat {
+	uint64_t count;
+	uint64_t sum_ns;
+	uint64_t max_ns;
+};
+
+struct engine_stage_stats {
+	struct engine_stage_stat st[ENGINE_STAGES];
+};
+
+/* "front", "queue", "resend", "tx", "kick", "wire", "complete", "commit". */
+const char *engine_stage_name(enum engine_stage s);
+const struct engine_stage_stats *engine_stage_stats(const struct aoe_engine *e);
+/* A front end queued its answer to req (done() was called) on the
+ * engine's ring: the commit stage lasts until the ring's next submit. */
+void engine_commit_queued(struct aoe_engine *e, const struct aoe_req *req);
 
 void aoe_dev_get_info(const struct aoe_dev *d, struct aoe_dev_info *out);
 /* Target i of d: 0, or -ENOENT past the last one. */

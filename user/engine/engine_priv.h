@@ -229,6 +229,10 @@ struct aoe_frame {
 	uint64_t sent_ns;
 	uint64_t first_ns;
 	uint64_t deadline_ns;
+	uint64_t first_tx_ns;	/* put on the TX ring (stages.c), first send */
+	uint64_t tx_ns;		/* and last send */
+	uint64_t kick_start_ns;	/* the kick that sent it began */
+	uint64_t kick_ns;	/* and ended; 0: none needed */
 };
 
 /*
@@ -242,6 +246,8 @@ struct frame_table {
 	uint32_t *free;		/* ring of n free indexes */
 	uint32_t head;		/* next to hand out */
 	uint32_t nfree;
+	uint32_t *placed;	/* indexes put on a TX ring since the last kick */
+	uint32_t nplaced;
 };
 
 /* A copy of a frame as sent under one tag, kept until answered (copies.c). */
@@ -339,6 +345,19 @@ struct aoe_engine {
 	bool limit_logged[LIMIT_CAUSES];	/* each cause said once */
 	unsigned int failed_said;	/* failed devices named in the log (identity.c) */
 	struct engine_loop_stats loop;
+	/* Where requests' time goes (stages.c). */
+	struct engine_stage_stats stages;
+	/* The time of the current phase of a pass, read on first use (0: not
+	 * yet): stage boundaries in one phase share one clock read. */
+	uint64_t stamp_ns;
+	/* Answers front ends queued on the ring since its last submit: the
+	 * commit stage of each ends at that submit. */
+	struct {
+		uint64_t n, sum_ns, first_ns;
+	} commits;
+	/* The clock: clock_now_ns(), or the unit tests' simulated one. */
+	uint64_t (*clock)(void *ctx);
+	void *clock_ctx;
 };
 
 #define engine_for_each_iface(e, i, ifc) \
@@ -358,6 +377,16 @@ int engine_add_opened_iface(struct aoe_engine *e, struct aoe_iface *ifc);
  * back to the interface's UMEM when the kernel is done with it. */
 int engine_send_raw(struct aoe_engine *e, struct aoe_iface *ifc, const void *frame,
 		    size_t len);
+
+/* stages.c: per-request stage times (enum engine_stage). */
+uint64_t engine_stamp(struct aoe_engine *e);
+uint64_t engine_clock(struct aoe_engine *e);
+void stages_submitted(struct aoe_engine *e, struct aoe_req *req);
+void stages_placed(struct aoe_engine *e, struct aoe_frame *f);
+void stages_kicked(struct aoe_engine *e, uint64_t start_ns, bool sent);
+void stages_answered(const struct aoe_engine *e, const struct aoe_frame *f);
+void stages_done(struct aoe_engine *e, struct aoe_req *req);
+void stages_ring_submit(struct aoe_engine *e, uint64_t now_ns);
 
 /* device.c */
 struct aoe_dev *dev_create(struct aoe_engine *e, uint16_t shelf, uint8_t slot);

@@ -21,7 +21,8 @@ int frame_table_init(struct frame_table *ft, uint32_t n, struct aoe_engine *e)
 		return -EINVAL;	/* the discovery tag's index is never a frame's */
 	ft->f = calloc(n, sizeof(*ft->f));
 	ft->free = calloc(n, sizeof(*ft->free));
-	if (!ft->f || !ft->free) {
+	ft->placed = calloc(n, sizeof(*ft->placed));
+	if (!ft->f || !ft->free || !ft->placed) {
 		frame_table_fini(ft);
 		return -ENOMEM;
 	}
@@ -40,6 +41,7 @@ void frame_table_fini(struct frame_table *ft)
 {
 	free(ft->f);
 	free(ft->free);
+	free(ft->placed);
 	memset(ft, 0, sizeof(*ft));
 }
 
@@ -217,6 +219,7 @@ int frame_send(struct aoe_engine *e, struct aoe_frame *f, struct aoe_path *path)
 		return -EAGAIN;
 	}
 	f->path = path;
+	stages_placed(e, f);
 	f->sent_ns = e->now_ns;
 	if (!f->first_ns)
 		f->first_ns = e->now_ns;

@@ -71,10 +71,12 @@ bool ublk_available(void);
  * Every request an export makes goes through here: req is set up for
  * [lba, lba + nsect) of d and handed to the engine, or failed at once with
  * -EIO (done() is called before this returns) when the exports are
- * stopping or d is not up.
+ * stopping or d is not up. arrive_ns: when the request reached user space
+ * (engine_now() of the pass that read it), 0 when unknown: where its
+ * front-end stage starts (engine.h, enum engine_stage).
  */
 void export_submit(struct export_ctx *ctx, struct aoe_dev *d, struct aoe_req *req,
-		   enum aoe_req_op op, uint64_t lba, uint32_t nsect, uint8_t *buf,
+		   uint64_t arrive_ns, enum aoe_req_op op, uint64_t lba, uint32_t nsect, uint8_t *buf,
 		   void (*done)(struct aoe_req *, int), void *priv);
 
 #endif /* AOE_EXPORT_H */

@@ -275,7 +275,7 @@ static void fuse_io_done(struct aoe_req *req, int res);
 static void slot_submit(struct fuse_slot *s, struct aoe_dev *d, enum aoe_req_op op,
 			uint64_t lba, uint32_t nsect)
 {
-	export_submit(s->fx->ctx, d, &s->req, op, lba, nsect, s->buf, fuse_io_done, s);
+	export_submit(s->fx->ctx, d, &s->req, 0, op, lba, nsect, s->buf, fuse_io_done, s);
 }
 
 /* write_order says this write may go: its first request. */

@@ -89,6 +89,7 @@ struct ublk_slot {
 	bool in_engine;		/* its request is with the engine */
 	bool fua;
 	uint32_t bytes;
+	uint64_t arrive_ns;	/* its FETCH came back (engine_now()), 0 when not */
 	struct aoe_req req;
 	uint8_t *buf;
 };
@@ -262,10 +263,13 @@ static void ublk_io_done(struct aoe_req *req, int res)
 	if (!res && s->fua) {
 		/* Forced unit access: the write is durable once flushed. */
 		s->fua = false;
+		s->arrive_ns = 0;	/* the flush is ours, not a new arrival */
 		slot_submit(s, AOE_OP_FLUSH, 0, 0, NULL);
 		return;
 	}
 	slot_commit(s, res ? -EIO : (int32_t)s->bytes);
+	if (s->in_kernel)
+		engine_commit_queued(s->u->ux->ctx->eng, req);
 }
 
 static void slot_submit(struct ublk_slot *s, enum aoe_req_op op, uint64_t lba, uint32_t nsect,
@@ -273,7 +277,7 @@ static void slot_submit(struct ublk_slot *s, enum aoe_req_op op, uint64_t lba, u
 {
 	s->in_engine = true;
 	s->u->in_engine++;
-	export_submit(s->u->ux->ctx, s->u->d, &s->req, op, lba, nsect, buf, ublk_io_done, s);
+	export_submit(s->u->ux->ctx, s->u->d, &s->req, s->arrive_ns, op, lba, nsect, buf, ublk_io_done, s);
 }
 
 static void slot_serve(struct ublk_slot *s)
@@ -319,6 +323,7 @@ static void slot_event(struct engine_event *ev, const struct io_uring_cqe *cqe)
 	s->in_kernel = false;
 	s->u->in_kernel--;
 	if (cqe->res == UBLK_IO_RES_OK) {
+		s->arrive_ns = engine_now(s->u->ux->ctx->eng);
 		slot_serve(s);
 		return;
 	}
