@@ -559,7 +559,7 @@ static void rx_record(struct record *r, const struct engine_rx_stats *rx)
 	FIELD(r, R_OBJ_END);
 }
 
-#define LOOP_STATS(X) X(passes) X(sleeps) X(submits) X(spins) X(spin_misses) X(copies) \
+#define LOOP_STATS(X) X(passes) X(sleeps) X(submits) X(early_commits) X(spins) X(spin_misses) X(copies) \
 	X(copy_bytes)
 
 /* The event loop's costs: system calls, wake-ups, copies. */

@@ -327,6 +327,7 @@ struct engine_loop_stats {
 	uint64_t passes;	/* loop passes */
 	uint64_t sleeps;	/* io_uring_enter calls that may sleep: wake-ups */
 	uint64_t submits;	/* io_uring_enter calls that only submitted */
+	uint64_t early_commits;	/* of those: commits sent before a TX kick */
 	uint64_t spins;		/* busy polls that found work (no sleep) */
 	uint64_t spin_misses;	/* busy polls that gave up, then slept */
 	uint64_t copies;	/* payload copies between requests and frames */
