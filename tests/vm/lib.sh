@@ -114,9 +114,12 @@ target_start() {
 }
 
 # attach [attach options] IFACE...: aoe-xdp attach in the root namespace;
-# remembers the daemon for daemon_stop.
+# remembers the daemon for daemon_stop. AOE_XDP_ATTACH_OPTS (passed in by
+# VM_ENV=AOE_XDP_ATTACH_OPTS) adds options, to run a test with a setting
+# that is not the default, e.g. --tx-kick uring.
 attach() {
-	"$AOE_XDP" attach "$@" || return 1
+	# shellcheck disable=SC2086 # words for attach
+	"$AOE_XDP" attach ${AOE_XDP_ATTACH_OPTS:-} "$@" || return 1
 	DAEMON_PID=$(cat "$AOE_XDP_RUN_DIR/aoe-xdp.pid" 2>/dev/null)
 	[ -n "$DAEMON_PID" ]
 }
