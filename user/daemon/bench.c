@@ -272,8 +272,11 @@ static void bench_free(struct bench *b)
 static int bench_alloc(struct bench *b)
 {
 	for (uint32_t i = 0; i < b->qd; i++) {
-		/* Twice the block: the read-back and the expected pattern. */
-		b->slot[i].buf = aligned_alloc(4096, 2 * (size_t)b->bs);
+		/* Twice the block: the read-back and the expected pattern;
+		 * aligned_alloc wants a multiple of the alignment. */
+		size_t len = (2 * (size_t)b->bs + 4095) & ~(size_t)4095;
+
+		b->slot[i].buf = aligned_alloc(4096, len);
 		b->slot[i].b = b;
 		if (!b->slot[i].buf)
 			return -ENOMEM;
