@@ -115,6 +115,7 @@ export AOE_XDP_RUN_DIR=/tmp/bench-run
 # percent lost each way (empty elsewhere).
 PREFIX=
 LOSS=
+LOSS_READY=	# 1 once the loss round's modules are loaded
 TARGET_PID=
 DAEMON_PID=
 KERNEL_AOE=
@@ -491,7 +492,7 @@ loss_round() {
 		[[ $loss =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
 			{ note "loss round skipped: BENCH_LOSS must list percentages such as \"0 1 3\", not \"$LOSSES\""; return 0; }
 	done
-	loss_modules_load || return 0
+	[ -n "$LOSS_READY" ] || return 0	# main could not load the modules: noted
 	PREFIX=loss
 	round_up $LOSS_MTU || return 1
 	if loss_wire_up $LOSS_MTU; then
@@ -548,6 +549,11 @@ main() {
 	else
 		note "the kernel aoe driver (module aoe) is not available: only aoe-xdp is measured"
 	fi
+	# Before any round: loading a module that keeps state per network
+	# namespace waits for every namespace being deleted, and those of a
+	# finished round never quite go: the kernel aoe driver keeps k0
+	# referenced after a flush (dmesg: "waiting for k0 to become free").
+	[ -n "$LOSSES" ] && loss_modules_load && LOSS_READY=1
 	trap cleanup EXIT
 	# The kernel driver's per-target window and RTT, for stuck_report.
 	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
