@@ -29,7 +29,8 @@
 # BENCH_LOSS ("0 1 3": percent lost each way in the loss round; empty: no
 # loss round), BENCH_TESTS (all; names from the table, e.g. "randread-qd1
 # randwrite-qd32"; it also thins the loss round), BUILD (build). Under TCG
-# the MTU rounds take about 8 minutes, the loss round about 4 more.
+# the MTU rounds take about 8 minutes on a quiet host; the loss round (36
+# runs) took 532 s more with two other VMs on the same two cores.
 # The loss round alone: BENCH_MTUS="" make bench.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
