@@ -5,8 +5,10 @@
 #
 # chart.sh --md TABLE.md: the "label ratio low high" lines of a make bench
 # table (results.md: MTU, test, unit, aoe-xdp "mean (low-high)", kernel
-# "mean (low-high)", ratio): low is aoe-xdp's lowest over the kernel's
-# highest, high the other way round. Rows of any other shape are skipped.
+# "mean (low-high)", ratio): the ratio, low is aoe-xdp's lowest over the
+# kernel's highest, high the other way round. The loss table's rows have
+# the same first columns with a loss ("3%") for the MTU: their label says so.
+# Rows of any other shape are skipped.
 set -u
 
 md_ratios() {
@@ -16,12 +18,15 @@ md_ratios() {
 		if (split(cell, a, " ") < 3) { a[2] = a[1]; a[3] = a[1] }
 		return a[part] + 0
 	}
-	NF >= 8 && $2 ~ /^ *[0-9]+ *$/ && $5 ~ /[0-9]/ && $6 ~ /[0-9]/ {
-		label = $2 " " $3; gsub(/^ +| +$/, "", label); gsub(/  +/, " ", label)
+	NF >= 8 && $2 ~ /^ *[0-9.]+%? *$/ && $5 ~ /[0-9]/ && $6 ~ /[0-9]/ {
+		label = $2 ($2 ~ /%/ ? " loss " : " ") $3
+		gsub(/^ +| +$/, "", label); gsub(/  +/, " ", label)
 		xm = num($5, 1); xl = num($5, 2); xh = num($5, 3)
 		km = num($6, 1); kl = num($6, 2); kh = num($6, 3)
 		if (km <= 0 || kl <= 0 || kh <= 0) next
-		printf "%s\t%.3f\t%.3f\t%.3f\n", label, xm / km, xl / kh, xh / kl
+		# The ratio column (of the unrounded means) where there is one.
+		ratio = ($7 ~ /^ *[0-9.]+ *$/) ? $7 + 0 : xm / km
+		printf "%s\t%.3f\t%.3f\t%.3f\n", label, ratio, xl / kh, xh / kl
 	}' "$1"
 }
 

@@ -17,9 +17,58 @@ def runs: [.[] | .value | select(. != null)] as $v
      min: ($v | min), max: ($v | max), n: ($v | length),
      retransmits: (if any(.[]; .retransmits != null) then [.[].retransmits // 0] | add else null end),
      false_alarms: ([.[].false_alarms // 0] | add)};
+def pct(a; b): if a == null or b == null or b == 0 then "n/a" else (100 * a / b | num(1)) + "%" end;
+def sum(f): if any(.[]; f != null) then [.[] | f // 0] | add else null end;
+# Runs where fio reported a failure: an exit status or job error other than
+# 0, or no count of failed I/Os (fio counts them with --continue_on_error).
+def troubled: [.[] | select(.fio_exit != 0 or .fio_error != 0 or .failed_ios == null)] | length;
+def failed_cell: if length == 0 then "n/a"
+  else "\(sum(.failed_ios) // 0) of \(sum(.total_ios) // 0)"
+    + (troubled as $t | if $t > 0 then ", \($t) run(s) with a fio error" else "" end) end;
+def state(f): map(f) | last;
 def cell: if .n > 1 then "\(.mean | fig) (\(.min | fig)-\(.max | fig))" else (.mean | fig) end;
+
+# The loss round: one row per loss level and test.
+def loss_section($lossy; $seconds):
+  ($lossy | map(.loss) | unique) as $levels
+  | (reduce ($lossy[] | .test) as $t ([]; if any(.[]; . == $t) then . else . + [$t] end)) as $tests
+  | ($lossy | map(select(.fio_exit != 0 or .fio_error != 0 or .failed_ios != 0)) | length) as $bad
+  | "## Under loss",
+    "",
+    "MTU 1500, a wire of its own built as above; netem drops frames at random, the same share each way for both drivers: on the egress of the bridge ports bx and bk (target to initiator) and, through an ifb device that each port'"'"'s ingress is redirected to, on what each initiator sends (netem on i0 would not do: aoe-xdp'"'"'s AF_XDP frames leave past any qdisc there). Both initiators stay attached for all levels; only the loss changes. fio as above plus `--continue_on_error=io`, so that every failed request is counted." + (if $seconds then " The loss round took \($seconds) s." else "" end),
+    "",
+    "Own 0%: the driver'"'"'s rate at this loss over its own rate at 0% (same round). aoe-xdp retransmits (false alarms): as above. Kernel resends: frames sent on k0 minus the ATA frames the driver built (debugfs r: and w:; it counts no resends itself), summed over the runs. netem dropped: the share of the frames of that driver'"'"'s runs netem dropped, both ways (aoe-xdp / kernel). Failed requests: fio'"'"'s failed I/Os of all I/Os, summed over the runs. Window, RTO, RTT: after the last run (aoe-xdp: `maxout`, `rto_us`, `rtt_us` of `aoe-xdp stat --json`; kernel: maxout in /sys/kernel/debug/aoe/e1.1, whose rttavg results.jsonl keeps as debugfs_rttavg).",
+    "",
+    (["loss", "test", "unit", "aoe-xdp", "kernel aoe", "aoe-xdp/kernel", "aoe-xdp own 0%", "kernel own 0%",
+      "aoe-xdp retransmits (false alarms)", "kernel resends", "netem dropped", "failed requests aoe-xdp", "failed requests kernel",
+      "aoe-xdp window, RTO, RTT", "kernel window"] | row),
+    ("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"),
+    ($levels[] as $loss | $tests[] as $test
+      | [$lossy[] | select(.loss == $loss and .test == $test)] | select(length > 0)
+      | map(select(.driver == "aoe-xdp")) as $xr
+      | map(select(.driver == "kernel")) as $kr
+      | ($xr | runs) as $x | ($kr | runs) as $k
+      | ([$lossy[] | select(.loss == 0 and .test == $test and .driver == "aoe-xdp")] | runs) as $x0
+      | ([$lossy[] | select(.loss == 0 and .test == $test and .driver == "kernel")] | runs) as $k0
+      | [("\($loss)%"), $test, .[0].unit, ($x | cell), ($k | cell), ratio($x.mean; $k.mean),
+         ratio($x.mean; $x0.mean), ratio($k.mean; $k0.mean),
+         (if $x.retransmits == null then "n/a" else "\($x.retransmits) (\($x.false_alarms))" end),
+         ($kr | sum(.resends) // "n/a" | tostring),
+         "\(pct($xr | sum(.netem_dropped); $xr | sum(.netem_frames))) / \(pct($kr | sum(.netem_dropped); $kr | sum(.netem_frames)))",
+         ($xr | failed_cell), ($kr | failed_cell),
+         ($xr | if length == 0 then "n/a" else "\(state(.window) // "n/a"), \(state(.rto_us) | if . == null then "n/a" else (. / 1000 | num(1)) + " ms" end), \(state(.rtt_us) | if . == null then "n/a" else (. / 1000 | num(2)) + " ms" end)" end),
+         ($kr | if length == 0 then "n/a" else "\(state(.window) // "n/a")" end)]
+      | row),
+    "",
+    (if $bad == 0 then "No request failed: in each of the \($lossy | length) runs above fio exited 0 with job error 0 and counted 0 failed I/Os."
+     else "Requests failed or fio reported an error in \($bad) of the \($lossy | length) runs: see the failed-request columns and the *.fio.json files." end),
+    "",
+    "The goals of issue 12 under loss, for reference: at 1% each way, at least 80% of aoe-xdp'"'"'s own lossless rate and at least 1.5x the kernel driver; at 3%, at least 1.5x the kernel driver; no request failed.",
+    "";
 $meta[0] as $m
-| (map(select(.kind == "fio"))) as $fio
+| (map(select(.kind == "fio" and .loss == null))) as $fio
+| (map(select(.kind == "fio" and .loss != null))) as $lossy
+| ([.[] | select(.kind == "round" and .name == "loss") | .seconds][0]) as $loss_seconds
 | (map(select(.kind == "payload"))) as $payload
 | (map(select(.kind == "link"))) as $link
 | ($fio | map(.mtu) | unique) as $mtus
@@ -37,6 +86,7 @@ $meta[0] as $m
   "",
   "aoe-xdp: `\($m.aoe_xdp)`, fio on /dev/ublkbN; kernel: `modprobe aoe`, `echo \($m.kernel_if) > /dev/etherd/interfaces`, fio on /dev/etherd/e1.1.",
   "",
+  (if ($mtus | length) == 0 then ("## Results", "", "No MTU round in this run (BENCH_MTUS was empty).", "") else (
   "## Results",
   "",
   "Under TCG on a shared host the guest'"'"'s speed drifts, at times by a factor of two or three within minutes: a ratio whose two ranges overlap is not a difference.",
@@ -67,7 +117,10 @@ $meta[0] as $m
     | ([$payload[] | select(.mtu == $mtu and .driver == "kernel") | .bytes][0]) as $k
     | select($x != null and $k != null and $k != $x)
     | "- MTU \($mtu): \($k / $x | num(2)) times fewer frames for the kernel driver"),
-  "",
+  ""
+  ) end),
+  (if ($lossy | length) > 0 then loss_section($lossy; $loss_seconds) else empty end),
+  (if ($link | length) == 0 then empty else (
   "## The link alone",
   "",
   "AoE reads answered per second by the same aoe-target over the same wire (from aoe-xdp'"'"'s interface), measured with aoe-probe burst (tests/net/aoe_probe.c built with -O2: a minimal AF_PACKET initiator, sendmmsg/recvmmsg, no block layer, no retransmits) keeping 64 reads outstanding (then 1, for the round trip a QD1 test cannot beat), at the end of each round once both initiators had let go (aoe-xdp detached, the kernel device flushed). Payload MB/s = answers/s x sectors x 512: what this simple initiator gets at that payload per frame. It is a reference, not a ceiling: the probe shares the guest'"'"'s two vCPUs with the target like any initiator, and an initiator that batches better can pass it.",
@@ -76,9 +129,10 @@ $meta[0] as $m
   ("|---|--:|--:|--:|--:|"),
   ($link[] | [(.mtu | tostring), (.sectors | tostring), (.depth | tostring), (.answers_per_s | fig),
               (.mb_per_s | fig)] | row),
-  "",
+  ""
+  ) end),
   (if ($notes | length) > 0 then "## Notes\n\n" + ($notes | split("\n") | map(select(length > 0) | "- " + .) | join("\n")) + "\n" else empty end),
-  "Raw data next to this file: *.fio.json (fio), *.stat-before.json and *.stat.json (aoe-xdp stat --json around each aoe-xdp test), mtu*.links.json (veth counters, drops included), mtu*-aoe-target.json (the target'"'"'s counters), results.jsonl (every figure above, with aoe-xdp'"'"'s RTT and RTO after each test), dmesg.txt."
+  "Raw data next to this file: *.fio.json (fio), *.stat-before.json and *.stat.json (aoe-xdp stat --json around each aoe-xdp test), *.kernel-before.json and *.kernel.json (the kernel driver'"'"'s debugfs state and k0'"'"'s frames sent around each kernel test), loss*.netem-before.json and loss*.netem.json (netem'"'"'s counters around each loss test), *.links.json (veth counters, drops included), *-aoe-target.json (the target'"'"'s counters), results.jsonl (every figure above, with aoe-xdp'"'"'s RTT and RTO after each test), dmesg.txt."
 ] | .[]' "$OUT/results.jsonl"
 
 # Where aoe-xdp's requests spent their time in the QD1 and QD32 tests: its
