@@ -363,6 +363,25 @@ snapshot() { # driver base suffix
 or_null() { if [ -s "$1" ]; then echo "$1"; else echo /dev/null; fi; }
 
 # One line of results.jsonl from the files of a run (record.jq).
+# The guest's CPU time so far, in clock ticks: busy (user, nice, system,
+# irq, softirq, steal) and all. Over one fio run it says how much of the two
+# vCPUs the whole path used, target and initiator together.
+vm_ticks() { awk '/^cpu /{b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6}' /proc/stat; }
+
+# A process's CPU time so far (user and system), in clock ticks; 0 when it
+# is gone. Its softirq work (the network stack's receive) is not in it.
+proc_ticks() { # pid
+	[ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# The vCPUs kept busy between two vm_ticks readings (0 to the vCPU count).
+vm_busy() { # "busy all" before, "busy all" after
+	local b0 t0 b1 t1
+	read -r b0 t0 <<<"$1"
+	read -r b1 t1 <<<"$2"
+	awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v n="$(nproc)" 'BEGIN { print (t > 0 ? b / t * n : "null") }'
+}
+
 record() { # base fio.json exit mtu rep driver test unit dir field
 	local b=$1
 	jq -nc -f tools/bench/record.jq --slurpfile fio "$2" \
@@ -370,14 +389,17 @@ record() { # base fio.json exit mtu rep driver test unit dir field
 		--slurpfile kb "$(or_null "$b.kernel-before.json")" --slurpfile ka "$(or_null "$b.kernel.json")" \
 		--slurpfile nb "$(or_null "$b.netem-before.json")" --slurpfile na "$(or_null "$b.netem.json")" \
 		--argjson exit "$3" --argjson mtu "$4" --argjson rep "$5" --arg driver "$6" --arg test "$7" \
-		--arg unit "$8" --arg dir "$9" --arg field "${10}" --arg loss "$LOSS"
+		--arg unit "$8" --arg dir "$9" --arg field "${10}" --arg loss "$LOSS" \
+		--argjson vcpus_busy "${VCPUS_BUSY:-null}" --argjson seconds "${FIO_WALL_S:-null}" \
+		--argjson target_ticks "${TARGET_TICKS:-null}" --argjson daemon_ticks "${DAEMON_TICKS:-null}" \
+		--argjson hz "$(getconf CLK_TCK)"
 }
 
 # run_fio MTU REP DRIVER DEV NAME RW BS QD UNIT: one measurement, one JSON
 # line.
 run_fio() {
 	local mtu=$1 rep=$2 driver=$3 dev=$4 name=$5 rw=$6 bs=$7 qd=$8 unit=$9
-	local base=$OUT/$PREFIX-$driver-$name-$rep dir=read field=bw_bytes err line
+	local base=$OUT/$PREFIX-$driver-$name-$rep dir=read field=bw_bytes err line ticks
 	local fio=(fio --name="$name" --filename="$dev" --rw="$rw" --bs="$bs" --iodepth="$qd"
 		"${FIO_COMMON[@]}" --output="$base.fio.json")
 	[ -n "$LOSS" ] && fio+=(--continue_on_error=io)
@@ -385,8 +407,16 @@ run_fio() {
 	[ "$unit" = IOPS ] && field=iops
 	snapshot "$driver" "$base" -before
 	echo "\$ $(cmdline "${fio[@]}")"
+	ticks=$(vm_ticks)
+	TARGET_TICKS=$(proc_ticks "$TARGET_PID")
+	DAEMON_TICKS=$(proc_ticks "$DAEMON_PID")
+	FIO_WALL_S=$(cut -d' ' -f1 /proc/uptime)
 	timeout -k $FIO_KILL_SECONDS $FIO_TIMEOUT_SECONDS "${fio[@]}"
 	err=$?
+	VCPUS_BUSY=$(vm_busy "$ticks" "$(vm_ticks)")
+	FIO_WALL_S=$(awk -v t0="$FIO_WALL_S" '{print $1 - t0}' /proc/uptime)
+	TARGET_TICKS=$(($(proc_ticks "$TARGET_PID") - TARGET_TICKS))
+	DAEMON_TICKS=$(($(proc_ticks "$DAEMON_PID") - DAEMON_TICKS))
 	if [ $err = 124 ] || [ $err = 137 ]; then
 		note "$PREFIX, $driver, $name: fio still ran after $FIO_TIMEOUT_SECONDS s and was killed; what the system looked like: $(basename "$base").stuck.txt"
 		stuck_report >"$base.stuck.txt" 2>&1

@@ -48,6 +48,18 @@ def both($b; $a): ($b | length) > 0 and ($a | length) > 0;
   # What fio says of failed requests: the job's error (the first that
   # stopped it), its I/Os and, with --continue_on_error (the loss round),
   # how many of them failed.
+  # The vCPUs the whole run kept busy (guest.sh, vm_busy), and so the
+  # guest's CPU time per I/O: what a request costs the VM, both ends.
+  # The target's and the daemon's own CPU time (user and system, not the
+  # softirq work done for them) over the same run, per I/O alike.
+  + (($job[$dir].iops // 0) as $iops
+     | def per_io(t): if t != null and $seconds != null and $seconds > 0 and $iops > 0 and $value != null
+         then t / $seconds / $iops * 1e6 else null end;
+     {vcpus_busy: $vcpus_busy,
+      cpu_us_per_io: per_io(if $vcpus_busy != null then $vcpus_busy * $seconds else null end),
+      target_cpu_us_per_io: per_io(if $target_ticks != null then $target_ticks / $hz else null end),
+      daemon_cpu_us_per_io: (if $driver == "aoe-xdp" and $daemon_ticks != null
+        then per_io($daemon_ticks / $hz) else null end)})
   + {fio_exit: $exit, fio_error: ($job.error // null),
      total_ios: (if $job == null then null else ($job.read.total_ios // 0) + ($job.write.total_ios // 0) end),
      failed_ios: ($job.total_err // null)}

@@ -16,7 +16,10 @@ def runs: [.[] | .value | select(. != null)] as $v
   | {mean: (if ($v | length) > 0 then ($v | add / length) else null end),
      min: ($v | min), max: ($v | max), n: ($v | length),
      retransmits: (if any(.[]; .retransmits != null) then [.[].retransmits // 0] | add else null end),
-     false_alarms: ([.[].false_alarms // 0] | add)};
+     false_alarms: ([.[].false_alarms // 0] | add),
+     cpu: ([.[].cpu_us_per_io | values] | if length > 0 then add / length else null end),
+     tcpu: ([.[].target_cpu_us_per_io | values] | if length > 0 then add / length else null end),
+     dcpu: ([.[].daemon_cpu_us_per_io | values] | if length > 0 then add / length else null end)};
 def pct(a; b): if a == null or b == null or b == 0 then "n/a" else (100 * a / b | num(1)) + "%" end;
 def sum(f): if any(.[]; f != null) then [.[] | f // 0] | add else null end;
 # Runs where fio reported a failure: an exit status or job error other than
@@ -93,15 +96,18 @@ $meta[0] as $m
   "",
   "Each figure is the mean of \($m.repeat) runs (their range in brackets), run A B B A between the two devices; the ratio compares the means. aoe-xdp retransmits: frames aoe-xdp sent again during the test (from `aoe-xdp stat --json`, per-target counters, after minus before, summed over the runs); false alarms: retransmits whose first answer came after all.",
   "",
-  (["MTU", "test", "unit", "aoe-xdp", "kernel aoe", "aoe-xdp/kernel", "aoe-xdp retransmits (false alarms)"] | row),
-  ("|---|---|---|--:|--:|--:|--:|"),
+  (["MTU", "test", "unit", "aoe-xdp", "kernel aoe", "aoe-xdp/kernel", "aoe-xdp retransmits (false alarms)", "VM CPU us per I/O: aoe-xdp / kernel", "of it aoe-target", "of it the aoe-xdp daemon"] | row),
+  ("|---|---|---|--:|--:|--:|--:|--:|--:|--:|"),
   ($mtus[] as $mtu | $tests[] as $test
     | [$fio[] | select(.mtu == $mtu and .test == $test)] | select(length > 0)
     | (map(select(.driver == "aoe-xdp")) | runs) as $x
     | (map(select(.driver == "kernel")) | runs) as $k
     | [($mtu | tostring), $test, .[0].unit, ($x | cell), ($k | cell), ratio($x.mean; $k.mean),
-       (if $x.retransmits == null then "n/a" else "\($x.retransmits) (\($x.false_alarms))" end)]
+       (if $x.retransmits == null then "n/a" else "\($x.retransmits) (\($x.false_alarms))" end),
+       "\($x.cpu | fig) / \($k.cpu | fig)", "\($x.tcpu | fig) / \($k.tcpu | fig)", ($x.dcpu | fig)]
     | row),
+  "",
+  "VM CPU per I/O: the guest'"'"'s busy CPU time during the fio run (/proc/stat: user, system, irq, softirq, steal; both vCPUs) divided by the I/Os done, so fio, the block layer, the initiator and the target together: where the two drivers differ is the initiator'"'"'s cost. Of it: aoe-target'"'"'s and the aoe-xdp daemon'"'"'s own CPU time (/proc/PID/stat, user and system; the softirq work of the network stack is in neither), per I/O alike. All three over fio'"'"'s whole run (ramp included) divided by the I/Os of its measured part at the same rate.",
   "",
   "Payload per AoE frame (measured: `aoe-xdp stat` and /sys/block/etherd!e1.1/payload):",
   "",
