@@ -503,9 +503,22 @@ round_finish() {
 	[ -n "$KERNEL_AOE" ] && kernel_detach
 }
 
+# What the guest keeps busy with both initiators attached and no I/O: the
+# floor under every "VM CPU per I/O" figure of the round.
+IDLE_SECONDS=3
+idle_baseline() { # mtu
+	local ticks
+	ticks=$(vm_ticks)
+	sleep $IDLE_SECONDS
+	jsonl --argjson mtu "$1" --argjson busy "$(vm_busy "$ticks" "$(vm_ticks)")" \
+		--argjson seconds $IDLE_SECONDS '{kind: "idle", mtu: $mtu, vcpus_busy: $busy, seconds: $seconds}'
+	tail -n 1 "$OUT/results.jsonl"
+}
+
 round() { # mtu
 	PREFIX=mtu$1
 	round_up "$1" || return 1
+	idle_baseline "$1"
 	run_tests "$1" "$TESTS"
 	round_finish
 	probe_payloads "$1"

@@ -74,6 +74,7 @@ $meta[0] as $m
 | ([.[] | select(.kind == "round" and .name == "loss") | .seconds][0]) as $loss_seconds
 | (map(select(.kind == "payload"))) as $payload
 | (map(select(.kind == "link"))) as $link
+| (map(select(.kind == "idle"))) as $idle
 | ($fio | map(.mtu) | unique) as $mtus
 | (reduce ($fio[] | .test) as $t ([]; if any(.[]; . == $t) then . else . + [$t] end)) as $tests
 | [
@@ -107,7 +108,7 @@ $meta[0] as $m
        "\($x.cpu | fig) / \($k.cpu | fig)", "\($x.tcpu | fig) / \($k.tcpu | fig)", ($x.dcpu | fig)]
     | row),
   "",
-  "VM CPU per I/O: the guest'"'"'s busy CPU time during the fio run (/proc/stat: user, system, irq, softirq, steal; both vCPUs) divided by the I/Os done, so fio, the block layer, the initiator and the target together: where the two drivers differ is the initiator'"'"'s cost. Of it: aoe-target'"'"'s and the aoe-xdp daemon'"'"'s own CPU time (/proc/PID/stat, user and system; the softirq work of the network stack is in neither), per I/O alike. All three over fio'"'"'s whole run (ramp included) divided by the I/Os of its measured part at the same rate.",
+  "VM CPU per I/O: the guest'"'"'s busy CPU time during the fio run (/proc/stat: user, system, irq, softirq, steal; both vCPUs) divided by the I/Os done, so fio, the block layer, the initiator and the target together (with both initiators attached and no I/O the guest kept \([$idle[] | "\(.vcpus_busy | num(2)) vCPUs busy at MTU \(.mtu)"] | if length > 0 then join(", ") else "n/a" end): that floor is in every figure): where the two drivers differ is the initiator'"'"'s cost. Of it: aoe-target'"'"'s and the aoe-xdp daemon'"'"'s own CPU time (/proc/PID/stat, user and system; the softirq work of the network stack is in neither), per I/O alike. All three over fio'"'"'s whole run (ramp included) divided by the I/Os of its measured part at the same rate.",
   "",
   "Payload per AoE frame (measured: `aoe-xdp stat` and /sys/block/etherd!e1.1/payload):",
   "",
