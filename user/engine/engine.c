@@ -185,28 +185,31 @@ struct io_uring_sqe *engine_get_sqe(struct aoe_engine *e)
 	return sqe;
 }
 
-int engine_poll_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
-		   unsigned int poll_mask)
+static int engine_arm_poll(struct aoe_engine *e, struct engine_event *ev, int fd,
+			   unsigned int poll_mask, bool multishot)
 {
 	struct io_uring_sqe *sqe = engine_get_sqe(e);
 
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_poll_add(sqe, fd, poll_mask);
+	if (multishot)
+		io_uring_prep_poll_multishot(sqe, fd, poll_mask);
+	else
+		io_uring_prep_poll_add(sqe, fd, poll_mask);
 	io_uring_sqe_set_data(sqe, ev);
 	return 0;
+}
+
+int engine_poll_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
+		   unsigned int poll_mask)
+{
+	return engine_arm_poll(e, ev, fd, poll_mask, false);
 }
 
 int engine_watch_fd(struct aoe_engine *e, struct engine_event *ev, int fd,
 		    unsigned int poll_mask)
 {
-	struct io_uring_sqe *sqe = engine_get_sqe(e);
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_poll_multishot(sqe, fd, poll_mask);
-	io_uring_sqe_set_data(sqe, ev);
-	return 0;
+	return engine_arm_poll(e, ev, fd, poll_mask, true);
 }
 
 /* Readiness only wakes the loop; every pass reads all RX rings anyway. */

@@ -42,6 +42,15 @@ enum aoe_req_op {
 	AOE_OP_IDENTIFY,	/* buf: 512 bytes */
 };
 
+/* When a frame went out (stages.c): a request keeps those of its frame
+ * answered last. */
+struct frame_send_times {
+	uint64_t first_tx_ns;	/* first put on the TX ring */
+	uint64_t tx_ns;		/* put on the TX ring, last time */
+	uint64_t kick_start_ns;	/* the TX kick that sent it began */
+	uint64_t kick_ns;	/* and ended; 0: none needed */
+};
+
 struct aoe_req {
 	enum aoe_req_op op;
 	uint64_t lba;		/* in 512-byte sectors */
@@ -67,10 +76,7 @@ struct aoe_req {
 	uint64_t wseq;		/* a write's version: submission order */
 	/* Stage boundaries (stages.c); those of the frame answered last. */
 	uint64_t sub_ns;	/* engine_submit() */
-	uint64_t first_tx_ns;	/* that frame first put on the TX ring */
-	uint64_t tx_ns;		/* that frame put on the TX ring, last time */
-	uint64_t kick_start_ns;	/* the TX kick that sent it began */
-	uint64_t kick_ns;	/* and ended; 0: none needed */
+	struct frame_send_times sent;
 	uint64_t rx_ns;		/* its answer read from the RX ring */
 	uint64_t done_ns;	/* done() called (for the front end's commit) */
 	bool internal;		/* the engine's own (rewrites, their flushes) */

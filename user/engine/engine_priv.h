@@ -229,10 +229,7 @@ struct aoe_frame {
 	uint64_t sent_ns;
 	uint64_t first_ns;
 	uint64_t deadline_ns;
-	uint64_t first_tx_ns;	/* put on the TX ring (stages.c), first send */
-	uint64_t tx_ns;		/* and last send */
-	uint64_t kick_start_ns;	/* the kick that sent it began */
-	uint64_t kick_ns;	/* and ended; 0: none needed */
+	struct frame_send_times sent_at;	/* stages.c */
 };
 
 /*

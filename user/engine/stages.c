@@ -74,10 +74,7 @@ static void stage_add(struct aoe_engine *e, enum engine_stage s, uint64_t ns)
 
 void stages_submitted(struct aoe_engine *e, struct aoe_req *req)
 {
-	req->first_tx_ns = 0;
-	req->tx_ns = 0;
-	req->kick_start_ns = 0;
-	req->kick_ns = 0;
+	req->sent = (struct frame_send_times){ 0 };
 	req->rx_ns = 0;
 	req->done_ns = 0;
 	if (!req->arrive_ns) {
@@ -93,10 +90,10 @@ void stages_placed(struct aoe_engine *e, struct aoe_frame *f)
 {
 	struct frame_table *ft = &e->ft;
 
-	f->tx_ns = engine_stamp(e);
-	if (!f->first_tx_ns)
-		f->first_tx_ns = f->tx_ns;
-	f->kick_ns = 0;
+	f->sent_at.tx_ns = engine_stamp(e);
+	if (!f->sent_at.first_tx_ns)
+		f->sent_at.first_tx_ns = f->sent_at.tx_ns;
+	f->sent_at.kick_ns = 0;
 	/* Full (a frame placed again and again in one pass): the rest look
 	 * sent without a kick. */
 	if (f->req && ft->nplaced < ft->n)
@@ -118,8 +115,8 @@ void stages_kicked(struct aoe_engine *e, uint64_t start_ns, bool sent)
 		t = engine_stamp(e);
 	}
 	for (uint32_t i = 0; i < ft->nplaced; i++) {
-		ft->f[ft->placed[i]].kick_start_ns = start_ns;
-		ft->f[ft->placed[i]].kick_ns = t;
+		ft->f[ft->placed[i]].sent_at.kick_start_ns = start_ns;
+		ft->f[ft->placed[i]].sent_at.kick_ns = t;
 	}
 	ft->nplaced = 0;
 }
@@ -130,29 +127,27 @@ void stages_answered(const struct aoe_engine *e, const struct aoe_frame *f)
 
 	if (!req)
 		return;
-	req->first_tx_ns = f->first_tx_ns;
-	req->tx_ns = f->tx_ns;
-	req->kick_start_ns = f->kick_start_ns;
-	req->kick_ns = f->kick_ns;
+	req->sent = f->sent_at;
 	req->rx_ns = e->now_ns;
 }
 
 /* req is about to be done(): its stages up to now count (answered ones). */
 void stages_done(struct aoe_engine *e, struct aoe_req *req)
 {
+	const struct frame_send_times *st = &req->sent;
 	uint64_t kick, sent;
 
 	req->done_ns = 0;
 	if (req->internal || req->status || !req->rx_ns)
 		return;
 	req->done_ns = engine_clock(e);
-	kick = req->kick_ns ? req->kick_start_ns : req->tx_ns;
-	sent = req->kick_ns ? req->kick_ns : req->tx_ns;
+	kick = st->kick_ns ? st->kick_start_ns : st->tx_ns;
+	sent = st->kick_ns ? st->kick_ns : st->tx_ns;
 	if (req->arrive_ns)
 		stage_add(e, STAGE_FRONT, span(req->arrive_ns, req->sub_ns));
-	stage_add(e, STAGE_QUEUE, span(req->sub_ns, req->first_tx_ns));
-	stage_add(e, STAGE_RESEND, span(req->first_tx_ns, req->tx_ns));
-	stage_add(e, STAGE_TX, span(req->tx_ns, kick));
+	stage_add(e, STAGE_QUEUE, span(req->sub_ns, st->first_tx_ns));
+	stage_add(e, STAGE_RESEND, span(st->first_tx_ns, st->tx_ns));
+	stage_add(e, STAGE_TX, span(st->tx_ns, kick));
 	stage_add(e, STAGE_KICK, span(kick, sent));
 	stage_add(e, STAGE_WIRE, span(sent, req->rx_ns));
 	stage_add(e, STAGE_COMPLETE, span(req->rx_ns, req->done_ns));
